@@ -1,0 +1,29 @@
+/**
+ * Builds an authorization request URL. The endpoint's own query is kept (RFC 6749 §3.1) and every
+ * parameter is form-encoded; a parameter the endpoint already carries is replaced, never repeated.
+ * `undefined` values are left out.
+ *
+ * @param endpoint - the authorization endpoint (absolute URL)
+ * @param params - request parameters
+ * @returns the URL to navigate to
+ * @throws TypeError when `endpoint` is not an absolute URL
+ * @example
+ * ```ts
+ * buildAuthorizationUrl("https://id.example.com/authorize?tenant=a",
+ *   { response_type: "token", client_id: "spa", state: "xyz" });
+ * // "https://id.example.com/authorize?tenant=a&response_type=token&client_id=spa&state=xyz"
+ * ```
+ * @see RFC 6749 §4.2.1
+ */
+export const buildAuthorizationUrl = (
+  endpoint: string,
+  params: Readonly<Record<string, string | undefined>>,
+): string => {
+  const url = new URL(endpoint);
+  const query = url.searchParams;
+  for (const name in params) {
+    const value = params[name];
+    if (value !== undefined) query.set(name, value);
+  }
+  return url.href;
+};

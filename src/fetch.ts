@@ -1,0 +1,59 @@
+import { parseBearerChallenge } from "./challenge";
+import { AuthError } from "./errors";
+import { isResource, type Resource } from "./resources";
+import type { BearerChallenge, Token } from "./types";
+
+/** `fetch` as the client exposes it. */
+export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+/** What {@link createFetch} needs from the client. */
+export interface FetchContext {
+  resources: readonly Resource[];
+  token: () => Token | null;
+  /** Called for a 401/403 with a Bearer challenge to a request that carried `token`. */
+  challenged: (token: Token, response: Response, challenge: BearerChallenge) => void;
+  /** The wrapped fetch; the global one, looked up at call time, when undefined. */
+  fetch: typeof fetch | undefined;
+}
+
+const hasAuthorization = (headers: object) => {
+  for (const name in headers) if (name.toLowerCase() == "authorization") return true;
+  return false;
+};
+
+/**
+ * Makes the authenticated `fetch`: adds `Authorization: Bearer …` to requests inside the
+ * resources, passes every other request through untouched, and watches for Bearer challenges.
+ * A header the caller set is kept.
+ * @see RFC 6750 §2.1 and §3
+ */
+export const createFetch = (ctx: FetchContext): FetchLike => async (input, init) => {
+  const send = ctx.fetch || fetch;
+  let url: URL;
+  try {
+    // A Request has a url; a string or URL is one.
+    url = new URL((input as Request).url ?? input, document.baseURI);
+  } catch {
+    return send(input, init); // not a URL: let fetch reject it
+  }
+  if (!isResource(ctx.resources, url)) return send(input, init);
+  // Request headers are replaced by init.headers when given (Fetch §5.4).
+  const given = init?.headers ?? (input as Request).headers;
+  // Common case, a plain object: no Headers instance made. (Anything else, arrays and objects
+  // from another realm included, takes the Headers path.)
+  const headers: Headers | Record<string, string> =
+    !given || given.constructor == Object ? { ...(given as Record<string, string>) } : new Headers(given);
+  const isHeaders = headers instanceof Headers;
+  if (isHeaders ? headers.has("authorization") : hasAuthorization(headers)) return send(input, init);
+  const token = ctx.token();
+  if (!token) throw new AuthError("login_required");
+  const value = "Bearer " + token.accessToken;
+  if (isHeaders) headers.set("Authorization", value);
+  else headers.Authorization = value;
+  const response = await send(input, { ...init, headers });
+  if (response.status == 401 || response.status == 403) {
+    const challenge = parseBearerChallenge(response.headers.get("WWW-Authenticate"));
+    if (challenge) ctx.challenged(token, response, challenge);
+  }
+  return response;
+};

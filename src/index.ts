@@ -1,0 +1,19 @@
+export { buildAuthorizationUrl } from "./authorize";
+export { parseBearerChallenge } from "./challenge";
+export { createClient } from "./client";
+export { AuthError, isAuthError } from "./errors";
+export { parseAuthorizationResponse } from "./response";
+export type { AuthErrorCode } from "./errors";
+export type { AuthorizationResponse } from "./response";
+export type {
+  BearerChallenge,
+  Client,
+  ClientEvents,
+  ClientOptions,
+  LoginOptions,
+  RedirectResult,
+  ScopeInput,
+  StorageLike,
+  Token,
+  UnauthorizedEvent,
+} from "./types";

@@ -1,0 +1,103 @@
+import { AuthError } from "./errors";
+import { isSecure, parseResource, type Resource } from "./resources";
+import { NQCHARS, VSCHARS } from "./syntax";
+import type { ClientOptions, ScopeInput, StorageLike } from "./types";
+
+/** Options after checking, with defaults applied. */
+export interface ResolvedOptions {
+  authorizationEndpoint: string;
+  clientId: string;
+  redirectUri: string;
+  scope: string[];
+  resources: Resource[];
+  extraParams: Record<string, string>;
+  clockSkew: number;
+  expiringNotice: number;
+  stateTtl: number;
+  storage: () => StorageLike;
+  fetch: typeof fetch | undefined;
+}
+
+/** The description names the option at fault; the README lists each option's rules. */
+const invalid = (option: string) => new AuthError("invalid_config", option);
+
+/**
+ * Checks an endpoint or redirect URI: absolute, no fragment, `https:` (or `http:` on a loopback
+ * host). Returns it unchanged, since redirect URIs are compared as strings by servers.
+ * @throws AuthError `invalid_config` naming `option`
+ */
+export const checkUrl = (option: string, value: unknown): string => {
+  try {
+    // A non-string fails in `new URL` or in `includes`.
+    if (isSecure(new URL(value as string)) && !(value as string).includes("#")) return value as string;
+  } catch {
+    // reported below
+  }
+  throw invalid(option);
+};
+
+/**
+ * Checks a scope and splits it into tokens (RFC 6749 §3.3: scope-token = 1*NQCHAR).
+ * @throws AuthError `invalid_config` naming `option`
+ */
+export const checkScope = (option: string, value: ScopeInput | undefined): string[] => {
+  const scope = typeof value == "string" ? value.split(/ +/).filter(Boolean) : value;
+  if (!Array.isArray(scope) || !scope.every((s: unknown) => typeof s == "string" && NQCHARS.test(s))) {
+    throw invalid(option);
+  }
+  return [...scope];
+};
+
+/**
+ * Checks extra authorization parameters: string values, none of the names the SDK sets itself.
+ * @throws AuthError `invalid_config` naming `option`
+ */
+export const checkParams = (option: string, value: unknown): Record<string, string> => {
+  if (value === undefined) return {};
+  if (!value || typeof value != "object" || Array.isArray(value)) throw invalid(option);
+  for (const [name, v] of Object.entries(value)) {
+    if (/^(response_type|client_id|redirect_uri|scope|state)$/.test(name) || typeof v != "string") {
+      throw invalid(option);
+    }
+  }
+  return { ...value };
+};
+
+/**
+ * Checks {@link ClientOptions} and applies the defaults.
+ * @throws AuthError `invalid_config` whose description names the option at fault
+ */
+export const resolveOptions = (options: ClientOptions): ResolvedOptions => {
+  if (!options || typeof options != "object") throw invalid("options");
+  const { clientId, storage, fetch } = options;
+  const page = typeof location == "object" ? location : undefined;
+  if (typeof clientId != "string" || !VSCHARS.test(clientId)) throw invalid("clientId");
+  const origins = options.resourceOrigins ?? (page ? [page.origin] : []);
+  if (!Array.isArray(origins)) throw invalid("resourceOrigins");
+  const resources = origins.map((entry: unknown) => {
+    const resource = typeof entry == "string" ? parseResource(entry, page?.href) : undefined;
+    if (!resource) throw invalid("resourceOrigins");
+    return resource;
+  });
+  if (storage !== undefined && typeof storage?.setItem != "function") throw invalid("storage");
+  if (fetch !== undefined && typeof fetch != "function") throw invalid("fetch");
+  const numbers = { clockSkew: 30, expiringNotice: 60, stateTtl: 600 };
+  let name: keyof typeof numbers;
+  for (name in numbers) {
+    const value = options[name] ?? numbers[name];
+    // Finite seconds; 0 allowed but for stateTtl, where it would fail every login.
+    if (typeof value != "number" || !(name == "stateTtl" ? value > 0 : value >= 0) || value == Infinity) throw invalid(name);
+    numbers[name] = value;
+  }
+  return {
+    ...numbers,
+    authorizationEndpoint: checkUrl("authorizationEndpoint", options.authorizationEndpoint),
+    clientId,
+    redirectUri: checkUrl("redirectUri", options.redirectUri ?? (page && page.origin + page.pathname)),
+    scope: checkScope("scope", options.scope ?? []),
+    resources,
+    extraParams: checkParams("extraParams", options.extraParams),
+    storage: storage ? () => storage : () => sessionStorage,
+    fetch,
+  };
+};

@@ -1,0 +1,42 @@
+/** A parsed `resourceOrigins` entry: an origin, and a path prefix without its trailing "/". */
+export interface Resource {
+  origin: string;
+  path: string;
+}
+
+/**
+ * True for `https:` URLs, and for `http:` ones on a loopback host (`localhost`, 127.0.0.0/8,
+ * `[::1]`): the only places a token or a redirect may go.
+ */
+export const isSecure = (url: URL): boolean =>
+  url.protocol == "https:" || (url.protocol == "http:" && /^(localhost|127(\.\d+){3}|\[::1\])$/.test(url.hostname));
+
+/**
+ * Parses a `resourceOrigins` entry, or returns `undefined` when it is not a secure (see
+ * {@link isSecure}) origin or origin + path (no credentials, query or fragment).
+ * @param entry - e.g. `https://api.example.com` or `https://example.com/api/`
+ * @param base - resolves an entry that is a path (`/api/`) against the page
+ */
+export const parseResource = (entry: string, base?: string): Resource | undefined => {
+  try {
+    const u = new URL(entry, base);
+    if (isSecure(u) && !u.username && !u.password && !/[?#]/.test(entry)) {
+      return { origin: u.origin, path: u.pathname.replace(/\/+$/, "") };
+    }
+  } catch {
+    // not a URL
+  }
+  return undefined;
+};
+
+/**
+ * True when `url` is inside one of `resources`: the same origin (scheme, host and port, compared
+ * on the parsed URL) and, for an entry with a path, the same path or a path below it on a
+ * segment boundary (`/api` matches `/api` and `/api/x`, never `/apix`).
+ * @param resources - parsed entries
+ * @param url - an absolute URL (already resolved)
+ */
+export const isResource = (resources: readonly Resource[], url: URL): boolean =>
+  resources.some(
+    (r) => r.origin === url.origin && (!r.path || url.pathname === r.path || url.pathname.startsWith(r.path + "/")),
+  );

@@ -1,0 +1,88 @@
+import { AuthError } from "./errors";
+import { camelCase } from "./camel-case";
+import { NQCHARS, NQSCHARS, SCOPE, VSCHARS } from "./syntax";
+
+/**
+ * A parsed authorization response (RFC 6749 §4.2.2 and §4.2.2.1), not yet validated. Every
+ * lower-case parameter is also there under its camelCase name (`session_state` → `sessionState`).
+ */
+export interface AuthorizationResponse {
+  /** Every parameter, decoded, in an object without a prototype. */
+  params: Readonly<Record<string, string>>;
+  state?: string;
+  /** Present on an error response. */
+  error?: string;
+  errorDescription?: string;
+  errorUri?: string;
+  accessToken?: string;
+  tokenType?: string;
+  /** `expires_in`, in seconds. */
+  expiresIn?: number;
+  /** `scope`, split into tokens. */
+  scope?: string[];
+  /** Any other lower-case parameter, under its camelCase name. */
+  readonly [name: string]: unknown;
+}
+
+// No prototype: a parameter named "constructor" or "__proto__" finds no rule.
+const ABNF: Readonly<Record<string, RegExp | undefined>> = Object.setPrototypeOf({
+  access_token: VSCHARS,
+  state: VSCHARS,
+  token_type: /^[\w.-]+$/,
+  expires_in: /^\d{1,15}$/,
+  scope: SCOPE,
+  error: NQSCHARS,
+  error_description: NQSCHARS,
+  error_uri: NQCHARS,
+}, null);
+// Any one of these makes a fragment an authorization response; anything else is the app's own.
+const RESPONSE = /^(access_token|error|state|id_token)$/;
+
+const decode = (s: string): string => decodeURIComponent(s.replace(/\+/g, " "));
+
+/**
+ * Parses the fragment of a redirect URI into an authorization response, strictly: a parameter
+ * given twice, bad percent-encoding, or a known parameter outside its ABNF is an error, and no
+ * name (`__proto__` included) can reach a prototype.
+ *
+ * @param urlOrFragment - a whole URL, `#fragment`, or the fragment's text
+ * @returns the response, or `null` when there is none (no fragment, or an app's own hash route)
+ * @throws AuthError `invalid_response` when the response is malformed
+ * @example
+ * ```ts
+ * parseAuthorizationResponse("#access_token=2YotnFZFEjr1zMsicMWpAA&state=xyz&token_type=example&expires_in=3600");
+ * ```
+ * @see RFC 6749 §4.2.2, §4.2.2.1, Appendix A
+ */
+export const parseAuthorizationResponse = (urlOrFragment: string): AuthorizationResponse | null => {
+  const hash = urlOrFragment.indexOf("#");
+  // Without "#", a URL (scheme or path) has no fragment; anything else is the fragment itself.
+  if (hash < 0 && /^([a-z][\w+.-]*:|\/)/i.test(urlOrFragment)) return null;
+  const params: Record<string, string> = Object.create(null);
+  let isResponse = false;
+  let fault: string | undefined;
+  for (const pair of urlOrFragment.slice(hash + 1).split("&")) {
+    if (!pair) continue;
+    const eq = pair.indexOf("=");
+    let name: string;
+    let value: string;
+    try {
+      name = decode(eq < 0 ? pair : pair.slice(0, eq));
+      value = eq < 0 ? "" : decode(pair.slice(eq + 1));
+    } catch {
+      fault ||= "bad percent-encoding";
+      continue;
+    }
+    if (RESPONSE.test(name)) isResponse = true;
+    if (name in params) fault ||= name + " repeated";
+    else if (ABNF[name]?.test(value) === false) fault ||= name + " malformed";
+    params[name] = value;
+  }
+  if (!isResponse) return null;
+  if (fault) throw new AuthError("invalid_response", fault);
+  const out = camelCase(params) as AuthorizationResponse & Record<string, unknown>;
+  out.params = params;
+  if (params.expires_in) out.expiresIn = +params.expires_in;
+  if (params.scope) out.scope = params.scope.split(" ");
+  return out;
+};

@@ -1,0 +1,143 @@
+/** A scope given as one space-separated string or as a list of scope tokens. */
+export type ScopeInput = string | readonly string[];
+
+/**
+ * The part of the Web Storage API that implicitly uses. `sessionStorage` (the default) keeps a
+ * pending login per tab across the redirect; pass your own for tests or special hosts.
+ */
+export interface StorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** Options of {@link createClient}. Every duration is in seconds. */
+export interface ClientOptions {
+  /** The authorization server's authorization endpoint (absolute, `https:` or loopback `http:`). */
+  authorizationEndpoint: string;
+  /** The client identifier registered at the authorization server. */
+  clientId: string;
+  /**
+   * Where the server sends the user back. Must be registered exactly at the server.
+   * @default the page's origin + pathname
+   */
+  redirectUri?: string;
+  /** The scope to ask for: a space-separated string or a list. @default none */
+  scope?: ScopeInput;
+  /**
+   * Where {@link Client.fetch} may send the token: origins (`https://api.example.com`) or origin +
+   * path prefixes (`https://example.com/api/`, matched on whole path segments).
+   * **Security:** the access token goes to every URL listed here; list only servers you trust.
+   * @default [the page's origin]
+   */
+  resourceOrigins?: readonly string[];
+  /** Extra parameters added to every authorization request (e.g. `audience`, `prompt`). */
+  extraParams?: Readonly<Record<string, string>>;
+  /** Seconds taken off `expires_in` to allow for clock drift and latency. @default 30 */
+  clockSkew?: number;
+  /** Seconds before expiry at which the `expiring` event fires. @default 60 */
+  expiringNotice?: number;
+  /** Seconds a pending login stays valid between {@link Client.login} and the callback. @default 600 */
+  stateTtl?: number;
+  /**
+   * Holds pending logins (state, requested scope, appState) across the redirect; never a token.
+   * @default sessionStorage
+   */
+  storage?: StorageLike;
+  /** The `fetch` that {@link Client.fetch} wraps. @default globalThis.fetch at call time */
+  fetch?: typeof fetch;
+}
+
+/** Per-call options of {@link Client.login} and {@link Client.authorizationUrl}. */
+export interface LoginOptions {
+  /** Scope for this request only, instead of the client's `scope`. */
+  scope?: ScopeInput;
+  /** Parameters added to this request, on top of the client's `extraParams`. */
+  extraParams?: Readonly<Record<string, string>>;
+  /** Any JSON value handed back by {@link Client.handleRedirect}, e.g. the route to return to. */
+  appState?: unknown;
+  /** A redirect URI for this request only. */
+  redirectUri?: string;
+}
+
+/** An access token held in memory. */
+export interface Token {
+  /** The access token itself. Never log it. */
+  accessToken: string;
+  /** Always `"Bearer"`: implicitly refuses other token types. */
+  tokenType: "Bearer";
+  /** When the token expires (ms since epoch, clock skew taken off); undefined when the server sent no `expires_in`. */
+  expiresAt?: number;
+  /** The granted scope; the requested scope when the response did not name one. */
+  scope: string[];
+}
+
+/** What {@link Client.handleRedirect} resolves after a successful callback. */
+export interface RedirectResult {
+  /** The new token (also held by the client). */
+  token: Token;
+  /** The `appState` given to {@link Client.login}, when there was one. */
+  appState?: unknown;
+}
+
+/** A `Bearer` challenge from `WWW-Authenticate` (RFC 6750 §3). */
+export interface BearerChallenge {
+  realm?: string;
+  /** The scope the resource needs, split into tokens. */
+  scope?: string[];
+  /** `invalid_request`, `invalid_token`, `insufficient_scope`, or another code. */
+  error?: string;
+  errorDescription?: string;
+  errorUri?: string;
+}
+
+/** Payload of the `unauthorized` event. */
+export interface UnauthorizedEvent {
+  /** The response, still unread. */
+  response: Response;
+  /** The parsed Bearer challenge. */
+  challenge: BearerChallenge;
+}
+
+/** Events of {@link Client.on} and their payloads. */
+export interface ClientEvents {
+  /** A new token arrived. */
+  token: Token;
+  /** The token expires in `expiringNotice` seconds or less. */
+  expiring: Token;
+  /** The token expired, or the resource server said it is invalid. */
+  expired: Token;
+  /** {@link Client.logout} was called. */
+  logout: undefined;
+  /** A resource server answered 401 or 403 with a Bearer challenge. */
+  unauthorized: UnauthorizedEvent;
+}
+
+/** An OAuth 2.0 implicit-grant client, made by {@link createClient}. */
+export interface Client {
+  /**
+   * Starts a login: stores a pending login and navigates to the authorization server.
+   * @throws AuthError `storage_unavailable` when the pending login cannot be stored (nothing navigates)
+   */
+  login(opts?: LoginOptions): Promise<void>;
+  /** Like {@link Client.login}, but returns the authorization URL instead of navigating. */
+  authorizationUrl(opts?: LoginOptions): Promise<string>;
+  /**
+   * Completes a login on the redirect page. Resolves `null` when `url` carries no authorization
+   * response (the URL is left alone); otherwise consumes the pending login, removes the response
+   * from the address bar, and resolves the token or rejects with an {@link AuthError}.
+   * @param url - @default location.href
+   */
+  handleRedirect(url?: string): Promise<RedirectResult | null>;
+  /** The current token, or `null` when there is none or it has expired. */
+  getToken(): Token | null;
+  /**
+   * `fetch` that adds `Authorization: Bearer …` to requests inside `resourceOrigins`.
+   * @throws AuthError `login_required` for a resource request while no valid token is held (nothing is sent)
+   */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+  /** Forgets the token, cancels its timers and emits `logout`. */
+  logout(): void;
+  /** Subscribes to an event; returns the function that unsubscribes. */
+  on<E extends keyof ClientEvents>(event: E, listener: (payload: ClientEvents[E]) => void): () => void;
+}

@@ -1,0 +1,32 @@
+import { AuthError } from "./errors";
+import type { AuthorizationResponse } from "./response";
+import type { Token } from "./types";
+
+/**
+ * Turns a parsed authorization response, whose `state` was already matched to a pending login,
+ * into a token; or throws the server's error.
+ *
+ * @param response - the parsed response
+ * @param requestedScope - the scope of the pending login: the granted scope when the response names none
+ * @param receivedAt - when the response arrived (ms since epoch)
+ * @param clockSkew - seconds taken off `expires_in`
+ * @returns the token
+ * @throws AuthError with the server's `error` code; `invalid_response` when `access_token` or
+ * `token_type` is missing; `unsupported_token_type` for any type other than Bearer
+ * @see RFC 6749 §4.2.2, §4.2.2.1, §7.1
+ */
+export const tokenFromResponse = (
+  response: AuthorizationResponse,
+  requestedScope: string[],
+  receivedAt: number,
+  clockSkew: number,
+): Token => {
+  const { error, accessToken, tokenType, expiresIn } = response;
+  if (error) throw new AuthError(error, response.errorDescription, response.errorUri);
+  if (!accessToken || !tokenType) throw new AuthError("invalid_response", "incomplete");
+  // Never use a token whose type we do not understand (RFC 6749 §7.1).
+  if (tokenType.toLowerCase() != "bearer") throw new AuthError("unsupported_token_type", tokenType);
+  const token: Token = { accessToken, tokenType: "Bearer", scope: response.scope || requestedScope };
+  if (expiresIn !== undefined) token.expiresAt = receivedAt + (expiresIn - clockSkew) * 1000;
+  return token;
+};
