@@ -1,0 +1,97 @@
+// Types of demo/demo.mjs, for the TypeScript tests that start the demo in-process.
+import type { IncomingMessage } from "node:http";
+
+/** The ports `npm run demo` uses unless told otherwise. */
+export declare const DEFAULT_PORTS: Readonly<{ spa: number; auth: number; api: number; thirdParty: number }>;
+
+/** The demo user. */
+export declare const DEMO_USER: Readonly<{ username: string; password: string; name: string; email: string }>;
+
+/** The demo SPA's client identifier. */
+export declare const DEMO_CLIENT_ID: string;
+
+/** The scopes the authorization server knows, with their consent-page wording. */
+export declare const SCOPES: Readonly<Record<"profile" | "orders", string>>;
+
+export interface DemoOptions {
+  /** Ports of each server; 0 (the default) picks a free one. */
+  ports?: Partial<Record<"spa" | "auth" | "api" | "thirdParty", number>>;
+  /** A loopback address. @default "127.0.0.1" */
+  host?: string;
+  /** Access token lifetime in seconds. @default 120 */
+  tokenLifetime?: number;
+  /**
+   * After `freeAttempts` wrong passwords for a username, further tries are refused for `delay`
+   * seconds, doubling per failure up to `maxDelay`. @default { freeAttempts: 3, delay: 1, maxDelay: 60 }
+   */
+  loginThrottle?: { freeAttempts?: number; delay?: number; maxDelay?: number };
+  /** The authorization server's clock, ms since epoch. @default Date.now */
+  clock?: () => number;
+  /** Sees every request that reaches the API. */
+  onApiRequest?: (req: IncomingMessage) => void;
+  /** Request log of all servers (method, path, status; never tokens). */
+  log?: (line: string) => void;
+}
+
+export interface SpaConfig {
+  authorizationEndpoint: string;
+  revocationEndpoint: string;
+  clientId: string;
+  apiOrigin: string;
+  thirdPartyOrigin: string;
+  redirectUris: Record<string, string>;
+  clockSkew: number;
+  expiringNotice: number;
+}
+
+export interface SpaServer {
+  origin: string;
+  /** Page key (`script-tag`, `esm`) → its URL, which is also its registered redirect URI. */
+  pages: Record<"script-tag" | "esm", string>;
+  configure(config: SpaConfig): void;
+  close(): Promise<void>;
+}
+
+export interface AuthServer {
+  origin: string;
+  authorizationEndpoint: string;
+  introspectionEndpoint: string;
+  revocationEndpoint: string;
+  clientId: string;
+  /** Seconds. */
+  tokenLifetime: number;
+  /** Revokes a token; false when the server does not know it. */
+  revoke(token: string): boolean;
+  close(): Promise<void>;
+}
+
+export interface ApiServer {
+  origin: string;
+  close(): Promise<void>;
+}
+
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  authorization: string | null;
+  requestedHeaders: string | null;
+}
+
+export interface ThirdPartyServer {
+  origin: string;
+  /** The latest requests (at most 100), oldest first. */
+  received: ReceivedRequest[];
+  close(): Promise<void>;
+}
+
+export interface Demo {
+  spa: SpaServer;
+  auth: AuthServer;
+  api: ApiServer;
+  thirdParty: ThirdPartyServer;
+  /** Stops all four servers. */
+  close(): Promise<void>;
+}
+
+/** Starts the four demo servers on loopback and wires them together. */
+export declare function startDemo(options?: DemoOptions): Promise<Demo>;

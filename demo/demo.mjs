@@ -1,0 +1,93 @@
+// Starts the whole demo in-process and wires the servers together. Used by `npm run demo`
+// (demo/start.mjs) and by the integration and browser tests (on free ports).
+import crypto from "node:crypto";
+import { startApiServer } from "./api-server.mjs";
+import { startAuthServer } from "./auth-server.mjs";
+import { startSpaServer } from "./spa-server.mjs";
+import { startThirdPartyServer } from "./third-party-server.mjs";
+
+export { DEMO_CLIENT_ID, DEMO_USER, SCOPES } from "./auth-server.mjs";
+
+/** The ports `npm run demo` uses unless told otherwise. */
+export const DEFAULT_PORTS = Object.freeze({ spa: 8700, auth: 8701, api: 8702, thirdParty: 8703 });
+
+/**
+ * @typedef {object} DemoOptions
+ * @property {Partial<Record<keyof typeof DEFAULT_PORTS, number>>} [ports] - default 0 for each
+ *   (free ports); `npm run demo` passes {@link DEFAULT_PORTS}
+ * @property {string} [host] - a loopback address, default `127.0.0.1`
+ * @property {number} [tokenLifetime] - access token lifetime in seconds, default 120
+ * @property {import("./auth-server.mjs").AuthServerOptions["loginThrottle"]} [loginThrottle]
+ * @property {() => number} [clock] - the authorization server's clock (ms since epoch)
+ * @property {(req: import("node:http").IncomingMessage) => void} [onApiRequest] - sees every request to the API
+ * @property {(line: string) => void} [log] - request log of all servers
+ *
+ * @typedef {object} Demo
+ * @property {import("./spa-server.mjs").SpaServer} spa
+ * @property {import("./auth-server.mjs").AuthServer} auth
+ * @property {import("./api-server.mjs").ApiServer} api
+ * @property {import("./third-party-server.mjs").ThirdPartyServer} thirdParty
+ * @property {() => Promise<void>} close - stops all four servers
+ */
+
+/**
+ * Starts the SPA server, the authorization server, the API and the third-party origin on
+ * loopback, each on its own port (so its own origin), and tells each what it must know of the
+ * others: the SPA's redirect URIs (authorization server) and origin (API and third-party CORS),
+ * the introspection endpoint and credentials (API), all URLs (the pages' `/config.json`).
+ *
+ * @param {DemoOptions} [options]
+ * @returns {Promise<Demo>}
+ * @throws {import("./lib.mjs").PortInUseError} when a port is taken (the servers already started are closed)
+ */
+export async function startDemo(options = {}) {
+  const { ports = {}, host = "127.0.0.1", tokenLifetime, loginThrottle, clock, onApiRequest, log } = options;
+  /** @type {(() => Promise<void>)[]} */
+  const closers = [];
+  const close = () => Promise.all(closers.map((c) => c())).then(() => undefined);
+  try {
+    const spa = await startSpaServer({ port: ports.spa ?? 0, host, log });
+    closers.push(spa.close);
+    // The API's credentials at the introspection endpoint, new on every start.
+    const credentials = { id: "implicitly-demo-api", secret: crypto.randomBytes(24).toString("base64url") };
+    const auth = await startAuthServer({
+      port: ports.auth ?? 0,
+      host,
+      redirectUris: Object.values(spa.pages),
+      resourceServers: [credentials],
+      ...(tokenLifetime === undefined ? {} : { tokenLifetime }),
+      ...(loginThrottle === undefined ? {} : { loginThrottle }),
+      ...(clock === undefined ? {} : { clock }),
+      log,
+    });
+    closers.push(auth.close);
+    const api = await startApiServer({
+      port: ports.api ?? 0,
+      host,
+      introspectionEndpoint: auth.introspectionEndpoint,
+      credentials,
+      allowedOrigin: spa.origin,
+      onRequest: onApiRequest,
+      log,
+    });
+    closers.push(api.close);
+    const thirdParty = await startThirdPartyServer({ port: ports.thirdParty ?? 0, host, allowedOrigin: spa.origin, log });
+    closers.push(thirdParty.close);
+    spa.configure({
+      authorizationEndpoint: auth.authorizationEndpoint,
+      revocationEndpoint: auth.revocationEndpoint,
+      clientId: auth.clientId,
+      apiOrigin: api.origin,
+      thirdPartyOrigin: thirdParty.origin,
+      redirectUris: spa.pages,
+      // The SDK's defaults (30 s, 60 s) at the default 120 s lifetime; scaled down for shorter
+      // lifetimes, which would otherwise expire on arrival.
+      clockSkew: Math.min(30, Math.floor(auth.tokenLifetime / 4)),
+      expiringNotice: Math.min(60, Math.floor(auth.tokenLifetime / 2)),
+    });
+    return { spa, auth, api, thirdParty, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

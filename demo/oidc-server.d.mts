@@ -1,0 +1,45 @@
+// Types of demo/oidc-server.mjs, for the TypeScript tests that start the OpenID provider in-process.
+/** The demo SPA's client identifier at the OpenID provider. */
+export declare const OIDC_CLIENT_ID: string;
+
+/** The demo accounts; the development login page accepts any login name and password. */
+export declare const OIDC_ACCOUNTS: Readonly<Record<string, Readonly<{ name: string; email: string }>>>;
+
+export interface OidcProviderOptions {
+  /** The SPA's redirect URIs; loopback `http:` URIs match on any port (a `native` client). */
+  redirectUris: string[];
+  /** @default 0 (a free port) */
+  port?: number;
+  /** A loopback address. @default "127.0.0.1" */
+  host?: string;
+  /** @default OIDC_CLIENT_ID */
+  clientId?: string;
+  /** The ID token signing algorithm. @default "RS256" */
+  idTokenAlg?: "RS256" | "PS256" | "ES256" | "EdDSA";
+  /** Access token lifetime in seconds. @default 120 */
+  tokenLifetime?: number;
+  /** Confidential clients that may call the introspection endpoint. */
+  resourceServers?: { id: string; secret: string }[];
+  /** @default OIDC_ACCOUNTS */
+  accounts?: Readonly<Record<string, { name: string; email: string }>>;
+  /** Request log (method, path, status; never tokens). */
+  log?: (line: string) => void;
+}
+
+export interface OidcProvider {
+  /** The issuer identifier, `http://host:port`. */
+  issuer: string;
+  origin: string;
+  authorizationEndpoint: string;
+  jwksUri: string;
+  introspectionEndpoint: string;
+  revocationEndpoint: string;
+  clientId: string;
+  tokenLifetime: number;
+  /** The oidc-provider instance (the package ships no types). */
+  provider: { readonly issuer: string; [member: string]: unknown };
+  close(): Promise<void>;
+}
+
+/** Starts the demo OpenID provider on loopback. */
+export declare function startOidcProvider(options: OidcProviderOptions): Promise<OidcProvider>;

@@ -1,0 +1,143 @@
+// The demo's OpenID provider: the certified `oidc-provider` package, configured for the OpenID
+// Connect implicit flow (`response_type=id_token token`, OpenID Connect Core §3.2) with one public
+// client for the demo SPA, a demo account, and the package's built-in development login and consent
+// pages. Everything is held in memory, with signing keys made fresh on every start.
+import crypto from "node:crypto";
+import Provider from "oidc-provider";
+import { listen } from "./lib.mjs";
+
+/** The demo SPA's client identifier at the OpenID provider. */
+export const OIDC_CLIENT_ID = "implicitly-demo";
+
+/** The demo accounts: the development login page accepts any login name (and any password). */
+export const OIDC_ACCOUNTS = Object.freeze({
+  demo: Object.freeze({ name: "Dana Demo", email: "dana.demo@example.com" }),
+});
+
+/** The scopes the provider offers, and the claims each one releases. */
+const CLAIMS = { openid: ["sub"], profile: ["name"], email: ["email", "email_verified"] };
+
+/**
+ * @typedef {object} OidcProviderOptions
+ * @property {string[]} redirectUris - the SPA's redirect URIs; loopback `http:` URIs match on any
+ *   port (the client is registered as `native`, RFC 8252 §7.3)
+ * @property {number} [port] - default 0 (a free port)
+ * @property {string} [host] - a loopback address, default `127.0.0.1`
+ * @property {string} [clientId] - default {@link OIDC_CLIENT_ID}
+ * @property {"RS256" | "PS256" | "ES256" | "EdDSA"} [idTokenAlg] - the ID token signing algorithm, default `RS256`
+ * @property {number} [tokenLifetime] - access token lifetime in seconds, default 120
+ * @property {{ id: string, secret: string }[]} [resourceServers] - confidential clients that may
+ *   call the introspection endpoint (`client_secret_basic`)
+ * @property {Readonly<Record<string, { name: string, email: string }>>} [accounts] - default {@link OIDC_ACCOUNTS};
+ *   any other login name gets a profile made from the name
+ * @property {(line: string) => void} [log] - request log (method, path, status; never tokens)
+ *
+ * @typedef {object} OidcProvider
+ * @property {string} issuer - the issuer identifier, `http://host:port`
+ * @property {string} origin - same as `issuer`
+ * @property {string} authorizationEndpoint
+ * @property {string} jwksUri
+ * @property {string} introspectionEndpoint
+ * @property {string} revocationEndpoint
+ * @property {string} clientId
+ * @property {number} tokenLifetime - seconds
+ * @property {object} provider - the oidc-provider instance
+ * @property {() => Promise<void>} close
+ */
+
+/**
+ * Starts the demo OpenID provider on loopback.
+ * @param {OidcProviderOptions} options
+ * @returns {Promise<OidcProvider>}
+ */
+export async function startOidcProvider({
+  redirectUris,
+  port = 0,
+  host = "127.0.0.1",
+  clientId = OIDC_CLIENT_ID,
+  idTokenAlg = "RS256",
+  tokenLifetime = 120,
+  resourceServers = [],
+  accounts = OIDC_ACCOUNTS,
+  log,
+}) {
+  if (!Array.isArray(redirectUris) || redirectUris.length === 0) throw new Error("oidc provider: redirectUris is required");
+  // The issuer holds the port, which is known only once listening: the handler is set after.
+  /** @type {import("node:http").RequestListener | undefined} */
+  let handler;
+  const server = await listen(
+    (req, res) => {
+      if (log) res.on("finish", () => log(`oidc ${req.method} ${req.url?.split("?")[0]} ${res.statusCode}`));
+      handler?.(req, res);
+    },
+    { label: "oidc provider", port, host },
+  );
+  const issuer = server.origin;
+
+  const rsa = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" });
+  const ec = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" });
+  const ed = crypto.generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" });
+
+  const provider = new Provider(issuer, {
+    clients: [
+      {
+        client_id: clientId,
+        client_name: "implicitly demo SPA",
+        // "native" lets loopback http: redirect URIs through, on any port; a "web" client with the
+        // implicit grant must use https.
+        application_type: "native",
+        redirect_uris: redirectUris,
+        response_types: ["id_token token"],
+        grant_types: ["implicit"],
+        token_endpoint_auth_method: "none",
+        id_token_signed_response_alg: idTokenAlg,
+      },
+      ...resourceServers.map(({ id, secret }) => ({
+        client_id: id,
+        client_secret: secret,
+        redirect_uris: [],
+        response_types: [],
+        grant_types: [],
+        token_endpoint_auth_method: "client_secret_basic",
+      })),
+    ],
+    responseTypes: ["id_token token"],
+    scopes: Object.keys(CLAIMS),
+    claims: CLAIMS,
+    jwks: { keys: [{ ...rsa, kid: "demo-rsa", use: "sig" }, { ...ec, kid: "demo-ec", use: "sig" }, { ...ed, kid: "demo-ed", use: "sig" }] },
+    cookies: { keys: [crypto.randomBytes(32).toString("base64url")] },
+    ttl: { AccessToken: tokenLifetime, IdToken: 3600, Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600 },
+    features: {
+      devInteractions: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+    },
+    async findAccount(_ctx, id) {
+      const known = Object.hasOwn(accounts, id) ? accounts[id] : undefined;
+      return {
+        accountId: id,
+        async claims() {
+          return { sub: id, name: known?.name ?? id, email: known?.email ?? `${id}@example.com`, email_verified: !!known };
+        },
+      };
+    },
+    // Browsers may call the public client's endpoints (userinfo, revocation) from the SPA's origins.
+    clientBasedCORS(_ctx, origin, client) {
+      return client.redirectUris.some((uri) => new URL(uri).origin === origin);
+    },
+  });
+  handler = provider.callback();
+
+  return {
+    issuer,
+    origin: issuer,
+    authorizationEndpoint: issuer + "/auth",
+    jwksUri: issuer + "/jwks",
+    introspectionEndpoint: issuer + "/token/introspection",
+    revocationEndpoint: issuer + "/token/revocation",
+    clientId,
+    tokenLifetime,
+    provider,
+    close: server.close,
+  };
+}

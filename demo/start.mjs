@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+// `npm run demo`: starts the authorization server, the API, the SPA and the third-party origin on
+// loopback and prints what to open. Ctrl-C stops everything.
+import { existsSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { DEMO_USER } from "./auth-server.mjs";
+import { DEFAULT_PORTS, startDemo } from "./demo.mjs";
+import { DIST_DIR } from "./lib.mjs";
+
+/** @type {Record<"spa" | "auth" | "api" | "thirdParty" | "tokenLifetime", [flag: string, env: string, fallback: number]>} */
+const SETTINGS = {
+  spa: ["--spa-port", "IMPLICITLY_DEMO_SPA_PORT", DEFAULT_PORTS.spa],
+  auth: ["--auth-port", "IMPLICITLY_DEMO_AUTH_PORT", DEFAULT_PORTS.auth],
+  api: ["--api-port", "IMPLICITLY_DEMO_API_PORT", DEFAULT_PORTS.api],
+  thirdParty: ["--third-party-port", "IMPLICITLY_DEMO_THIRD_PARTY_PORT", DEFAULT_PORTS.thirdParty],
+  tokenLifetime: ["--token-lifetime", "IMPLICITLY_DEMO_TOKEN_LIFETIME", 120],
+};
+
+const USAGE = `Usage: npm run demo -- [options]
+
+Options (each also settable by the environment variable shown):
+  --spa-port N          the demo app           IMPLICITLY_DEMO_SPA_PORT          (default ${DEFAULT_PORTS.spa})
+  --auth-port N         authorization server   IMPLICITLY_DEMO_AUTH_PORT         (default ${DEFAULT_PORTS.auth})
+  --api-port N          protected API          IMPLICITLY_DEMO_API_PORT          (default ${DEFAULT_PORTS.api})
+  --third-party-port N  third-party origin     IMPLICITLY_DEMO_THIRD_PARTY_PORT  (default ${DEFAULT_PORTS.thirdParty})
+  --token-lifetime S    access token lifetime  IMPLICITLY_DEMO_TOKEN_LIFETIME    (default 120 seconds)
+  --quiet               do not log requests
+  --help                show this text
+Port 0 picks a free port.`;
+
+/**
+ * Prints the message and exits with status 1.
+ * @param {string} message
+ * @returns {never}
+ */
+function fail(message) {
+  console.error(`Error: ${message}`);
+  process.exit(1);
+}
+
+let args;
+try {
+  args = parseArgs({
+    options: {
+      ...Object.fromEntries(Object.values(SETTINGS).map(([flag]) => [flag.slice(2), { type: "string" }])),
+      quiet: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  }).values;
+} catch (err) {
+  fail(`${/** @type {Error} */ (err).message}\n\n${USAGE}`);
+}
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+/** @type {Record<string, number>} */
+const settings = {};
+for (const [name, [flag, env, fallback]] of Object.entries(SETTINGS)) {
+  const given = args[flag.slice(2)] ?? process.env[env];
+  const value = given === undefined || given === "" ? fallback : Number(given);
+  const valid = name === "tokenLifetime" ? Number.isInteger(value) && value > 0 : Number.isInteger(value) && value >= 0 && value <= 65535;
+  if (!valid) fail(`${flag} / ${env}: "${given}" is not a valid ${name === "tokenLifetime" ? "number of seconds" : "port (0-65535)"}.`);
+  settings[name] = value;
+}
+
+for (const file of ["implicitly.umd.min.js", "implicitly.mjs"]) {
+  if (!existsSync(DIST_DIR + file)) fail(`dist/${file} is missing. Run \`npm run build\` (\`npm run demo\` does it for you).`);
+}
+
+/** Which flag and variable choose the port of each server, by the label it reports. */
+const PORT_HINTS = {
+  "SPA server": SETTINGS.spa,
+  "authorization server": SETTINGS.auth,
+  "API server": SETTINGS.api,
+  "third-party server": SETTINGS.thirdParty,
+};
+
+let demo;
+try {
+  demo = await startDemo({
+    ports: { spa: settings.spa, auth: settings.auth, api: settings.api, thirdParty: settings.thirdParty },
+    tokenLifetime: settings.tokenLifetime,
+    log: args.quiet ? undefined : (line) => console.log(line),
+  });
+} catch (err) {
+  if (err && /** @type {{ code?: string }} */ (err).code === "EADDRINUSE") {
+    const { label, port } = /** @type {import("./lib.mjs").PortInUseError} */ (err);
+    const [flag, env] = PORT_HINTS[/** @type {keyof typeof PORT_HINTS} */ (label)] ?? ["--<server>-port", "IMPLICITLY_DEMO_<SERVER>_PORT"];
+    fail(`port ${port} is already in use (wanted by the ${label}).\n` + `Stop whatever uses it, or pick another port: npm run demo -- ${flag} ${port + 10}  (or ${env}=${port + 10})`);
+  }
+  throw err;
+}
+
+const { spa, auth, api, thirdParty } = demo;
+console.log(`
+implicitly demo is running on loopback.
+
+  Open  ${spa.pages["script-tag"]}        (SDK loaded by <script> tag: dist/implicitly.umd.min.js)
+   or   ${spa.pages.esm}  (SDK imported as an ES module: dist/implicitly.mjs)
+
+  Sign in as  ${DEMO_USER.username}  with password  ${DEMO_USER.password}
+
+  Authorization server  ${auth.origin}   (tokens live ${auth.tokenLifetime} s)
+  Protected API         ${api.origin}   (/api/profile needs scope profile, /api/orders scope orders)
+  Third-party origin    ${thirdParty.origin}   (must never see the token)
+
+Press Ctrl-C to stop.
+`);
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) process.exit(130); // a second Ctrl-C: do not wait
+  stopping = true;
+  console.log("\nStopping the demo servers…");
+  await demo.close();
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

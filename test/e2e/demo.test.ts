@@ -1,0 +1,275 @@
+// The demo, driven in Chromium as a person would use it, against the built SDK (dist/) on both
+// demo pages: sign in, consent or deny, call the API, reload, sign out; and where the token must
+// never show up (address bar, history, Referer, storage, cookies, other origins).
+import { copyFile, mkdir } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_USER, startDemo, type Demo } from "../../demo/demo.mjs";
+import type { Client } from "../../src/index";
+import { launchChromium } from "./chromium";
+
+declare global {
+  interface Window {
+    /** The demo page's client (demo/public/app.js exposes it). */
+    demoClient: Client;
+    /** Recorded by an init script as each document starts, before any page script runs. */
+    landing: { href: string; historyLength: number };
+  }
+}
+
+const SCREENSHOT_DIR = "test-results";
+/** The README's screenshot: written when missing, refreshed with UPDATE_DOCS_SCREENSHOT=1. */
+const DOCS_SCREENSHOT = "docs/demo-signed-in.png";
+
+let demo: Demo;
+let browser: Browser;
+/** Authorization headers that reached the API. */
+const apiAuthorization: string[] = [];
+const contexts: BrowserContext[] = [];
+const pageErrors: Error[] = [];
+
+beforeAll(async () => {
+  [demo, browser] = await Promise.all([
+    startDemo({ onApiRequest: (req) => void (req.headers.authorization && apiAuthorization.push(req.headers.authorization)) }),
+    launchChromium(),
+  ]);
+});
+
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((c) => c.close()));
+  expect(pageErrors.splice(0)).toEqual([]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.close();
+});
+
+/** A fresh browser profile (no cookies, no storage) with one tab. */
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 800, height: 760 } });
+  contexts.push(context);
+  await context.addInitScript(() => {
+    window.landing = { href: location.href, historyLength: history.length };
+  });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => pageErrors.push(e));
+  return page;
+}
+
+/** Opens a demo page and waits until it has handled its URL. */
+async function open(page: Page, url: string) {
+  await page.goto(url);
+  await page.locator("body[data-ready]").waitFor();
+}
+
+/** From a demo page: Sign in, log in at the authorization server, Allow or Deny, back on the page. */
+async function signIn(page: Page, { allow = true, orders = false, servers = demo } = {}) {
+  if (orders) await page.getByLabel("Also ask for the orders scope").check();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.waitForURL((url) => url.origin === servers.auth.origin);
+  if (await page.getByLabel("Username").isVisible()) {
+    await page.getByLabel("Username").fill(DEMO_USER.username);
+    await page.getByLabel("Password").fill(DEMO_USER.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  }
+  await page.getByRole("button", { name: allow ? "Allow" : "Deny", exact: true }).click();
+  await page.waitForURL((url) => url.origin === servers.spa.origin);
+  await page.locator("body[data-ready]").waitFor();
+}
+
+const accessToken = (page: Page) => page.evaluate(() => window.demoClient.getToken()?.accessToken ?? null);
+
+/** Retries `read` until the assertion chained on it passes (playwright-core has no web-first assertions). */
+const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 5000, interval: 50 });
+/** The element's text as shown. */
+const textOf = async (locator: Locator) => ((await locator.innerText()) ?? "").trim();
+
+/** Seconds left on the page's countdown (`m:ss`). */
+async function countdown(page: Page): Promise<number> {
+  const text = (await page.getByRole("timer").textContent()) ?? "";
+  const match = /^(\d+):(\d\d)$/.exec(text);
+  if (!match) throw new Error(`countdown shows "${text}"`);
+  return Number(match[1]) * 60 + Number(match[2]);
+}
+
+/** Everything script-visible on the page that could hold a token. */
+const pageTraces = (page: Page) =>
+  page.evaluate(() => ({
+    href: location.href,
+    localStorage: Object.entries(localStorage),
+    sessionStorage: Object.entries(sessionStorage),
+    cookie: document.cookie,
+    windowName: window.name,
+  }));
+
+const PAGES = [
+  { label: "script-tag page (dist/implicitly.umd.min.js)", key: "script-tag", other: "esm" },
+  { label: "ES-module page (dist/implicitly.mjs)", key: "esm", other: "script-tag" },
+] as const;
+
+describe.each(PAGES)("$label", ({ key, other }) => {
+  const url = () => demo.spa.pages[key];
+
+  it("signs in, shows scope and a live countdown, calls the API, and leaves the token nowhere else", async () => {
+    const page = await newPage();
+    await open(page, url());
+    await eventually(() => textOf(page.getByRole("status"))).toBe("Signed out.");
+    await signIn(page);
+
+    await eventually(() => textOf(page.getByRole("status"))).toBe("Signed in. Granted scope: profile.");
+    await eventually(() => textOf(page.locator("#scope"))).toBe("profile");
+    await eventually(() => page.getByRole("button", { name: "Sign in", exact: true }).isHidden()).toBe(true);
+    const left = await countdown(page);
+    // 120 s lifetime less the SDK's default 30 s clock skew.
+    expect(left).toBeGreaterThan(80);
+    expect(left).toBeLessThanOrEqual(90);
+    await expect.poll(() => countdown(page), { timeout: 3000 }).toBeLessThan(left);
+
+    const token = await accessToken(page);
+    expect(token).toMatch(/^[\w-]{20,}$/);
+
+    // The token did arrive in the address bar…
+    const landing = await page.evaluate(() => window.landing);
+    expect(landing.href).toContain("access_token=" + token);
+    // …and is gone from it, without a new history entry, and from every history entry.
+    expect(page.url()).toBe(url());
+    expect(await page.evaluate(() => history.length)).toBe(landing.historyLength);
+    const cdp = await page.context().newCDPSession(page);
+    const { entries } = await cdp.send("Page.getNavigationHistory");
+    expect(entries.length).toBe(landing.historyLength);
+    for (const entry of entries) expect(entry.url).not.toContain(token);
+    expect(entries.at(-1)?.url).toBe(url());
+
+    // Not in storage or cookies either.
+    expect(JSON.stringify(await pageTraces(page))).not.toContain(token);
+    const cookies = await page.context().cookies();
+    expect(JSON.stringify(cookies)).not.toContain(token);
+
+    // The API gets it.
+    await page.getByRole("button", { name: "Get profile" }).click();
+    await eventually(() => textOf(page.getByRole("status"))).toBe("Profile: OK.");
+    await eventually(() => textOf(page.locator("#output"))).toContain(DEMO_USER.name);
+    expect(apiAuthorization).toContain("Bearer " + token);
+
+    await mkdir(SCREENSHOT_DIR, { recursive: true });
+    const shot = `${SCREENSHOT_DIR}/demo-signed-in-${key}.png`;
+    await page.screenshot({ path: shot, fullPage: true });
+    if (key === "script-tag" && (!existsSync(DOCS_SCREENSHOT) || process.env.UPDATE_DOCS_SCREENSHOT === "1")) {
+      await mkdir("docs", { recursive: true });
+      await copyFile(shot, DOCS_SCREENSHOT);
+    }
+
+    // Only the profile scope was asked for, so the orders API refuses.
+    await page.getByRole("button", { name: "Get orders" }).click();
+    await eventually(() => textOf(page.getByRole("status"))).toContain("refused (insufficient_scope)");
+    await eventually(() => textOf(page.getByRole("status"))).toContain("needs the “orders” scope");
+    expect(await accessToken(page)).toBe(token);
+
+    // A third origin the page calls through client.fetch() never sees it.
+    const before = demo.thirdParty.received.length;
+    await page.getByRole("button", { name: "Call a third-party origin" }).click();
+    await eventually(() => textOf(page.getByRole("status"))).toBe("The third-party origin received no token: it is not in resourceOrigins.");
+    const received = demo.thirdParty.received.slice(before);
+    expect(received).toContainEqual(expect.objectContaining({ method: "GET", path: "/echo" }));
+    for (const request of received) {
+      expect(request.authorization).toBeNull();
+      expect(request.requestedHeaders ?? "").not.toMatch(/authorization/i);
+    }
+
+    // The next page's Referer and document.referrer carry no token.
+    const referer = page.waitForRequest(demo.spa.pages[other]);
+    await page.getByRole("navigation").getByRole("link", { name: other === "esm" ? "ES-module page" : "Script-tag page" }).click();
+    expect((await referer).headers()["referer"]).toBe(url());
+    await page.locator("body[data-ready]").waitFor();
+    expect(await page.evaluate(() => document.referrer)).toBe(url());
+    expect(JSON.stringify(await pageTraces(page))).not.toContain(token);
+
+    // Back: the page we left, at its clean URL.
+    await page.goBack();
+    expect(page.url()).toBe(url());
+  });
+
+  it("shows access_denied when the user chooses Deny, and offers Sign in again", async () => {
+    const page = await newPage();
+    await open(page, url());
+    await signIn(page, { allow: false });
+    const alert = page.getByRole("alert");
+    await eventually(() => alert.isVisible()).toBe(true);
+    await eventually(() => textOf(alert)).toContain("access_denied");
+    await eventually(() => textOf(alert)).toContain("You chose Deny on the consent page");
+    await eventually(() => textOf(page.getByRole("status"))).toBe("The sign-in did not complete.");
+    await eventually(() => page.getByRole("button", { name: "Sign in", exact: true }).isVisible()).toBe(true);
+    expect(page.url()).toBe(url());
+    expect(await accessToken(page)).toBeNull();
+  });
+
+  it("is signed out after a reload (the token lives in memory only), with no error", async () => {
+    const page = await newPage();
+    await open(page, url());
+    await signIn(page);
+    expect(await accessToken(page)).not.toBeNull();
+    await page.reload();
+    await page.locator("body[data-ready]").waitFor();
+    await eventually(() => textOf(page.getByRole("status"))).toBe("Signed out.");
+    await eventually(() => page.getByRole("button", { name: "Sign in", exact: true }).isVisible()).toBe(true);
+    await eventually(() => page.getByRole("alert").isHidden()).toBe(true);
+    expect(await accessToken(page)).toBeNull();
+  });
+
+  it("with the orders box ticked, gets both scopes and the orders", async () => {
+    const page = await newPage();
+    await open(page, url());
+    await signIn(page, { orders: true });
+    await eventually(() => textOf(page.locator("#scope"))).toBe("profile orders");
+    await page.getByRole("button", { name: "Get orders" }).click();
+    await eventually(() => textOf(page.getByRole("status"))).toBe("Orders: OK.");
+    await eventually(() => textOf(page.locator("#output"))).toContain("Rubber duck");
+  });
+
+  it("signs out: forgets the token, revokes it at the server, and shows Sign in again", async () => {
+    const page = await newPage();
+    await open(page, url());
+    await signIn(page);
+    const token = await accessToken(page);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await eventually(() => textOf(page.getByRole("status"))).toBe("Signed out. The token was revoked at the authorization server.");
+    await eventually(() => page.getByRole("button", { name: "Sign in", exact: true }).isVisible()).toBe(true);
+    expect(await accessToken(page)).toBeNull();
+
+    const response = await fetch(demo.api.origin + "/api/profile", { headers: { Authorization: "Bearer " + token } });
+    expect(response.status).toBe(401);
+    expect(response.headers.get("WWW-Authenticate")).toContain('error="invalid_token"');
+
+    // Calling the API now is refused by the SDK before anything is sent.
+    await page.getByRole("button", { name: "Get profile" }).click();
+    await eventually(() => textOf(page.getByRole("alert"))).toContain("login_required");
+    await eventually(() => textOf(page.getByRole("alert"))).toContain("There is no valid token");
+  });
+});
+
+describe("a short-lived token on the ES-module page", () => {
+  let shortLived: Demo;
+  beforeAll(async () => {
+    // 6 s lifetime: the page's client takes 1 s off for clock skew and warns 3 s before the end.
+    shortLived = await startDemo({ tokenLifetime: 6 });
+  });
+  afterAll(async () => {
+    await shortLived?.close();
+  });
+
+  it("counts down, warns before expiry, then signs out and offers Sign in again", async () => {
+    const page = await newPage();
+    await open(page, shortLived.spa.pages.esm);
+    await signIn(page, { servers: shortLived });
+    expect(await countdown(page)).toBeLessThanOrEqual(5);
+    await eventually(() => textOf(page.getByRole("status"))).toBe("Your token is about to expire.");
+    expect(await accessToken(page)).not.toBeNull();
+    await expect
+      .poll(() => textOf(page.getByRole("status")), { timeout: 8000, interval: 100 })
+      .toBe("Your token expired or the API no longer accepts it. Sign in again.");
+    expect(await accessToken(page)).toBeNull();
+    await eventually(() => page.getByRole("button", { name: "Sign in", exact: true }).isVisible()).toBe(true);
+  });
+});

@@ -1,0 +1,142 @@
+// @vitest-environment node
+// The OpenID Connect modules (discovery, JWKS, ID token verification, RFC 9207 check) against a real
+// OpenID provider (oidc-provider, started in-process): the implicit flow with
+// response_type=id_token token is walked over HTTP as a browser would, through the provider's own
+// login and consent pages, and the ID token of the redirect is verified.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OIDC_ACCOUNTS, startOidcProvider, type OidcProvider } from "../../demo/oidc-server.mjs";
+import { buildAuthorizationUrl } from "../../src/authorize";
+import { discover } from "../../src/discovery";
+import { verifyIdToken } from "../../src/id-token";
+import { createKeySet } from "../../src/jwks";
+import { decodeJws } from "../../src/jwt";
+import { randomString } from "../../src/random";
+import { checkResponseIssuer } from "../../src/response-issuer";
+import { parseAuthorizationResponse } from "../../src/response";
+import { Browser, locationOf } from "./browser-walk";
+
+// Registered without a port; the request uses another one (loopback redirect URIs match on any port).
+const REGISTERED = "http://127.0.0.1/callback";
+const REDIRECT = "http://127.0.0.1:5173/callback";
+
+/** The hidden and named inputs of the page's first form, and where it posts. */
+const firstForm = (html: string) => {
+  const form = /<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(html);
+  if (!form) throw new Error("no form in the page");
+  const fields: Record<string, string> = {};
+  for (const m of form[2]!.matchAll(/<input[^>]*name="([^"]+)"(?:[^>]*value="([^"]*)")?/g)) fields[m[1]!] = m[2] ?? "";
+  return { action: form[1]!, fields };
+};
+
+/**
+ * Opens the authorization URL and goes through login and consent (or denies on the consent page),
+ * following every redirect, until the provider sends the browser back to the redirect URI.
+ */
+async function authorize(authorizationUrl: string, { login = "demo", deny = false } = {}): Promise<string> {
+  const browser = new Browser();
+  let url = authorizationUrl;
+  for (let step = 0; step < 12; step++) {
+    if (url.startsWith(REDIRECT)) return url;
+    const res = await browser.get(url);
+    if (res.status >= 300 && res.status < 400) {
+      url = locationOf(res, url);
+      continue;
+    }
+    const html = await res.text();
+    if (res.status !== 200) throw new Error(`HTTP ${res.status} at ${url}: ${html.slice(0, 300)}`);
+    const { action, fields } = firstForm(html);
+    if (fields.prompt === "login") Object.assign(fields, { login, password: "any" });
+    else if (deny) {
+      url = new URL(action.replace(/\/?$/, "/abort"), url).href;
+      continue;
+    }
+    const posted = await browser.post(new URL(action, url).href, fields);
+    url = locationOf(posted, url);
+  }
+  throw new Error("too many steps");
+}
+
+const startLogin = (p: OidcProvider, nonce = randomString(), state = randomString()) => ({
+  nonce,
+  state,
+  url: buildAuthorizationUrl(p.authorizationEndpoint, {
+    response_type: "id_token token",
+    client_id: p.clientId,
+    redirect_uri: REDIRECT,
+    scope: "openid profile email",
+    state,
+    nonce,
+  }),
+});
+
+describe.each(["RS256", "ES256", "PS256", "EdDSA"] as const)("OpenID provider signing with %s", (alg) => {
+  let op: OidcProvider;
+
+  beforeAll(async () => {
+    op = await startOidcProvider({ redirectUris: [REGISTERED], idTokenAlg: alg });
+  });
+  afterAll(async () => {
+    await op?.close();
+  });
+
+  it("completes id_token token: discovery, JWKS and every ID token check pass", async () => {
+    const meta = await discover(op.issuer, fetch);
+    expect(meta).toMatchObject({ issuer: op.issuer, authorizationEndpoint: op.authorizationEndpoint, jwksUri: op.jwksUri, issParameterSupported: true });
+    expect(meta.idTokenAlgorithms).toContain(alg);
+
+    const login = startLogin(op);
+    const back = await authorize(login.url);
+    const response = parseAuthorizationResponse(back)!;
+    expect(response.state).toBe(login.state);
+    expect(response.tokenType).toBe("Bearer");
+    const { id_token: idToken } = response.params;
+    expect(idToken).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(decodeJws(idToken!).header).toMatchObject({ alg, kid: alg == "ES256" ? "demo-ec" : alg == "EdDSA" ? "demo-ed" : "demo-rsa" });
+    // The provider leaves iss out when an ID token is in the response (its claim says it).
+    expect(response.params.iss).toBeUndefined();
+    expect(() => checkResponseIssuer(response.params, op.issuer, meta.issParameterSupported)).not.toThrow();
+
+    const keys = createKeySet(meta.jwksUri, fetch);
+    const options = { issuer: meta.issuer, clientId: op.clientId, nonce: login.nonce, accessToken: response.accessToken!, keys, algorithms: meta.idTokenAlgorithms };
+    const claims = await verifyIdToken(idToken!, options);
+    expect(claims).toMatchObject({ iss: op.issuer, sub: "demo", aud: op.clientId, nonce: login.nonce });
+    expect(typeof claims.at_hash).toBe("string");
+
+    // The access token works at the provider's userinfo endpoint, with the profile claims.
+    const userinfo = await fetch(meta.metadata.userinfo_endpoint as string, { headers: { Authorization: "Bearer " + response.accessToken } });
+    expect(await userinfo.json()).toMatchObject({ sub: "demo", name: OIDC_ACCOUNTS.demo!.name, email: OIDC_ACCOUNTS.demo!.email });
+
+    // The same real token fails every check it should.
+    await expect(verifyIdToken(idToken!, { ...options, nonce: randomString() })).rejects.toMatchObject({ code: "id_token_nonce" });
+    await expect(verifyIdToken(idToken!, { ...options, accessToken: response.accessToken + "x" })).rejects.toMatchObject({ code: "id_token_at_hash" });
+    await expect(verifyIdToken(idToken!, { ...options, issuer: op.issuer + "/" })).rejects.toMatchObject({ code: "id_token_iss" });
+    await expect(verifyIdToken(idToken!, { ...options, clientId: "another-client" })).rejects.toMatchObject({ code: "id_token_aud" });
+    await expect(verifyIdToken(idToken!, { ...options, now: Date.now() + 2 * 3600_000 })).rejects.toMatchObject({ code: "id_token_exp" });
+    await expect(verifyIdToken(idToken!, { ...options, algorithms: ["RS384"] })).rejects.toMatchObject({ code: "id_token_alg" });
+    const [h, p, s] = idToken!.split(".");
+    const payload = JSON.parse(Buffer.from(p!, "base64url").toString());
+    const forged = h + "." + Buffer.from(JSON.stringify({ ...payload, sub: "admin" })).toString("base64url") + "." + s;
+    await expect(verifyIdToken(forged, options)).rejects.toMatchObject({ code: "id_token_signature" });
+  });
+
+  it("sends iss with an error response (RFC 9207), which the check accepts only from this issuer", async () => {
+    const login = startLogin(op);
+    const back = await authorize(login.url, { deny: true });
+    const response = parseAuthorizationResponse(back)!;
+    expect(response).toMatchObject({ error: "access_denied", state: login.state });
+    expect(response.params.iss).toBe(op.issuer);
+    expect(() => checkResponseIssuer(response.params, op.issuer, true)).not.toThrow();
+    expect(() => checkResponseIssuer(response.params, "https://honest.example", true)).toThrow(expect.objectContaining({ code: "issuer_mismatch" }));
+  });
+});
+
+describe("discovery against the provider", () => {
+  it("refuses an issuer spelled with a trailing slash the provider does not use", async () => {
+    const op = await startOidcProvider({ redirectUris: [REGISTERED] });
+    try {
+      await expect(discover(op.issuer + "/", fetch)).rejects.toMatchObject({ code: "discovery_failed", message: expect.stringContaining("issuer mismatch") });
+    } finally {
+      await op.close();
+    }
+  });
+});
