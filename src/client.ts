@@ -2,13 +2,23 @@ import { buildAuthorizationUrl } from "./authorize";
 import { AuthError } from "./errors";
 import { createEmitter } from "./events";
 import { createFetch } from "./fetch";
+import { channelName, internals, type Handoff, type Hooks, type Internals } from "./internals";
 import { checkParams, checkScope, checkUrl, resolveOptions } from "./options";
-import { createPendingStore } from "./pending";
+import { createPendingStore, type PendingLogin } from "./pending";
 import { randomString } from "./random";
 import { parseAuthorizationResponse, type AuthorizationResponse } from "./response";
 import { createTokenStore } from "./tokens";
-import type { Client, ClientEvents, ClientOptions, LoginOptions, RedirectResult } from "./types";
+import type { Client, ClientEvents, ClientOptions, RedirectResult } from "./types";
 import { tokenFromResponse } from "./validate";
+
+// Parses, turning a parse failure into a rejected outcome; null when there is no response.
+const parse = (href: string): AuthorizationResponse | AuthError | null => {
+  try {
+    return parseAuthorizationResponse(href);
+  } catch (e) {
+    return e as AuthError;
+  }
+};
 
 /**
  * Creates an implicit-grant client. Only this call and the client's methods touch browser
@@ -33,26 +43,31 @@ import { tokenFromResponse } from "./validate";
  */
 export const createClient = (options: ClientOptions): Client => {
   const o = resolveOptions(options);
+  const hooks: Hooks = {};
   const events = createEmitter<ClientEvents>(["token", "expiring", "expired", "logout", "unauthorized"]);
   const tokens = createTokenStore(events.emit, o.expiringNotice * 1000);
   const pending = createPendingStore(o.storage, "implicitly:" + o.clientId, o.stateTtl * 1000);
   // The last response handled in this page load, so a second call gets the same outcome.
   let last: { urls: string[]; result: Promise<RedirectResult | null> } | undefined;
 
-  const authorizationUrl = async (opts: LoginOptions = {}): Promise<string> => {
+  const start: Internals["start"] = async (opts = {}, via = "" as "f") => {
     const scope = opts.scope === undefined ? o.scope : checkScope("scope", opts.scope);
     const redirectUri = opts.redirectUri === undefined ? o.redirectUri : checkUrl("redirectUri", opts.redirectUri);
-    const extraParams = { ...o.extraParams, ...checkParams("extraParams", opts.extraParams) };
-    const state = randomString();
-    pending.add(state, { created: Date.now(), redirectUri, scope, appState: opts.appState });
-    return buildAuthorizationUrl(o.authorizationEndpoint, {
-      ...extraParams,
+    // A frame's or popup's state says so, for its redirect page to hand the response over.
+    const state = (via && via + ".") + randomString();
+    const login: PendingLogin = { created: Date.now(), redirectUri, scope, appState: opts.appState };
+    const params: Record<string, string | undefined> = {
+      ...o.extraParams,
+      ...checkParams("extraParams", opts.extraParams),
       response_type: "token",
       client_id: o.clientId,
       redirect_uri: redirectUri,
       scope: scope.join(" ") || undefined,
       state,
-    });
+    };
+    const endpoint = (await hooks.request?.(params, login)) || o.authorizationEndpoint;
+    pending.add(state, login);
+    return { url: buildAuthorizationUrl(endpoint, params), state };
   };
 
   const complete = async (response: AuthorizationResponse | AuthError): Promise<RedirectResult> => {
@@ -67,7 +82,9 @@ export const createClient = (options: ClientOptions): Client => {
     const { appState } = login;
     let token;
     try {
+      hooks.check?.(response, login);
       token = tokenFromResponse(response, login.scope, Date.now(), o.clockSkew);
+      if (hooks.accept) token = await hooks.accept(token, response, login);
     } catch (e) {
       (e as AuthError).appState = appState;
       throw e;
@@ -76,40 +93,65 @@ export const createClient = (options: ClientOptions): Client => {
     return appState === undefined ? { token } : { token, appState };
   };
 
-  return {
-    authorizationUrl,
+  const send = createFetch({
+    resources: o.resources,
+    token: tokens.get,
+    fetch: o.fetch,
+    challenged(token, response, challenge, replay) {
+      const invalid = response.status == 401 && challenge.error == "invalid_token";
+      if (invalid) tokens.expire(token);
+      events.emit("unauthorized", { response, challenge });
+      return invalid && replay && hooks.retry?.(...replay);
+    },
+  });
+
+  const client: Client = {
+    authorizationUrl: async (opts) => (await start(opts)).url,
     async login(opts) {
-      location.assign(await authorizationUrl(opts));
+      location.assign((await start(opts)).url);
     },
     handleRedirect(url) {
       const href = url ?? location.href;
       if (last && last.urls.includes(href)) return last.result;
-      let response: AuthorizationResponse | AuthError | null;
-      try {
-        response = parseAuthorizationResponse(href);
-      } catch (e) {
-        response = e as AuthError;
-      }
+      const response = parse(href);
       if (!response) return Promise.resolve(null);
       // Out of the address bar in every outcome, without a new history entry.
       const clean = href.replace(/#.*$/s, "");
       if (href == location.href) history.replaceState(history.state, "", clean);
-      return (last = { urls: [href, clean], result: complete(response) }).result;
+      const via = (response as AuthorizationResponse).state?.match(/^([fp])\./)?.[1];
+      let result: Promise<RedirectResult | null>;
+      if (via) {
+        // A frame or popup that renew() or loginWithPopup() opened: hand the raw response to the
+        // page that opened it (same origin only), which validates it. Nothing else is done here.
+        const message: Handoff = { implicitly: href };
+        const target = via == "f" ? parent : opener;
+        if (target && target != window) target.postMessage(message, location.origin);
+        else if (via == "p" && typeof BroadcastChannel == "function") {
+          // The opener link was cut (Cross-Origin-Opener-Policy): same-origin broadcast instead.
+          const channel = new BroadcastChannel(channelName(o.clientId));
+          channel.postMessage(message);
+          channel.close();
+        }
+        result = Promise.resolve(null);
+      } else result = complete(response);
+      return (last = { urls: [href, clean], result }).result;
     },
     getToken: tokens.get,
-    fetch: createFetch({
-      resources: o.resources,
-      token: tokens.get,
-      fetch: o.fetch,
-      challenged(token, response, challenge) {
-        if (response.status == 401 && challenge.error == "invalid_token") tokens.expire(token);
-        events.emit("unauthorized", { response, challenge });
-      },
-    }),
+    fetch: (input, init) => send(input, init, true),
     logout() {
       tokens.clear();
       events.emit("logout", undefined);
     },
     on: events.on,
   };
+  internals.set(client, {
+    options: o,
+    hooks,
+    tokens,
+    emit: events.emit,
+    start,
+    complete: (href) => complete(parse(href) || new AuthError("invalid_response", "no response")),
+    send,
+  });
+  return client;
 };

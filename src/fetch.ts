@@ -3,15 +3,23 @@ import { AuthError } from "./errors";
 import { isResource, type Resource } from "./resources";
 import type { BearerChallenge, Token } from "./types";
 
-/** `fetch` as the client exposes it. */
-export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+/** The authenticated `fetch`; `retry` lets a Bearer `401 invalid_token` be replayed once. */
+export type FetchLike = (input: RequestInfo | URL, init?: RequestInit, retry?: boolean) => Promise<Response>;
 
 /** What {@link createFetch} needs from the client. */
 export interface FetchContext {
   resources: readonly Resource[];
   token: () => Token | null;
-  /** Called for a 401/403 with a Bearer challenge to a request that carried `token`. */
-  challenged: (token: Token, response: Response, challenge: BearerChallenge) => void;
+  /**
+   * Called for a 401/403 with a Bearer challenge to a request that carried `token`; may return
+   * the response of a replay. `replay` is the request's arguments, when it may be replayed.
+   */
+  challenged: (
+    token: Token,
+    response: Response,
+    challenge: BearerChallenge,
+    replay: [RequestInfo | URL, RequestInit | undefined] | undefined,
+  ) => Promise<Response> | false | undefined;
   /** The wrapped fetch; the global one, looked up at call time, when undefined. */
   fetch: typeof fetch | undefined;
 }
@@ -27,7 +35,7 @@ const hasAuthorization = (headers: object) => {
  * A header the caller set is kept.
  * @see RFC 6750 §2.1 and §3
  */
-export const createFetch = (ctx: FetchContext): FetchLike => async (input, init) => {
+export const createFetch = (ctx: FetchContext): FetchLike => async (input, init, retry) => {
   const send = ctx.fetch || fetch;
   let url: URL;
   try {
@@ -53,7 +61,7 @@ export const createFetch = (ctx: FetchContext): FetchLike => async (input, init)
   const response = await send(input, { ...init, headers });
   if (response.status == 401 || response.status == 403) {
     const challenge = parseBearerChallenge(response.headers.get("WWW-Authenticate"));
-    if (challenge) ctx.challenged(token, response, challenge);
+    if (challenge) return (await ctx.challenged(token, response, challenge, retry ? [input, init] : undefined)) || response;
   }
   return response;
 };

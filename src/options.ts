@@ -16,6 +16,8 @@ export interface ResolvedOptions {
   stateTtl: number;
   storage: () => StorageLike;
   fetch: typeof fetch | undefined;
+  silentRedirectUri: string;
+  silentTimeout: number;
 }
 
 /** The description names the option at fault; the README lists each option's rules. */
@@ -81,19 +83,21 @@ export const resolveOptions = (options: ClientOptions): ResolvedOptions => {
   });
   if (storage !== undefined && typeof storage?.setItem != "function") throw invalid("storage");
   if (fetch !== undefined && typeof fetch != "function") throw invalid("fetch");
-  const numbers = { clockSkew: 30, expiringNotice: 60, stateTtl: 600 };
+  const numbers = { clockSkew: 30, expiringNotice: 60, stateTtl: 600, silentTimeout: 10 };
   let name: keyof typeof numbers;
   for (name in numbers) {
     const value = options[name] ?? numbers[name];
-    // Finite seconds; 0 allowed but for stateTtl, where it would fail every login.
-    if (typeof value != "number" || !(name == "stateTtl" ? value > 0 : value >= 0) || value == Infinity) throw invalid(name);
+    // Finite seconds; 0 allowed but for the waits, where it would fail every login.
+    if (typeof value != "number" || !(name[0] == "s" ? value > 0 : value >= 0) || value == Infinity) throw invalid(name);
     numbers[name] = value;
   }
+  const redirectUri = checkUrl("redirectUri", options.redirectUri ?? (page && page.origin + page.pathname));
   return {
     ...numbers,
     authorizationEndpoint: checkUrl("authorizationEndpoint", options.authorizationEndpoint),
     clientId,
-    redirectUri: checkUrl("redirectUri", options.redirectUri ?? (page && page.origin + page.pathname)),
+    redirectUri,
+    silentRedirectUri: checkUrl("silentRedirectUri", options.silentRedirectUri ?? redirectUri),
     scope: checkScope("scope", options.scope ?? []),
     resources,
     extraParams: checkParams("extraParams", options.extraParams),

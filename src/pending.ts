@@ -9,8 +9,6 @@ export interface PendingLogin {
   /** The requested scope. */
   scope: string[];
   appState?: unknown;
-  /** Set when the response is to be handed to the page that opened a frame or popup. */
-  via?: "frame" | "popup";
   /** The OpenID Connect nonce sent with the request. */
   nonce?: string;
 }

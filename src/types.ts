@@ -46,6 +46,14 @@ export interface ClientOptions {
   storage?: StorageLike;
   /** The `fetch` that {@link Client.fetch} wraps. @default globalThis.fetch at call time */
   fetch?: typeof fetch;
+  /**
+   * The redirect URI of silent renewal ({@link renew}) in a hidden frame: a page of this app's
+   * origin that calls {@link Client.handleRedirect}. Must be registered at the server.
+   * @default redirectUri
+   */
+  silentRedirectUri?: string;
+  /** Seconds {@link renew} waits for the hidden frame's response before it rejects `timeout`. @default 10 */
+  silentTimeout?: number;
 }
 
 /** Per-call options of {@link Client.login} and {@link Client.authorizationUrl}. */
