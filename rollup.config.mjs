@@ -15,8 +15,12 @@ export default [
     output: [
       { file: "dist/implicitly.mjs", format: "es" },
       { file: "dist/implicitly.cjs", format: "cjs" },
-      { file: "dist/implicitly.umd.min.js", format: "umd", name: "Implicitly", plugins: [terser(terserOptions)] },
     ],
+  },
+  {
+    input: "src/script-tag.ts",
+    plugins: [ts()],
+    output: { file: "dist/implicitly.umd.min.js", format: "umd", name: "Implicitly", plugins: [terser(terserOptions)] },
   },
   { input, plugins: [dts()], output: { file: "dist/implicitly.d.ts", format: "es" } },
 ];
