@@ -1,18 +1,54 @@
-// Prints the gzip -9 size of the script-tag build and fails when it is over budget.
+// Prints gzip -9 sizes and fails when one is over its budget:
+// - the two script-tag builds, as shipped;
+// - what an app's bundle holds when it imports only the core (createClient: login, callback,
+//   fetch), or the core with the session features, or OpenID Connect: each built from
+//   dist/implicitly.mjs with the same rollup and terser settings as the script-tag build, so
+//   tree-shaking decides what is left.
 import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
+import terser from "@rollup/plugin-terser";
+import { rollup } from "rollup";
+import { terserOptions } from "../rollup.config.mjs";
 
-const budgets = [{ file: "dist/implicitly.umd.min.js", what: "script-tag build", max: 3584 }];
+const esm = resolve("dist/implicitly.mjs");
+const session = ["renew", "loginWithPopup", "restore", "autoRenew", "syncTabs"];
+const budgets = [
+  { what: "core import (createClient)", imports: ["createClient"], max: 3584 },
+  { what: "core + session features", imports: ["createClient", ...session], max: 5632 },
+  { what: "OpenID Connect import (createOidcClient)", imports: ["createOidcClient"], max: 6656 },
+  { what: "script-tag build", file: "dist/implicitly.umd.min.js", max: 5632 },
+  { what: "script-tag build with OpenID Connect", file: "dist/implicitly-oidc.umd.min.js", max: 8192 },
+];
 
-let over = false;
-for (const { file, what, max } of budgets) {
-  if (!existsSync(file)) {
-    console.error(`${file} is missing: run npm run build first`);
-    process.exit(1);
-  }
-  const bytes = gzipSync(readFileSync(file), { level: 9 }).length;
-  const ok = bytes <= max;
-  over ||= !ok;
-  console.log(`${ok ? "ok  " : "OVER"} ${what} (${file}): ${bytes} B gzip, budget ${max} B`);
+/** Bundles `import { names } from dist/implicitly.mjs` as an app would, minified. */
+const bundle = async (names) => {
+  const entry = `export { ${names.join(", ")} } from ${JSON.stringify(esm)};`;
+  const build = await rollup({
+    input: "entry",
+    plugins: [{ name: "entry", resolveId: (id) => (id == "entry" ? id : null), load: (id) => (id == "entry" ? entry : null) }],
+  });
+  const { output } = await build.generate({ format: "es", plugins: [terser(terserOptions)] });
+  return output[0].code;
+};
+
+if (!existsSync(esm)) {
+  console.error("dist/ is missing: run npm run build first");
+  process.exit(1);
 }
-process.exit(over ? 1 : 0);
+let failed = false;
+for (const { what, file, imports, max } of budgets) {
+  let code;
+  try {
+    code = file ? readFileSync(file) : await bundle(imports);
+  } catch (e) {
+    console.log(`FAIL ${what}: ${e.message.split("\n")[0]}`);
+    failed = true;
+    continue;
+  }
+  const bytes = gzipSync(code, { level: 9 }).length;
+  const ok = bytes <= max;
+  failed ||= !ok;
+  console.log(`${ok ? "ok  " : "OVER"} ${what.padEnd(42)} ${String(bytes).padStart(5)} B gzip  (budget ${max} B)`);
+}
+process.exit(failed ? 1 : 0);

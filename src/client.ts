@@ -44,15 +44,15 @@ const parse = (href: string): AuthorizationResponse | AuthError | null => {
 export const createClient = (options: ClientOptions): Client => {
   const o = resolveOptions(options);
   const hooks: Hooks = {};
-  const events = createEmitter<ClientEvents>(["token", "expiring", "expired", "logout", "unauthorized"]);
+  const events = createEmitter<ClientEvents>(/^(token|expiring|expired|logout|unauthorized)$/);
   const tokens = createTokenStore(events.emit, o.expiringNotice * 1000);
   const pending = createPendingStore(o.storage, "implicitly:" + o.clientId, o.stateTtl * 1000);
   // The last response handled in this page load, so a second call gets the same outcome.
   let last: { urls: string[]; result: Promise<RedirectResult | null> } | undefined;
 
   const start: Internals["start"] = async (opts = {}, via = "" as "f") => {
-    const scope = opts.scope === undefined ? o.scope : checkScope("scope", opts.scope);
-    const redirectUri = opts.redirectUri === undefined ? o.redirectUri : checkUrl("redirectUri", opts.redirectUri);
+    const scope = checkScope("scope", opts.scope ?? o.scope);
+    const redirectUri = checkUrl("redirectUri", opts.redirectUri ?? o.redirectUri);
     // A frame's or popup's state says so, for its redirect page to hand the response over.
     const state = (via && via + ".") + randomString();
     const login: PendingLogin = { created: Date.now(), redirectUri, scope, appState: opts.appState };
@@ -77,7 +77,7 @@ export const createClient = (options: ClientOptions): Client => {
     const { state } = response;
     if (state === undefined) throw new AuthError("state_mismatch", "state missing");
     const login = pending.take(state);
-    if (login === undefined) throw new AuthError("state_mismatch", "state unknown or used");
+    if (!login) throw new AuthError("state_mismatch", "state unknown or used");
     if (login === "expired") throw new AuthError("state_mismatch", "state expired");
     const { appState } = login;
     let token;
@@ -118,21 +118,20 @@ export const createClient = (options: ClientOptions): Client => {
       // Out of the address bar in every outcome, without a new history entry.
       const clean = href.replace(/#.*$/s, "");
       if (href == location.href) history.replaceState(history.state, "", clean);
-      const via = (response as AuthorizationResponse).state?.match(/^([fp])\./)?.[1];
-      let result: Promise<RedirectResult | null>;
-      if (via) {
-        // A frame or popup that renew() or loginWithPopup() opened: hand the raw response to the
-        // page that opened it (same origin only), which validates it. Nothing else is done here.
+      const { state } = response as AuthorizationResponse;
+      let result: Promise<RedirectResult | null> = Promise.resolve(null);
+      // "f." or "p.": a frame or popup that renew() or loginWithPopup() opened. Hand the raw
+      // response to the page that opened it (same origin only), which validates it; nothing else.
+      if (state?.[1] == ".") {
         const message: Handoff = { implicitly: href };
-        const target = via == "f" ? parent : opener;
+        const target = state[0] == "f" ? parent : opener;
         if (target && target != window) target.postMessage(message, location.origin);
-        else if (via == "p" && typeof BroadcastChannel == "function") {
-          // The opener link was cut (Cross-Origin-Opener-Policy): same-origin broadcast instead.
+        else {
+          // The opener link was cut (Cross-Origin-Opener-Policy): a same-origin broadcast instead.
           const channel = new BroadcastChannel(channelName(o.clientId));
           channel.postMessage(message);
           channel.close();
         }
-        result = Promise.resolve(null);
       } else result = complete(response);
       return (last = { urls: [href, clean], result }).result;
     },

@@ -8,7 +8,10 @@ export type AuthErrorCode =
   | "state_mismatch"
   | "unsupported_token_type"
   | "login_required"
-  | "storage_unavailable";
+  | "storage_unavailable"
+  | "timeout"
+  | "popup_blocked"
+  | "popup_closed";
 
 /**
  * The one error type of implicitly. Branch on {@link AuthError.code}, never on the message.
@@ -25,9 +28,9 @@ export class AuthError extends Error {
   /** An SDK code ({@link AuthErrorCode}) or the authorization server's `error` value. */
   readonly code: string;
   /** Human-readable detail: the server's `error_description`, or the SDK's explanation. */
-  readonly description?: string;
+  readonly description: string | undefined;
   /** The server's `error_uri`. */
-  readonly uri?: string;
+  readonly uri: string | undefined;
   /** The `appState` of the login this error ends, when one was found. */
   appState?: unknown;
 
@@ -39,8 +42,8 @@ export class AuthError extends Error {
   constructor(code: string, description?: string, uri?: string) {
     super(description ? code + ": " + description : code);
     this.code = code;
-    if (description !== undefined) this.description = description;
-    if (uri !== undefined) this.uri = uri;
+    this.description = description;
+    this.uri = uri;
   }
 }
 

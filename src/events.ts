@@ -10,13 +10,13 @@ export interface Emitter<E> {
 
 /**
  * Creates an emitter for the given event names.
- * @param names - the events there are; subscribing to any other is an `invalid_config` error
+ * @param names - matches the events there are; subscribing to any other is an `invalid_config` error
  */
-export const createEmitter = <E>(names: readonly (keyof E & string)[]): Emitter<E> => {
+export const createEmitter = <E>(names: RegExp): Emitter<E> => {
   const listeners = new Map<keyof E, Set<(payload: never) => void>>();
   return {
     on(event, listener) {
-      if (!names.includes(event as keyof E & string) || typeof listener != "function") {
+      if (!names.test(String(event)) || typeof listener != "function") {
         throw new AuthError("invalid_config", "on");
       }
       let set = listeners.get(event);

@@ -19,7 +19,7 @@ export interface FetchContext {
     response: Response,
     challenge: BearerChallenge,
     replay: [RequestInfo | URL, RequestInit | undefined] | undefined,
-  ) => Promise<Response> | false | undefined;
+  ) => Promise<Response | undefined> | false | undefined;
   /** The wrapped fetch; the global one, looked up at call time, when undefined. */
   fetch: typeof fetch | undefined;
 }

@@ -18,7 +18,7 @@ export interface Hooks {
   /** Completes a new token (e.g. verifies an ID token) before the client holds it. */
   accept?(token: Token, response: AuthorizationResponse, login: PendingLogin): Promise<Token>;
   /** After a Bearer `401 invalid_token`: a replacement response, or undefined to return the 401. */
-  retry?(input: RequestInfo | URL, init: RequestInit | undefined): Promise<Response> | undefined;
+  retry?(input: RequestInfo | URL, init: RequestInit | undefined): Promise<Response | undefined> | undefined;
 }
 
 /** A client's internals, for the opt-in features of this package only. */

@@ -53,7 +53,8 @@ export const decodeJws = (jws: string): DecodedJws => {
   const h = json(header) as JwsHeader;
   if (typeof h.alg != "string") fail("alg missing");
   if (h.kid !== undefined && typeof h.kid != "string") fail("kid not a string");
-  if (false) fail("crit not supported");
+  // RFC 7515 §4.1.11: a JWS naming an extension its recipient does not understand is invalid.
+  if (h.crit !== undefined) fail("crit not supported");
   return {
     header: h,
     payload: json(payload),

@@ -70,27 +70,24 @@ export const checkParams = (option: string, value: unknown): Record<string, stri
  * @throws AuthError `invalid_config` whose description names the option at fault
  */
 export const resolveOptions = (options: ClientOptions): ResolvedOptions => {
-  if (!options || typeof options != "object") throw invalid("options");
-  const { clientId, storage, fetch } = options;
-  const page = typeof location == "object" ? location : undefined;
-  if (typeof clientId != "string" || !VSCHARS.test(clientId)) throw invalid("clientId");
-  const origins = options.resourceOrigins ?? (page ? [page.origin] : []);
-  if (!Array.isArray(origins)) throw invalid("resourceOrigins");
-  const resources = origins.map((entry: unknown) => {
-    const resource = typeof entry == "string" ? parseResource(entry, page?.href) : undefined;
-    if (!resource) throw invalid("resourceOrigins");
-    return resource;
-  });
-  if (storage !== undefined && typeof storage?.setItem != "function") throw invalid("storage");
-  if (fetch !== undefined && typeof fetch != "function") throw invalid("fetch");
+  const need = (ok: unknown, name: string) => {
+    if (!ok) throw invalid(name);
+  };
+  need(options && typeof options == "object", "options");
+  const page: Location | undefined = globalThis.location; // none outside a browser
+  const { clientId, storage, fetch, resourceOrigins = page ? [page.origin] : [] } = options;
   const numbers = { clockSkew: 30, expiringNotice: 60, stateTtl: 600, silentTimeout: 10 };
   let name: keyof typeof numbers;
   for (name in numbers) {
     const value = options[name] ?? numbers[name];
-    // Finite seconds; 0 allowed but for the waits, where it would fail every login.
-    if (typeof value != "number" || !(name[0] == "s" ? value > 0 : value >= 0) || value == Infinity) throw invalid(name);
+    // Finite seconds; 0 allowed but for the waits (s…), where it would fail every login.
+    need(typeof value == "number" && (name[0] == "s" ? value > 0 : value >= 0) && value < Infinity, name);
     numbers[name] = value;
   }
+  need(typeof clientId == "string" && VSCHARS.test(clientId), "clientId");
+  need(Array.isArray(resourceOrigins), "resourceOrigins");
+  need(storage === undefined || typeof storage?.setItem == "function", "storage");
+  need(fetch === undefined || typeof fetch == "function", "fetch");
   const redirectUri = checkUrl("redirectUri", options.redirectUri ?? (page && page.origin + page.pathname));
   return {
     ...numbers,
@@ -99,7 +96,11 @@ export const resolveOptions = (options: ClientOptions): ResolvedOptions => {
     redirectUri,
     silentRedirectUri: checkUrl("silentRedirectUri", options.silentRedirectUri ?? redirectUri),
     scope: checkScope("scope", options.scope ?? []),
-    resources,
+    resources: resourceOrigins.map((entry: unknown) => {
+      const resource = typeof entry == "string" && parseResource(entry, page?.href);
+      need(resource, "resourceOrigins");
+      return resource as Resource;
+    }),
     extraParams: checkParams("extraParams", options.extraParams),
     storage: storage ? () => storage : () => sessionStorage,
     fetch,

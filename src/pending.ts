@@ -18,7 +18,7 @@ export interface PendingStore {
   /** Stores a pending login under `state`. */
   add(state: string, login: PendingLogin): void;
   /** Removes and returns the login for `state`: `"expired"` when it is too old, `undefined` when unknown. */
-  take(state: string): PendingLogin | "expired" | undefined;
+  take(state: string): PendingLogin | "expired" | undefined | null;
 }
 
 type Logins = Record<string, PendingLogin>;
@@ -32,49 +32,44 @@ type Logins = Record<string, PendingLogin>;
  * @throws AuthError `storage_unavailable` when the storage throws
  */
 export const createPendingStore = (storage: () => StorageLike, key: string, ttlMs: number): PendingStore => {
-  const io = <T>(fn: (s: StorageLike) => T): T => {
+  // Reads the logins, lets `fn` change them, writes back the live ones; returns what `fn` does.
+  const update = <T>(fn: (logins: Logins, now: number) => T): T => {
+    const now = Date.now();
+    const logins: Logins = Object.create(null); // so no state can name a prototype property
+    let s: StorageLike;
+    let json: string | null;
     try {
-      return fn(storage());
+      json = (s = storage()).getItem(key);
     } catch (e) {
       throw new AuthError("storage_unavailable", String(e));
     }
-  };
-  const live = (login: PendingLogin | undefined, now: number) => !!login && now - login.created < ttlMs && now >= login.created;
-  // Reads every login, dropping the stale ones (and anything not shaped like a login).
-  const read = (): Logins => {
-    const logins: Logins = Object.create(null); // so no state can name a prototype property
-    let stored: unknown;
     try {
-      stored = JSON.parse(io((s) => s.getItem(key)) || "{}");
-    } catch (e) {
-      if (e instanceof AuthError) throw e; // else: corrupt JSON, start afresh
+      Object.assign(logins, JSON.parse(json!));
+    } catch {
+      // corrupt: start afresh
     }
-    if (stored && typeof stored == "object") Object.assign(logins, stored);
-    return logins;
-  };
-  const write = (logins: Logins) => {
-    const now = Date.now();
-    for (const state in logins) if (!live(logins[state], now)) delete logins[state];
-    let json: string;
+    const result = fn(logins, now);
+    // Drop the stale logins, and anything not shaped like one.
+    for (const state in logins) if (!(now - logins[state]?.created! < ttlMs)) delete logins[state];
     try {
       json = JSON.stringify(logins);
     } catch {
       throw new AuthError("invalid_config", "appState");
     }
-    io((s) => (json == "{}" ? s.removeItem(key) : s.setItem(key, json)));
+    try {
+      json == "{}" ? s.removeItem(key) : s.setItem(key, json);
+    } catch (e) {
+      throw new AuthError("storage_unavailable", String(e));
+    }
+    return result;
   };
   return {
-    add(state, login) {
-      const logins = read();
-      logins[state] = login;
-      write(logins);
-    },
-    take(state) {
-      const logins = read();
-      const login = logins[state]; // no prototype: "__proto__" is just an unknown state
-      delete logins[state];
-      write(logins);
-      return login && (live(login, Date.now()) ? login : "expired");
-    },
+    add: (state, login) => update((logins) => void (logins[state] = login)),
+    take: (state) =>
+      update((logins, now) => {
+        const login = logins[state]; // no prototype: "__proto__" is just an unknown state
+        delete logins[state];
+        return login && (now - login.created < ttlMs ? login : "expired");
+      }),
   };
 };

@@ -1,3 +1,5 @@
+import type { IdTokenClaims } from "./id-token";
+
 /** A scope given as one space-separated string or as a list of scope tokens. */
 export type ScopeInput = string | readonly string[];
 
@@ -17,6 +19,12 @@ export interface ClientOptions {
   authorizationEndpoint: string;
   /** The client identifier registered at the authorization server. */
   clientId: string;
+  /**
+   * Always `"token"` (RFC 6749 §4.2): {@link createClient} asks for an access token only. For
+   * OpenID Connect (`"id_token token"`: an ID token with verified claims too), use
+   * {@link createOidcClient}. @default "token"
+   */
+  responseType?: "token";
   /**
    * Where the server sends the user back. Must be registered exactly at the server.
    * @default the page's origin + pathname
@@ -78,6 +86,10 @@ export interface Token {
   expiresAt?: number;
   /** The granted scope; the requested scope when the response did not name one. */
   scope: string[];
+  /** The ID token that came with the access token ({@link createOidcClient} only). Never log it. */
+  idToken?: string;
+  /** The ID token's claims, verified ({@link createOidcClient} only). */
+  claims?: IdTokenClaims;
 }
 
 /** What {@link Client.handleRedirect} resolves after a successful callback. */
