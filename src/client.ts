@@ -70,21 +70,21 @@ export const createClient = (options: ClientOptions): Client => {
     return { url: buildAuthorizationUrl(endpoint, params), state };
   };
 
-  const complete = async (response: AuthorizationResponse | AuthError): Promise<RedirectResult> => {
+  const complete = async (response: AuthorizationResponse | AuthError | null): Promise<RedirectResult> => {
     if (response instanceof AuthError) throw response;
     // State first, for error responses too (RFC 6749 §10.12): an error for a login we did not
     // start is a forgery, not a denial.
-    const { state } = response;
-    if (state === undefined) throw new AuthError("state_mismatch", "state missing");
-    const login = pending.take(state);
-    if (!login) throw new AuthError("state_mismatch", "state unknown or used");
-    if (login === "expired") throw new AuthError("state_mismatch", "state expired");
+    const state = response?.state;
+    const login = state !== undefined && pending.take(state);
+    if (!login || login == "expired") {
+      throw new AuthError("state_mismatch", "state " + (state === undefined ? "missing" : login || "unknown or used"));
+    }
     const { appState } = login;
     let token;
     try {
-      hooks.check?.(response, login);
-      token = tokenFromResponse(response, login.scope, Date.now(), o.clockSkew);
-      if (hooks.accept) token = await hooks.accept(token, response, login);
+      hooks.check?.(response!, login);
+      token = tokenFromResponse(response!, login.scope, Date.now(), o.clockSkew);
+      if (hooks.accept) token = await hooks.accept(token, response!, login);
     } catch (e) {
       (e as AuthError).appState = appState;
       throw e;
@@ -110,16 +110,15 @@ export const createClient = (options: ClientOptions): Client => {
     async login(opts) {
       location.assign((await start(opts)).url);
     },
-    handleRedirect(url) {
+    async handleRedirect(url) {
       const href = url ?? location.href;
-      if (last && last.urls.includes(href)) return last.result;
+      if (last?.urls.includes(href)) return last.result;
       const response = parse(href);
-      if (!response) return Promise.resolve(null);
+      if (!response) return null;
       // Out of the address bar in every outcome, without a new history entry.
       const clean = href.replace(/#.*$/s, "");
       if (href == location.href) history.replaceState(history.state, "", clean);
       const { state } = response as AuthorizationResponse;
-      let result: Promise<RedirectResult | null> = Promise.resolve(null);
       // "f." or "p.": a frame or popup that renew() or loginWithPopup() opened. Hand the raw
       // response to the page that opened it (same origin only), which validates it; nothing else.
       if (state?.[1] == ".") {
@@ -132,8 +131,9 @@ export const createClient = (options: ClientOptions): Client => {
           channel.postMessage(message);
           channel.close();
         }
-      } else result = complete(response);
-      return (last = { urls: [href, clean], result }).result;
+        return null;
+      }
+      return (last = { urls: [href, clean], result: complete(response) }).result;
     },
     getToken: tokens.get,
     fetch: (input, init) => send(input, init, true),
@@ -149,7 +149,7 @@ export const createClient = (options: ClientOptions): Client => {
     tokens,
     emit: events.emit,
     start,
-    complete: (href) => complete(parse(href) || new AuthError("invalid_response", "no response")),
+    complete: (href) => complete(parse(href)),
     send,
   });
   return client;

@@ -25,7 +25,8 @@ export interface AuthorizationResponse {
 }
 
 // No prototype: a parameter named "constructor" or "__proto__" finds no rule.
-const ABNF: Readonly<Record<string, RegExp | undefined>> = Object.setPrototypeOf({
+const ABNF: Readonly<Record<string, RegExp | undefined>> = {
+  __proto__: null,
   access_token: VSCHARS,
   state: VSCHARS,
   token_type: /^[\w.-]+$/,
@@ -34,7 +35,7 @@ const ABNF: Readonly<Record<string, RegExp | undefined>> = Object.setPrototypeOf
   error: NQSCHARS,
   error_description: NQSCHARS,
   error_uri: NQCHARS,
-}, null);
+} as unknown as Record<string, RegExp>;
 // Any one of these makes a fragment an authorization response; anything else is the app's own.
 const RESPONSE = /^(access_token|error|state|id_token)$/;
 

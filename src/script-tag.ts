@@ -6,3 +6,8 @@ export { parseBearerChallenge } from "./challenge";
 export { createClient } from "./client";
 export { AuthError, isAuthError } from "./errors";
 export { parseAuthorizationResponse } from "./response";
+export { autoRenew } from "./auto-renew";
+export { loginWithPopup } from "./popup";
+export { renew } from "./renew";
+export { restore } from "./restore";
+export { syncTabs } from "./tabs";

@@ -235,7 +235,7 @@ describe("handleRedirect", () => {
     history.replaceState(null, "", success(await start(client)));
     const first = client.handleRedirect();
     const second = client.handleRedirect(); // the URL is clean by now
-    expect(second).toBe(first);
+    expect(await second).toBe(await first); // the very same result object
     const third = await client.handleRedirect();
     expect(third).toEqual(await first);
     expect(third!.token.accessToken).toBe("2YotnFZFEjr1zMsicMWpAA");
