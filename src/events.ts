@@ -13,22 +13,20 @@ export interface Emitter<E> {
  * @param names - matches the events there are; subscribing to any other is an `invalid_config` error
  */
 export const createEmitter = <E>(names: RegExp): Emitter<E> => {
-  const listeners = new Map<keyof E, Set<(payload: never) => void>>();
+  // Keyed by checked names only, so no key can be a prototype property.
+  const listeners: Record<string, Set<(payload: E[keyof E]) => void>> = {};
   return {
     on(event, listener) {
-      if (!names.test(String(event)) || typeof listener != "function") {
-        throw new AuthError("invalid_config", "on");
-      }
-      let set = listeners.get(event);
-      if (!set) listeners.set(event, (set = new Set()));
-      const fn = listener as (payload: never) => void;
+      if (!names.test(String(event)) || typeof listener != "function") throw new AuthError("invalid_config", "on");
+      const set = (listeners[event as string] ||= new Set());
+      const fn = listener as (payload: E[keyof E]) => void;
       set.add(fn);
       return () => void set.delete(fn);
     },
     emit(event, payload) {
-      for (const listener of [...(listeners.get(event) || [])]) {
+      for (const listener of [...(listeners[event as string] || [])]) {
         try {
-          (listener as (payload: E[typeof event]) => void)(payload);
+          listener(payload);
         } catch (e) {
           // Report it as an uncaught error would be, without breaking the client.
           if (typeof reportError == "function") reportError(e);

@@ -37,6 +37,5 @@ export const parseResource = (entry: string, base?: string): Resource | undefine
  * @param url - an absolute URL (already resolved)
  */
 export const isResource = (resources: readonly Resource[], url: URL): boolean =>
-  resources.some(
-    (r) => r.origin === url.origin && (!r.path || url.pathname === r.path || url.pathname.startsWith(r.path + "/")),
-  );
+  // "/api/x/" starts with "/api/", "/apix/" does not; an entry without a path ("") takes all.
+  resources.some((r) => r.origin === url.origin && (url.pathname + "/").startsWith(r.path + "/"));
