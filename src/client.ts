@@ -48,13 +48,13 @@ export const createClient = (options: ClientOptions): Client => {
   const tokens = createTokenStore(events.emit, o.expiringNotice * 1000);
   const pending = createPendingStore(o.storage, "implicitly:" + o.clientId, o.stateTtl * 1000);
   // The last response handled in this page load, so a second call gets the same outcome.
-  let last: { urls: string[]; result: Promise<RedirectResult | null> } | undefined;
+  let last: [href: string, clean: string, result: Promise<RedirectResult>] | undefined;
 
-  const start: Internals["start"] = async (opts = {}, via = "" as "f") => {
+  const start: Internals["start"] = async (opts = {}, via = "") => {
     const scope = checkScope("scope", opts.scope ?? o.scope);
     const redirectUri = checkUrl("redirectUri", opts.redirectUri ?? o.redirectUri);
     // A frame's or popup's state says so, for its redirect page to hand the response over.
-    const state = (via && via + ".") + randomString();
+    const state = via + randomString();
     const login: PendingLogin = { created: Date.now(), redirectUri, scope, appState: opts.appState };
     const params: Record<string, string | undefined> = {
       ...o.extraParams,
@@ -71,20 +71,22 @@ export const createClient = (options: ClientOptions): Client => {
   };
 
   const complete = async (response: AuthorizationResponse | AuthError | null): Promise<RedirectResult> => {
-    if (response instanceof AuthError) throw response;
     // State first, for error responses too (RFC 6749 §10.12): an error for a login we did not
-    // start is a forgery, not a denial.
-    const state = response?.state;
+    // start is a forgery, not a denial. A malformed response (an AuthError from the parser) still
+    // consumes the login its state names.
+    const state = (response as { state?: string } | null)?.state;
     const login = state !== undefined && pending.take(state);
+    const malformed = response instanceof AuthError && response;
     if (!login || login == "expired") {
-      throw new AuthError("state_mismatch", "state " + (state === undefined ? "missing" : login || "unknown or used"));
+      throw malformed || new AuthError("state_mismatch", "state " + (state === undefined ? "missing" : login || "unknown or used"));
     }
     const { appState } = login;
     let token;
     try {
-      hooks.check?.(response!, login);
-      token = tokenFromResponse(response!, login.scope, Date.now(), o.clockSkew);
-      if (hooks.accept) token = await hooks.accept(token, response!, login);
+      if (malformed) throw malformed;
+      hooks.check?.(response as AuthorizationResponse, login);
+      token = tokenFromResponse(response as AuthorizationResponse, login.scope, Date.now(), o.clockSkew);
+      if (hooks.accept) token = await hooks.accept(token, response as AuthorizationResponse, login);
     } catch (e) {
       (e as AuthError).appState = appState;
       throw e;
@@ -93,17 +95,13 @@ export const createClient = (options: ClientOptions): Client => {
     return appState === undefined ? { token } : { token, appState };
   };
 
-  const send = createFetch({
-    resources: o.resources,
-    token: tokens.get,
-    fetch: o.fetch,
-    challenged(token, response, challenge, replay) {
-      const invalid = response.status == 401 && challenge.error == "invalid_token";
-      if (invalid) tokens.expire(token);
-      events.emit("unauthorized", { response, challenge });
-      return invalid && replay && hooks.retry?.(...replay);
-    },
+  const send = createFetch(o.resources, tokens.get, o.fetch, (token, response, challenge, replay) => {
+    const invalid = response.status == 401 && challenge.error == "invalid_token";
+    if (invalid) tokens.expire(token);
+    events.emit("unauthorized", { response, challenge });
+    return invalid && replay && hooks.retry?.(...replay);
   });
+
 
   const client: Client = {
     authorizationUrl: async (opts) => (await start(opts)).url,
@@ -112,28 +110,22 @@ export const createClient = (options: ClientOptions): Client => {
     },
     async handleRedirect(url) {
       const href = url ?? location.href;
-      if (last?.urls.includes(href)) return last.result;
+      if (last?.includes(href)) return last[2];
       const response = parse(href);
       if (!response) return null;
       // Out of the address bar in every outcome, without a new history entry.
-      const clean = href.replace(/#.*$/s, "");
+      const clean = href.split("#")[0]!;
       if (href == location.href) history.replaceState(history.state, "", clean);
       const { state } = response as AuthorizationResponse;
       // "f." or "p.": a frame or popup that renew() or loginWithPopup() opened. Hand the raw
       // response to the page that opened it (same origin only), which validates it; nothing else.
       if (state?.[1] == ".") {
         const message: Handoff = { implicitly: href };
-        const target = state[0] == "f" ? parent : opener;
-        if (target && target != window) target.postMessage(message, location.origin);
-        else {
-          // The opener link was cut (Cross-Origin-Opener-Policy): a same-origin broadcast instead.
-          const channel = new BroadcastChannel(channelName(o.clientId));
-          channel.postMessage(message);
-          channel.close();
-        }
+        // With the opener link cut (Cross-Origin-Opener-Policy), a same-origin broadcast instead.
+        (state[0] == "f" ? parent : opener || new BroadcastChannel(channelName(o.clientId))).postMessage(message, location.origin);
         return null;
       }
-      return (last = { urls: [href, clean], result: complete(response) }).result;
+      return (last = [href, clean, complete(response)])[2];
     },
     getToken: tokens.get,
     fetch: (input, init) => send(input, init, true),
@@ -147,7 +139,6 @@ export const createClient = (options: ClientOptions): Client => {
     options: o,
     hooks,
     tokens,
-    emit: events.emit,
     start,
     complete: (href) => complete(parse(href)),
     send,

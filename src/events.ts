@@ -29,7 +29,7 @@ export const createEmitter = <E>(names: RegExp): Emitter<E> => {
           listener(payload);
         } catch (e) {
           // Report it as an uncaught error would be, without breaking the client.
-          if (typeof reportError == "function") reportError(e);
+          globalThis.reportError?.(e);
         }
       }
     },

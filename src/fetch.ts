@@ -6,37 +6,34 @@ import type { BearerChallenge, Token } from "./types";
 /** The authenticated `fetch`; `retry` lets a Bearer `401 invalid_token` be replayed once. */
 export type FetchLike = (input: RequestInfo | URL, init?: RequestInit, retry?: boolean) => Promise<Response>;
 
-/** What {@link createFetch} needs from the client. */
-export interface FetchContext {
-  resources: readonly Resource[];
-  token: () => Token | null;
-  /**
-   * Called for a 401/403 with a Bearer challenge to a request that carried `token`; may return
-   * the response of a replay. `replay` is the request's arguments, when it may be replayed.
-   */
-  challenged: (
-    token: Token,
-    response: Response,
-    challenge: BearerChallenge,
-    replay: [RequestInfo | URL, RequestInit | undefined] | undefined,
-  ) => Promise<Response | undefined> | false | undefined;
-  /** The wrapped fetch; the global one, looked up at call time, when undefined. */
-  fetch: typeof fetch | undefined;
-}
-
-const hasAuthorization = (headers: object) => {
-  for (const name in headers) if (name.toLowerCase() == "authorization") return true;
-  return false;
-};
+/**
+ * Called for a 401/403 with a Bearer challenge to a request that carried `token`; may return the
+ * response of a replay. `replay` is the request's arguments, when it may be replayed.
+ */
+export type Challenged = (
+  token: Token,
+  response: Response,
+  challenge: BearerChallenge,
+  replay: [RequestInfo | URL, RequestInit | undefined] | undefined,
+) => Promise<Response | undefined> | false | undefined;
 
 /**
  * Makes the authenticated `fetch`: adds `Authorization: Bearer …` to requests inside the
  * resources, passes every other request through untouched, and watches for Bearer challenges.
  * A header the caller set is kept.
+ * @param resources - where the token may go
+ * @param getToken - the current token
+ * @param fetchFn - the wrapped fetch; the global one, looked up at call time, when undefined
+ * @param challenged - see {@link Challenged}
  * @see RFC 6750 §2.1 and §3
  */
-export const createFetch = (ctx: FetchContext): FetchLike => async (input, init, retry) => {
-  const send = ctx.fetch || fetch;
+export const createFetch = (
+  resources: readonly Resource[],
+  getToken: () => Token | null,
+  fetchFn: typeof fetch | undefined,
+  challenged: Challenged,
+): FetchLike => async (input, init, retry) => {
+  const send = fetchFn || fetch;
   let url: URL;
   try {
     // A Request has a url; a string or URL is one.
@@ -44,24 +41,25 @@ export const createFetch = (ctx: FetchContext): FetchLike => async (input, init,
   } catch {
     return send(input, init); // not a URL: let fetch reject it
   }
-  if (!isResource(ctx.resources, url)) return send(input, init);
+  if (!isResource(resources, url)) return send(input, init);
   // Request headers are replaced by init.headers when given (Fetch §5.4).
   const given = init?.headers ?? (input as Request).headers;
   // Common case, a plain object: no Headers instance made. (Anything else, arrays and objects
   // from another realm included, takes the Headers path.)
-  const headers: Headers | Record<string, string> =
-    !given || given.constructor == Object ? { ...(given as Record<string, string>) } : new Headers(given);
-  const isHeaders = headers instanceof Headers;
-  if (isHeaders ? headers.has("authorization") : hasAuthorization(headers)) return send(input, init);
-  const token = ctx.token();
+  const plain = !given || given.constructor == Object;
+  const headers = plain ? { ...(given as Record<string, string>) } : new Headers(given);
+  if (plain ? Object.keys(headers).some((name) => /^authorization$/i.test(name)) : (headers as Headers).has("authorization")) {
+    return send(input, init); // the caller's own
+  }
+  const token = getToken();
   if (!token) throw new AuthError("login_required");
   const value = "Bearer " + token.accessToken;
-  if (isHeaders) headers.set("Authorization", value);
-  else headers.Authorization = value;
+  if (plain) (headers as Record<string, string>).Authorization = value;
+  else (headers as Headers).set("Authorization", value);
   const response = await send(input, { ...init, headers });
   if (response.status == 401 || response.status == 403) {
     const challenge = parseBearerChallenge(response.headers.get("WWW-Authenticate"));
-    if (challenge) return (await ctx.challenged(token, response, challenge, retry ? [input, init] : undefined)) || response;
+    if (challenge) return (await challenged(token, response, challenge, retry ? [input, init] : undefined)) || response;
   }
   return response;
 };

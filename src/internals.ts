@@ -1,10 +1,9 @@
 import { AuthError } from "./errors";
-import type { Emitter } from "./events";
 import type { ResolvedOptions } from "./options";
 import type { PendingLogin } from "./pending";
 import type { AuthorizationResponse } from "./response";
 import type { TokenStore } from "./tokens";
-import type { ClientEvents, LoginOptions, RedirectResult, Token } from "./types";
+import type { LoginOptions, RedirectResult, Token } from "./types";
 
 /**
  * Extension points of a client, used by the opt-in features (silent renewal, popup login, tabs,
@@ -26,12 +25,11 @@ export interface Internals {
   options: ResolvedOptions;
   hooks: Hooks;
   tokens: TokenStore;
-  emit: Emitter<ClientEvents>["emit"];
   /**
    * Stores a pending login and returns its authorization URL and state. `via` marks a request
-   * whose response is handed to the page that opened the frame (`"f"`) or popup (`"p"`).
+   * whose response is handed to the page that opened the frame (`"f."`) or popup (`"p."`).
    */
-  start(opts?: LoginOptions, via?: "f" | "p"): Promise<{ url: string; state: string }>;
+  start(opts?: LoginOptions, via?: "" | "f." | "p."): Promise<{ url: string; state: string }>;
   /** Validates a response URL against the pending logins and holds its token; the address bar is left alone. */
   complete(href: string): Promise<RedirectResult>;
   /** The authenticated fetch without the retry hook. */

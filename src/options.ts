@@ -15,8 +15,9 @@ export interface ResolvedOptions {
   expiringNotice: number;
   stateTtl: number;
   storage: () => StorageLike;
-  fetch: typeof fetch | undefined;
-  silentRedirectUri: string;
+  fetch?: typeof fetch;
+  /** As given: checked by the renewal that uses it. */
+  silentRedirectUri?: string;
   silentTimeout: number;
 }
 
@@ -43,7 +44,7 @@ export const checkUrl = (option: string, value: unknown): string => {
  * @throws AuthError `invalid_config` naming `option`
  */
 export const checkScope = (option: string, value: ScopeInput | undefined): string[] => {
-  const scope = typeof value == "string" ? value.split(/ +/).filter(Boolean) : value;
+  const scope = typeof value == "string" ? value.split(" ").filter(Boolean) : value;
   if (!Array.isArray(scope) || !scope.every((s: unknown) => typeof s == "string" && NQCHARS.test(s))) {
     throw invalid(option);
   }
@@ -54,13 +55,14 @@ export const checkScope = (option: string, value: ScopeInput | undefined): strin
  * Checks extra authorization parameters: string values, none of the names the SDK sets itself.
  * @throws AuthError `invalid_config` naming `option`
  */
-export const checkParams = (option: string, value: unknown): Record<string, string> => {
-  if (value === undefined) return {};
-  if (!value || typeof value != "object" || Array.isArray(value)) throw invalid(option);
-  for (const [name, v] of Object.entries(value)) {
-    if (/^(response_type|client_id|redirect_uri|scope|state)$/.test(name) || typeof v != "string") {
-      throw invalid(option);
-    }
+export const checkParams = (option: string, value: unknown = {}): Record<string, string> => {
+  if (
+    !value ||
+    typeof value != "object" ||
+    Array.isArray(value) ||
+    Object.entries(value).some(([name, v]) => /^(response_type|client_id|redirect_uri|scope|state)$/.test(name) || typeof v != "string")
+  ) {
+    throw invalid(option);
   }
   return { ...value };
 };
@@ -79,22 +81,19 @@ export const resolveOptions = (options: ClientOptions): ResolvedOptions => {
   const numbers = { clockSkew: 30, expiringNotice: 60, stateTtl: 600, silentTimeout: 10 };
   let name: keyof typeof numbers;
   for (name in numbers) {
-    const value = options[name] ?? numbers[name];
+    const value = (numbers[name] = options[name] ?? numbers[name]);
     // Finite seconds; 0 allowed but for the waits (s…), where it would fail every login.
     need(typeof value == "number" && (name[0] == "s" ? value > 0 : value >= 0) && value < Infinity, name);
-    numbers[name] = value;
   }
   need(typeof clientId == "string" && VSCHARS.test(clientId), "clientId");
   need(Array.isArray(resourceOrigins), "resourceOrigins");
   need(storage === undefined || typeof storage?.setItem == "function", "storage");
   need(fetch === undefined || typeof fetch == "function", "fetch");
-  const redirectUri = checkUrl("redirectUri", options.redirectUri ?? (page && page.origin + page.pathname));
   return {
+    ...options, // clientId and fetch, checked above
     ...numbers,
     authorizationEndpoint: checkUrl("authorizationEndpoint", options.authorizationEndpoint),
-    clientId,
-    redirectUri,
-    silentRedirectUri: checkUrl("silentRedirectUri", options.silentRedirectUri ?? redirectUri),
+    redirectUri: checkUrl("redirectUri", options.redirectUri ?? (page && page.origin + page.pathname)),
     scope: checkScope("scope", options.scope ?? []),
     resources: resourceOrigins.map((entry: unknown) => {
       const resource = typeof entry == "string" && parseResource(entry, page?.href);
@@ -103,6 +102,5 @@ export const resolveOptions = (options: ClientOptions): ResolvedOptions => {
     }),
     extraParams: checkParams("extraParams", options.extraParams),
     storage: storage ? () => storage : () => sessionStorage,
-    fetch,
   };
 };

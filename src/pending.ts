@@ -34,34 +34,30 @@ type Logins = Record<string, PendingLogin>;
 export const createPendingStore = (storage: () => StorageLike, key: string, ttlMs: number): PendingStore => {
   // Reads the logins, lets `fn` change them, writes back the live ones; returns what `fn` does.
   const update = <T>(fn: (logins: Logins, now: number) => T): T => {
-    const now = Date.now();
-    const logins: Logins = Object.create(null); // so no state can name a prototype property
-    let s: StorageLike;
-    let json: string | null;
     try {
-      json = (s = storage()).getItem(key);
+      const now = Date.now();
+      const s = storage();
+      const json = s.getItem(key);
+      const logins: Logins = Object.create(null); // so no state can name a prototype property
+      try {
+        Object.assign(logins, JSON.parse(json!));
+      } catch {
+        // corrupt: start afresh
+      }
+      const result = fn(logins, now);
+      // Drop the stale logins, and anything not shaped like one.
+      for (const state in logins) if (!(now - logins[state]?.created! < ttlMs)) delete logins[state];
+      let out: string;
+      try {
+        out = JSON.stringify(logins);
+      } catch {
+        throw new AuthError("invalid_config", "appState");
+      }
+      out == "{}" ? s.removeItem(key) : s.setItem(key, out);
+      return result;
     } catch (e) {
-      throw new AuthError("storage_unavailable", String(e));
+      throw e instanceof AuthError ? e : new AuthError("storage_unavailable", String(e));
     }
-    try {
-      Object.assign(logins, JSON.parse(json!));
-    } catch {
-      // corrupt: start afresh
-    }
-    const result = fn(logins, now);
-    // Drop the stale logins, and anything not shaped like one.
-    for (const state in logins) if (!(now - logins[state]?.created! < ttlMs)) delete logins[state];
-    try {
-      json = JSON.stringify(logins);
-    } catch {
-      throw new AuthError("invalid_config", "appState");
-    }
-    try {
-      json == "{}" ? s.removeItem(key) : s.setItem(key, json);
-    } catch (e) {
-      throw new AuthError("storage_unavailable", String(e));
-    }
-    return result;
   };
   return {
     add: (state, login) => update((logins) => void (logins[state] = login)),

@@ -29,7 +29,7 @@ const ABNF: Readonly<Record<string, RegExp | undefined>> = {
   __proto__: null,
   access_token: VSCHARS,
   state: VSCHARS,
-  token_type: /^[\w.-]+$/,
+  token_type: NQCHARS, // type-name / URI-reference (A.13): checked for Bearer later
   expires_in: /^\d{1,15}$/,
   scope: SCOPE,
   error: NQSCHARS,
@@ -80,7 +80,8 @@ export const parseAuthorizationResponse = (urlOrFragment: string): Authorization
     params[name] = value;
   }
   if (!isResponse) return null;
-  if (fault) throw new AuthError("invalid_response", fault);
+  // The state still names the login this response ends, so that the client consumes it.
+  if (fault) throw Object.assign(new AuthError("invalid_response", fault), { state: params.state });
   const out = camelCase(params) as AuthorizationResponse & Record<string, unknown>;
   out.params = params;
   if (params.expires_in) out.expiresIn = +params.expires_in;

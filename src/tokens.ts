@@ -12,8 +12,8 @@ export interface TokenStore {
   clear(): void;
 }
 
-// setTimeout runs at once for delays above 2^31-1 ms (24.8 days): wait in steps instead.
-const MAX_DELAY = 0x7fffffff;
+// setTimeout runs at once for delays above 2^31-1 ms (24.8 days): wait in steps of at most 2e9 ms.
+const MAX_DELAY = 2e9;
 
 /**
  * Creates the token store.
