@@ -22,5 +22,11 @@ export default [
     plugins: [ts()],
     output: { file: "dist/implicitly.umd.min.js", format: "umd", name: "Implicitly", plugins: [terser(terserOptions)] },
   },
+  // The script-tag build with OpenID Connect (createOidcClient): every export of the package.
+  {
+    input,
+    plugins: [ts()],
+    output: { file: "dist/implicitly-oidc.umd.min.js", format: "umd", name: "Implicitly", plugins: [terser(terserOptions)] },
+  },
   { input, plugins: [dts()], output: { file: "dist/implicitly.d.ts", format: "es" } },
 ];

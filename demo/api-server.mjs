@@ -97,7 +97,8 @@ export async function startApiServer(options) {
         if (!granted.includes(scope)) {
           return challenge(res, 403, { error: "insufficient_scope", error_description: `This needs the ${scope} scope`, scope });
         }
-        res.locals.username = info.username;
+        // The demo server says `username`; the OpenID provider (`--provider oidc`) says `sub`.
+        res.locals.username = info.username ?? info.sub;
         next();
       } catch (err) {
         next(err);
@@ -120,7 +121,7 @@ export async function startApiServer(options) {
   /**
    * Asks the authorization server about a token.
    * @param {string} token
-   * @returns {Promise<{ active?: boolean, scope?: string, username?: string } | undefined>} undefined when it cannot be reached
+   * @returns {Promise<{ active?: boolean, scope?: string, username?: string, sub?: string } | undefined>} undefined when it cannot be reached
    */
   async function introspect(token) {
     try {

@@ -45,7 +45,8 @@ export const DEMO_CLIENT_ID = "implicitly-demo-spa";
  * @property {boolean} revoked
  *
  * @typedef {object} AuthServerOptions
- * @property {string[]} redirectUris - the demo SPA's redirect URIs (exact match)
+ * @property {string[]} redirectUris - the demo SPA's redirect URIs (exact match); their origins
+ *   may frame the redirects of `/authorize`
  * @property {{ id: string, secret: string }[]} [resourceServers] - who may call the introspection endpoint
  * @property {number} [port] - default 0 (a free port)
  * @property {string} [host] - a loopback address, default `127.0.0.1`
@@ -78,6 +79,10 @@ export const DEMO_CLIENT_ID = "implicitly-demo-spa";
  *
  * Requests naming an unknown client or an unregistered redirect URI get an error page and are
  * never redirected (RFC 6749 §4.2.2.1); every other error goes back to the client in the fragment.
+ *
+ * Framing: the redirects of `GET /authorize` may be framed by the origins of the redirect URIs
+ * (the SPA), so `prompt=none` works in a hidden iframe; every HTML page (login, consent, errors)
+ * refuses all framing.
  *
  * @param {AuthServerOptions} options
  * @returns {Promise<AuthServer>}
@@ -201,7 +206,7 @@ export async function startAuthServer(options) {
   app.get("/style.css", (_req, res) => res.sendFile("style.css", { root: PUBLIC_DIR }));
   app.get("/", (_req, res) => sendPage(res, 200, "implicitly demo authorization server", homePage()));
 
-  app.get("/authorize", sessions, loadUser, server.authorization(txnOptions, validate, immediate), nextStep);
+  app.get("/authorize", sessions, loadUser, authorizeHeaders, server.authorization(txnOptions, validate, immediate), nextStep);
   app.get("/authorize/continue", sessions, loadUser, server.resume(txnOptions, (_txn, done) => done(null, false)), nextStep);
   app.post("/authorize/decision", sessions, loadUser, form, requireUser, server.decision(txnOptions));
 
@@ -327,6 +332,22 @@ export async function startAuthServer(options) {
     sendPage(res, 200, "Allow access?", consentPage(transactionID, client, req.user, areq.scope));
   }
 
+  /**
+   * Headers of every `/authorize` answer. Its redirects (a token, or an error such as
+   * `login_required` for `prompt=none`) may load in a frame of the SPA's origin, and only there:
+   * silent renewal runs `prompt=none` in a hidden iframe. Pages (login, consent, errors) replace
+   * this with their own headers and stay unframeable (see {@link pageHeaders}).
+   */
+  function authorizeHeaders(_req, res, next) {
+    res.set({
+      "Content-Security-Policy": `default-src 'none'; frame-ancestors ${clientOrigins.join(" ")}; base-uri 'none'`,
+      "Cache-Control": "no-store",
+      "Referrer-Policy": "no-referrer",
+      "X-Content-Type-Options": "nosniff",
+    });
+    next();
+  }
+
   /** Lets only a signed-in user through (the decision endpoint). */
   function requireUser(req, res, next) {
     if (req.user) return next();
@@ -367,6 +388,7 @@ export async function startAuthServer(options) {
     return !!known && safeEqual(secret, known.secret);
   }
 
+  /** Headers of every HTML page: a strict CSP, and no framing by anyone. */
   function pageHeaders(res) {
     res.set({
       "Content-Security-Policy": `default-src 'none'; style-src 'self'; form-action 'self' ${clientOrigins.join(" ")}; frame-ancestors 'none'; base-uri 'none'`,

@@ -1,8 +1,9 @@
 // Types of demo/demo.mjs, for the TypeScript tests that start the demo in-process.
 import type { IncomingMessage } from "node:http";
+import type { OidcProvider } from "./oidc-server.mjs";
 
 /** The ports `npm run demo` uses unless told otherwise. */
-export declare const DEFAULT_PORTS: Readonly<{ spa: number; auth: number; api: number; thirdParty: number }>;
+export declare const DEFAULT_PORTS: Readonly<{ spa: number; auth: number; api: number; thirdParty: number; oidc: number }>;
 
 /** The demo user. */
 export declare const DEMO_USER: Readonly<{ username: string; password: string; name: string; email: string }>;
@@ -15,7 +16,7 @@ export declare const SCOPES: Readonly<Record<"profile" | "orders", string>>;
 
 export interface DemoOptions {
   /** Ports of each server; 0 (the default) picks a free one. */
-  ports?: Partial<Record<"spa" | "auth" | "api" | "thirdParty", number>>;
+  ports?: Partial<Record<"spa" | "auth" | "api" | "thirdParty" | "oidc", number>>;
   /** A loopback address. @default "127.0.0.1" */
   host?: string;
   /** Access token lifetime in seconds. @default 120 */
@@ -31,14 +32,23 @@ export interface DemoOptions {
   onApiRequest?: (req: IncomingMessage) => void;
   /** Request log of all servers (method, path, status; never tokens). */
   log?: (line: string) => void;
+  /**
+   * The pages' authorization server: the demo's OAuth 2.0 server, or the OpenID provider
+   * (oidc-provider; the pages then use `createOidcClient`, and the API introspects there).
+   * @default "oauth2"
+   */
+  provider?: "oauth2" | "oidc";
 }
 
 export interface SpaConfig {
   authorizationEndpoint: string;
   revocationEndpoint: string;
   clientId: string;
+  /** The OpenID provider's issuer, with `provider: "oidc"`: the pages then use `createOidcClient`. */
+  issuer?: string;
   apiOrigin: string;
   thirdPartyOrigin: string;
+  /** `script-tag`, `esm` and `silent` → redirect URI. */
   redirectUris: Record<string, string>;
   clockSkew: number;
   expiringNotice: number;
@@ -48,6 +58,8 @@ export interface SpaServer {
   origin: string;
   /** Page key (`script-tag`, `esm`) → its URL, which is also its registered redirect URI. */
   pages: Record<"script-tag" | "esm", string>;
+  /** Every registered redirect URI: the two pages and `silent` (silent.html, for a hidden iframe). */
+  redirectUris: Record<"script-tag" | "esm" | "silent", string>;
   configure(config: SpaConfig): void;
   close(): Promise<void>;
 }
@@ -89,7 +101,9 @@ export interface Demo {
   auth: AuthServer;
   api: ApiServer;
   thirdParty: ThirdPartyServer;
-  /** Stops all four servers. */
+  /** The OpenID provider, with `provider: "oidc"` only. */
+  oidc?: OidcProvider;
+  /** Stops all the servers. */
   close(): Promise<void>;
 }
 

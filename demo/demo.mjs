@@ -3,13 +3,14 @@
 import crypto from "node:crypto";
 import { startApiServer } from "./api-server.mjs";
 import { startAuthServer } from "./auth-server.mjs";
+import { startOidcProvider } from "./oidc-server.mjs";
 import { startSpaServer } from "./spa-server.mjs";
 import { startThirdPartyServer } from "./third-party-server.mjs";
 
 export { DEMO_CLIENT_ID, DEMO_USER, SCOPES } from "./auth-server.mjs";
 
 /** The ports `npm run demo` uses unless told otherwise. */
-export const DEFAULT_PORTS = Object.freeze({ spa: 8700, auth: 8701, api: 8702, thirdParty: 8703 });
+export const DEFAULT_PORTS = Object.freeze({ spa: 8700, auth: 8701, api: 8702, thirdParty: 8703, oidc: 8704 });
 
 /**
  * @typedef {object} DemoOptions
@@ -21,27 +22,33 @@ export const DEFAULT_PORTS = Object.freeze({ spa: 8700, auth: 8701, api: 8702, t
  * @property {() => number} [clock] - the authorization server's clock (ms since epoch)
  * @property {(req: import("node:http").IncomingMessage) => void} [onApiRequest] - sees every request to the API
  * @property {(line: string) => void} [log] - request log of all servers
+ * @property {"oauth2" | "oidc"} [provider] - the pages' authorization server: the demo's OAuth 2.0
+ *   server (`oauth2`, the default), or the OpenID provider (`oidc`: oidc-provider, with the pages
+ *   using `createOidcClient`, `response_type=id_token token`); the API then introspects there too
  *
  * @typedef {object} Demo
  * @property {import("./spa-server.mjs").SpaServer} spa
  * @property {import("./auth-server.mjs").AuthServer} auth
  * @property {import("./api-server.mjs").ApiServer} api
  * @property {import("./third-party-server.mjs").ThirdPartyServer} thirdParty
+ * @property {import("./oidc-server.mjs").OidcProvider} [oidc] - with `provider: "oidc"` only
  * @property {() => Promise<void>} close - stops all four servers
  */
 
 /**
  * Starts the SPA server, the authorization server, the API and the third-party origin on
  * loopback, each on its own port (so its own origin), and tells each what it must know of the
- * others: the SPA's redirect URIs (authorization server) and origin (API and third-party CORS),
- * the introspection endpoint and credentials (API), all URLs (the pages' `/config.json`).
+ * others: the SPA's redirect URIs, its two pages and silent.html (authorization server); its
+ * origin (API and third-party CORS); the introspection endpoint and credentials (API); all URLs
+ * (the pages' `/config.json`).
  *
  * @param {DemoOptions} [options]
  * @returns {Promise<Demo>}
  * @throws {import("./lib.mjs").PortInUseError} when a port is taken (the servers already started are closed)
  */
 export async function startDemo(options = {}) {
-  const { ports = {}, host = "127.0.0.1", tokenLifetime, loginThrottle, clock, onApiRequest, log } = options;
+  const { ports = {}, host = "127.0.0.1", tokenLifetime, loginThrottle, clock, onApiRequest, log, provider = "oauth2" } = options;
+  if (provider !== "oauth2" && provider !== "oidc") throw new Error(`provider: "${provider}" is neither "oauth2" nor "oidc"`);
   /** @type {(() => Promise<void>)[]} */
   const closers = [];
   const close = () => Promise.all(closers.map((c) => c())).then(() => undefined);
@@ -53,7 +60,7 @@ export async function startDemo(options = {}) {
     const auth = await startAuthServer({
       port: ports.auth ?? 0,
       host,
-      redirectUris: Object.values(spa.pages),
+      redirectUris: Object.values(spa.redirectUris),
       resourceServers: [credentials],
       ...(tokenLifetime === undefined ? {} : { tokenLifetime }),
       ...(loginThrottle === undefined ? {} : { loginThrottle }),
@@ -61,10 +68,25 @@ export async function startDemo(options = {}) {
       log,
     });
     closers.push(auth.close);
+    // With provider "oidc", the OpenID provider is the pages' authorization server and the API's
+    // introspection endpoint; the demo's OAuth 2.0 server still runs, unused by the pages.
+    const oidc =
+      provider === "oidc"
+        ? await startOidcProvider({
+            port: ports.oidc ?? 0,
+            host,
+            redirectUris: Object.values(spa.redirectUris),
+            resourceServers: [credentials],
+            ...(tokenLifetime === undefined ? {} : { tokenLifetime }),
+            log,
+          })
+        : undefined;
+    if (oidc) closers.push(oidc.close);
+    const as = oidc ?? auth;
     const api = await startApiServer({
       port: ports.api ?? 0,
       host,
-      introspectionEndpoint: auth.introspectionEndpoint,
+      introspectionEndpoint: as.introspectionEndpoint,
       credentials,
       allowedOrigin: spa.origin,
       onRequest: onApiRequest,
@@ -74,18 +96,20 @@ export async function startDemo(options = {}) {
     const thirdParty = await startThirdPartyServer({ port: ports.thirdParty ?? 0, host, allowedOrigin: spa.origin, log });
     closers.push(thirdParty.close);
     spa.configure({
-      authorizationEndpoint: auth.authorizationEndpoint,
-      revocationEndpoint: auth.revocationEndpoint,
-      clientId: auth.clientId,
+      authorizationEndpoint: as.authorizationEndpoint,
+      revocationEndpoint: as.revocationEndpoint,
+      clientId: as.clientId,
+      // The pages use createOidcClient when there is an issuer.
+      ...(oidc ? { issuer: oidc.issuer } : {}),
       apiOrigin: api.origin,
       thirdPartyOrigin: thirdParty.origin,
-      redirectUris: spa.pages,
+      redirectUris: spa.redirectUris,
       // The SDK's defaults (30 s, 60 s) at the default 120 s lifetime; scaled down for shorter
       // lifetimes, which would otherwise expire on arrival.
-      clockSkew: Math.min(30, Math.floor(auth.tokenLifetime / 4)),
-      expiringNotice: Math.min(60, Math.floor(auth.tokenLifetime / 2)),
+      clockSkew: Math.min(30, Math.floor(as.tokenLifetime / 4)),
+      expiringNotice: Math.min(60, Math.floor(as.tokenLifetime / 2)),
     });
-    return { spa, auth, api, thirdParty, close };
+    return { spa, auth, api, thirdParty, ...(oidc ? { oidc } : {}), close };
   } catch (err) {
     await close();
     throw err;

@@ -104,13 +104,18 @@ export async function startOidcProvider({
     responseTypes: ["id_token token"],
     scopes: Object.keys(CLAIMS),
     claims: CLAIMS,
+    // The ID token carries the claims of the granted scopes (name, email), so the SPA can show who
+    // signed in from verified claims alone. (By default, with an access token in the response,
+    // they are only at the userinfo endpoint: OpenID Connect Core §5.4.)
+    conformIdTokenClaims: false,
     jwks: { keys: [{ ...rsa, kid: "demo-rsa", use: "sig" }, { ...ec, kid: "demo-ec", use: "sig" }, { ...ed, kid: "demo-ed", use: "sig" }] },
     cookies: { keys: [crypto.randomBytes(32).toString("base64url")] },
     ttl: { AccessToken: tokenLifetime, IdToken: 3600, Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600 },
     features: {
       devInteractions: { enabled: true },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      // Introspection for the API's confidential credentials only; revocation by the token's own client.
+      introspection: { enabled: true, allowedPolicy: async (_ctx, client) => client.clientAuthMethod !== "none" },
+      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
     },
     async findAccount(_ctx, id) {
       const known = Object.hasOwn(accounts, id) ? accounts[id] : undefined;

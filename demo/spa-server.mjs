@@ -1,29 +1,39 @@
 // Serves the demo single-page app: its static files, the SDK's two browser builds from dist/, and
 // /config.json telling the pages where the other servers are.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import express from "express";
 import { DIST_DIR, listen, logRequests, PUBLIC_DIR } from "./lib.mjs";
 
 /** The builds the pages load, as `/dist/<name>`. */
-const BUILDS = ["implicitly.umd.min.js", "implicitly.mjs"];
+const BUILDS = ["implicitly.umd.min.js", "implicitly.mjs", "implicitly-oidc.umd.min.js"];
 
-/** The demo pages: key → path. Their URLs are the redirect URIs to register. */
+/** The demo pages: key → path. Each is its own redirect URI (and can be a popup's, too). */
 export const PAGES = Object.freeze({ "script-tag": "/", esm: "/esm.html" });
+
+/**
+ * Every redirect URI of the demo client: key → path. The pages, and `silent.html`, which only
+ * completes a sign-in (`client.handleRedirect()`) in a hidden iframe, for silent renewal with
+ * `prompt=none`. It is the only page that may be framed, by this origin only.
+ */
+export const REDIRECT_PATHS = Object.freeze({ ...PAGES, silent: "/silent.html" });
 
 /**
  * @typedef {object} SpaConfig - what the pages read from `/config.json`
  * @property {string} authorizationEndpoint
  * @property {string} revocationEndpoint
  * @property {string} clientId
+ * @property {string} [issuer] - the OpenID provider's issuer: the pages then use `createOidcClient`,
+ *   and the script-tag page loads the script-tag build with OpenID Connect
  * @property {string} apiOrigin - the only entry of the pages' `resourceOrigins`
  * @property {string} thirdPartyOrigin - an origin the pages call that must not get the token
- * @property {Record<string, string>} redirectUris - page key → its redirect URI
+ * @property {Record<string, string>} redirectUris - key (`script-tag`, `esm`, `silent`) → redirect URI
  * @property {number} clockSkew - seconds the pages' client takes off `expires_in`
  * @property {number} expiringNotice - seconds before expiry that the pages' client warns
  *
  * @typedef {object} SpaServer
  * @property {string} origin
  * @property {Record<string, string>} pages - page key → its URL (also its redirect URI)
+ * @property {Record<string, string>} redirectUris - every redirect URI to register: the pages and `silent.html`
  * @property {(config: SpaConfig) => void} configure - sets what `/config.json` serves
  * @property {() => Promise<void>} close
  */
@@ -43,15 +53,25 @@ export async function startSpaServer({ port = 0, host = "127.0.0.1", log } = {})
   const app = express();
   app.disable("x-powered-by");
   app.use(logRequests("spa", log));
-  app.use((_req, res, next) => {
+  app.use((req, res, next) => {
     const connect = config ? [config.apiOrigin, config.thirdPartyOrigin, new URL(config.revocationEndpoint).origin].join(" ") : "";
+    // The pages may frame the authorization server (silent renewal: a hidden iframe that it
+    // redirects back to silent.html), and only silent.html may be framed, by this origin alone.
+    const frames = config ? new URL(config.authorizationEndpoint).origin : "";
+    const ancestors = req.path === REDIRECT_PATHS.silent ? "'self'" : "'none'";
     // Scripts from this origin only: an injected script could read the token from memory.
     res.set({
-      "Content-Security-Policy": `default-src 'self'; script-src 'self'; connect-src 'self' ${connect}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'`,
+      "Content-Security-Policy": `default-src 'self'; script-src 'self'; connect-src 'self' ${connect}; frame-src 'self' ${frames}; object-src 'none'; base-uri 'none'; frame-ancestors ${ancestors}; form-action 'none'`,
       "X-Content-Type-Options": "nosniff",
       "Cache-Control": "no-store",
     });
     next();
+  });
+  // The plain script-tag build has no createOidcClient: with an OpenID provider, the script-tag
+  // page loads the build that has it.
+  app.get(PAGES["script-tag"], (_req, res, next) => {
+    if (!config?.issuer) return next();
+    res.type("html").send(readFileSync(PUBLIC_DIR + "index.html", "utf8").replaceAll("implicitly.umd.min.js", "implicitly-oidc.umd.min.js"));
   });
   app.get("/config.json", (_req, res) => (config ? res.json(config) : res.status(503).json({ error: "not configured yet" })));
   for (const name of BUILDS) {
@@ -66,10 +86,11 @@ export async function startSpaServer({ port = 0, host = "127.0.0.1", log } = {})
   app.use((_req, res) => res.status(404).type("text").send("Not found"));
 
   const listening = await listen(app, { label: "SPA server", port, host });
-  const pages = Object.fromEntries(Object.entries(PAGES).map(([key, path]) => [key, listening.origin + path]));
+  const urls = (/** @type {Record<string, string>} */ paths) => Object.fromEntries(Object.entries(paths).map(([key, path]) => [key, listening.origin + path]));
   return {
     origin: listening.origin,
-    pages,
+    pages: urls(PAGES),
+    redirectUris: urls(REDIRECT_PATHS),
     configure(value) {
       config = value;
     },

@@ -6,13 +6,15 @@ import { parseArgs } from "node:util";
 import { DEMO_USER } from "./auth-server.mjs";
 import { DEFAULT_PORTS, startDemo } from "./demo.mjs";
 import { DIST_DIR } from "./lib.mjs";
+import { OIDC_ACCOUNTS } from "./oidc-server.mjs";
 
-/** @type {Record<"spa" | "auth" | "api" | "thirdParty" | "tokenLifetime", [flag: string, env: string, fallback: number]>} */
+/** @type {Record<"spa" | "auth" | "api" | "thirdParty" | "oidc" | "tokenLifetime", [flag: string, env: string, fallback: number]>} */
 const SETTINGS = {
   spa: ["--spa-port", "IMPLICITLY_DEMO_SPA_PORT", DEFAULT_PORTS.spa],
   auth: ["--auth-port", "IMPLICITLY_DEMO_AUTH_PORT", DEFAULT_PORTS.auth],
   api: ["--api-port", "IMPLICITLY_DEMO_API_PORT", DEFAULT_PORTS.api],
   thirdParty: ["--third-party-port", "IMPLICITLY_DEMO_THIRD_PARTY_PORT", DEFAULT_PORTS.thirdParty],
+  oidc: ["--oidc-port", "IMPLICITLY_DEMO_OIDC_PORT", DEFAULT_PORTS.oidc],
   tokenLifetime: ["--token-lifetime", "IMPLICITLY_DEMO_TOKEN_LIFETIME", 120],
 };
 
@@ -23,7 +25,11 @@ Options (each also settable by the environment variable shown):
   --auth-port N         authorization server   IMPLICITLY_DEMO_AUTH_PORT         (default ${DEFAULT_PORTS.auth})
   --api-port N          protected API          IMPLICITLY_DEMO_API_PORT          (default ${DEFAULT_PORTS.api})
   --third-party-port N  third-party origin     IMPLICITLY_DEMO_THIRD_PARTY_PORT  (default ${DEFAULT_PORTS.thirdParty})
+  --oidc-port N         OpenID provider        IMPLICITLY_DEMO_OIDC_PORT         (default ${DEFAULT_PORTS.oidc}; with --provider oidc)
   --token-lifetime S    access token lifetime  IMPLICITLY_DEMO_TOKEN_LIFETIME    (default 120 seconds)
+  --provider P          oauth2 or oidc         IMPLICITLY_DEMO_PROVIDER          (default oauth2)
+                        oidc: the pages sign in at an OpenID provider (oidc-provider) with
+                        response_type=id_token token and show who signed in from the ID token
   --quiet               do not log requests
   --help                show this text
 Port 0 picks a free port.`;
@@ -43,6 +49,7 @@ try {
   args = parseArgs({
     options: {
       ...Object.fromEntries(Object.values(SETTINGS).map(([flag]) => [flag.slice(2), { type: "string" }])),
+      provider: { type: "string" },
       quiet: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -66,7 +73,10 @@ for (const [name, [flag, env, fallback]] of Object.entries(SETTINGS)) {
   settings[name] = value;
 }
 
-for (const file of ["implicitly.umd.min.js", "implicitly.mjs"]) {
+const provider = args.provider ?? (process.env.IMPLICITLY_DEMO_PROVIDER || "oauth2");
+if (provider !== "oauth2" && provider !== "oidc") fail(`--provider / IMPLICITLY_DEMO_PROVIDER: "${provider}" is neither oauth2 nor oidc.`);
+
+for (const file of ["implicitly.umd.min.js", "implicitly.mjs", "implicitly-oidc.umd.min.js"]) {
   if (!existsSync(DIST_DIR + file)) fail(`dist/${file} is missing. Run \`npm run build\` (\`npm run demo\` does it for you).`);
 }
 
@@ -76,12 +86,14 @@ const PORT_HINTS = {
   "authorization server": SETTINGS.auth,
   "API server": SETTINGS.api,
   "third-party server": SETTINGS.thirdParty,
+  "oidc provider": SETTINGS.oidc,
 };
 
 let demo;
 try {
   demo = await startDemo({
-    ports: { spa: settings.spa, auth: settings.auth, api: settings.api, thirdParty: settings.thirdParty },
+    ports: { spa: settings.spa, auth: settings.auth, api: settings.api, thirdParty: settings.thirdParty, oidc: settings.oidc },
+    provider,
     tokenLifetime: settings.tokenLifetime,
     log: args.quiet ? undefined : (line) => console.log(line),
   });
@@ -94,16 +106,24 @@ try {
   throw err;
 }
 
-const { spa, auth, api, thirdParty } = demo;
+const { spa, auth, api, thirdParty, oidc } = demo;
+// With --provider oidc: the OpenID provider instead of the demo's OAuth 2.0 server.
+const signIn = oidc
+  ? `Sign in as  demo  with any password (the provider's development login takes any name;
+              demo is ${OIDC_ACCOUNTS.demo?.name}). The page shows the name from the verified ID token.`
+  : `Sign in as  ${DEMO_USER.username}  with password  ${DEMO_USER.password}`;
+const server = oidc
+  ? `OpenID provider       ${oidc.issuer}   (oidc-provider, response_type=id_token token; tokens live ${oidc.tokenLifetime} s)`
+  : `Authorization server  ${auth.origin}   (tokens live ${auth.tokenLifetime} s)`;
 console.log(`
-implicitly demo is running on loopback.
+implicitly demo is running on loopback${oidc ? ", with OpenID Connect" : ""}.
 
-  Open  ${spa.pages["script-tag"]}        (SDK loaded by <script> tag: dist/implicitly.umd.min.js)
+  Open  ${spa.pages["script-tag"]}        (SDK loaded by <script> tag: dist/implicitly${oidc ? "-oidc" : ""}.umd.min.js)
    or   ${spa.pages.esm}  (SDK imported as an ES module: dist/implicitly.mjs)
 
-  Sign in as  ${DEMO_USER.username}  with password  ${DEMO_USER.password}
+  ${signIn}
 
-  Authorization server  ${auth.origin}   (tokens live ${auth.tokenLifetime} s)
+  ${server}
   Protected API         ${api.origin}   (/api/profile needs scope profile, /api/orders scope orders)
   Third-party origin    ${thirdParty.origin}   (must never see the token)
 

@@ -12,7 +12,9 @@ import type { Client, ClientOptions } from "./types";
 
 /**
  * Options of {@link createOidcClient}: those of {@link ClientOptions}, with the authorization
- * endpoint optional (read from the provider's metadata), plus the OpenID provider's issuer.
+ * endpoint optional (read from the provider's metadata), plus the OpenID provider's issuer. The
+ * `fetch` option also fetches the metadata and the JWK Set; `clockSkew` also applies to the ID
+ * token's `exp`, `iat` and `nbf`.
  */
 export interface OidcClientOptions extends Omit<ClientOptions, "authorizationEndpoint" | "responseType"> {
   /**

@@ -36,21 +36,19 @@ beforeAll(async () => {
   };
 });
 
-const opts = (o: Partial<VerifyIdTokenOptions> = {}): VerifyIdTokenOptions => ({
-  issuer: ISSUER,
-  clientId: CLIENT,
-  nonce: NONCE,
-  accessToken: ACCESS_TOKEN,
-  keys,
-  now: NOW,
-  ...o,
-});
+/** Options changed by `o`; a member given as `undefined` is left out (the default applies). */
+type Change = { [K in keyof VerifyIdTokenOptions]?: VerifyIdTokenOptions[K] | undefined };
+
+const opts = (o: Change = {}): VerifyIdTokenOptions => {
+  const all: Change = { issuer: ISSUER, clientId: CLIENT, nonce: NONCE, accessToken: ACCESS_TOKEN, keys, now: NOW, ...o };
+  return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as unknown as VerifyIdTokenOptions;
+};
 
 /** A token signed by `key` (the issuer's RS256 key by default) with `claims` changed by `change`. */
 const token = (change: Record<string, unknown> = {}, key = rs, header: Record<string, unknown> = {}) =>
   sign(key, { alg: key.alg, kid: key.kid, ...header }, JSON.parse(JSON.stringify({ ...claims, ...change })));
 
-const rejects = async (t: string | Promise<string>, code: string, why: string, o?: Partial<VerifyIdTokenOptions>) =>
+const rejects = async (t: string | Promise<string>, code: string, why: string, o?: Change) =>
   expect(verifyIdToken(await t, opts(o))).rejects.toMatchObject({ name: "AuthError", code, message: expect.stringContaining(why) });
 
 describe("verifyIdToken", () => {

@@ -33,7 +33,7 @@ describe("parseJsonObject", () => {
 
   it("never throws, and never pollutes, on any JSON", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.json(), fc.string(), fc.jsonValue().map((v) => JSON.stringify({ __proto__: v, ["__proto__"]: v }))), (text) => {
+      fc.property(fc.oneof(fc.json(), fc.string(), fc.jsonValue().map((v) => `{"__proto__":${JSON.stringify(v)},"a":{"__proto__":${JSON.stringify(v)}}}`)), (text) => {
         parseJsonObject(text);
         expect(Object.keys(Object.prototype)).toEqual([]);
       }),

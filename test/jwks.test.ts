@@ -98,12 +98,12 @@ describe("createKeySet", () => {
     });
 
     it("accepts a key without alg and use", async () => {
-      const { alg: _a, use: _u, ...bare } = rsa.jwk as Record<string, unknown>;
+      const { alg: _a, use: _u, ...bare } = rsa.jwk;
       await expect(only({ ...bare, kid: "x" })).resolves.toBeTruthy();
     });
 
     it("accepts a PS384 header with an RSA key of no alg", async () => {
-      const { alg: _a, ...bare } = rsa.jwk as Record<string, unknown>;
+      const { alg: _a, ...bare } = rsa.jwk;
       expect((await only({ ...bare, kid: "x" }, "PS384")).algorithm).toMatchObject({ name: "RSA-PSS", hash: { name: "SHA-384" } });
     });
 

@@ -1,5 +1,6 @@
 // The demo app's page logic, shared by both demo pages. Each page loads the SDK its own way
-// (script tag or ES module) and passes it to startDemo().
+// (script tag or ES module) and passes it to startDemo(). The client's settings are in client.js.
+import { createDemoClient, DEFAULT_SCOPE } from "/client.js";
 
 /** What to tell the user about each AuthError code, next to the code and description. */
 const HINTS = {
@@ -18,6 +19,11 @@ const HINTS = {
   unsupported_response_type: "The authorization server does not support response_type=token.",
   server_error: "The authorization server failed. Try again.",
   temporarily_unavailable: "The authorization server is busy. Try again in a moment.",
+  // OpenID Connect (createOidcClient): every id_token_* code, and the provider's metadata and keys.
+  id_token: "The ID token failed verification (the code says which check), so the app refused the sign-in.",
+  issuer_mismatch: "The response names another authorization server than the one the app asked (a mix-up?), so the app refused it.",
+  discovery_failed: "The OpenID provider's metadata could not be read, or names another issuer.",
+  jwks_failed: "The OpenID provider's signing keys could not be fetched, so the ID token could not be checked.",
 };
 
 const TEMPLATE = `
@@ -37,6 +43,8 @@ const TEMPLATE = `
   </div>
   <div id="signed-in" hidden>
     <dl>
+      <dt id="user-label" hidden>Signed in as</dt>
+      <dd id="user" hidden></dd>
       <dt>Signed in with scope</dt>
       <dd id="scope"></dd>
       <dt>Token expires in</dt>
@@ -84,31 +92,18 @@ export async function startDemo(sdk, { page }) {
     const description = (known ? e.description : e.message) ?? "";
     $("error-code").textContent = (known ? e.code : "Error") + (description ? ":" : "");
     $("error-description").textContent = description;
-    $("error-hint").textContent = known ? HINTS[/** @type {keyof typeof HINTS} */ (e.code)] ?? "The sign-in did not complete." : "";
+    $("error-hint").textContent = known ? HINTS[/** @type {keyof typeof HINTS} */ (e.code)] ?? (/id_token/.test(e.code ?? "") ? HINTS.id_token : "The sign-in did not complete.") : "";
     $("error").hidden = false;
   };
 
-  let config;
+  let client, config;
   try {
-    const response = await fetch("/config.json");
-    if (!response.ok) throw new Error(`/config.json answered ${response.status}`);
-    config = await response.json();
+    ({ client, config } = await createDemoClient(sdk, page));
   } catch (e) {
     announce("The demo could not load its configuration.");
     showError(e);
     return;
   }
-
-  const client = sdk.createClient({
-    authorizationEndpoint: config.authorizationEndpoint,
-    clientId: config.clientId,
-    redirectUri: config.redirectUris[page],
-    scope: ["profile"],
-    clockSkew: config.clockSkew,
-    expiringNotice: config.expiringNotice,
-    // Only the demo API gets the token; every other URL is fetched without it.
-    resourceOrigins: [config.apiOrigin],
-  });
   // For poking at in the browser's console, and for the browser tests.
   window.demoClient = client;
 
@@ -117,6 +112,10 @@ export async function startDemo(sdk, { page }) {
     $("signed-in").hidden = !token;
     $("signed-out").hidden = !!token;
     $("scope").textContent = token ? token.scope.join(" ") : "";
+    // OpenID Connect only: who signed in, from the claims of the verified ID token.
+    const user = client.getUser?.();
+    $("user").textContent = user ? `${user.name ?? user.sub} (from the verified ID token)` : "";
+    $("user").hidden = $("user-label").hidden = !user;
     $("countdown").textContent = !token ? "" : token.expiresAt === undefined ? "never (the server sent no expires_in)" : formatSeconds((token.expiresAt - Date.now()) / 1000);
   };
   setInterval(render, 1000);
@@ -134,7 +133,7 @@ export async function startDemo(sdk, { page }) {
 
   $("login").addEventListener("click", async () => {
     clearError();
-    const scope = /** @type {HTMLInputElement} */ ($("ask-orders")).checked ? ["profile", "orders"] : ["profile"];
+    const scope = /** @type {HTMLInputElement} */ ($("ask-orders")).checked ? [...DEFAULT_SCOPE, "orders"] : DEFAULT_SCOPE;
     announce("Going to the authorization server…");
     try {
       await client.login({ scope });

@@ -78,10 +78,48 @@ describe("demo authorization server", () => {
     expect((await browser.post(demo.auth.origin + "/authorize/decision", { transaction_id: tid, allow: "1" })).status).toBe(403);
   });
 
-  it("keeps its pages out of frames", async () => {
-    const response = await new Browser().get(authorizationUrl());
-    expect(response.headers.get("X-Frame-Options")).toBe("DENY");
-    expect(response.headers.get("Content-Security-Policy")).toContain("frame-ancestors 'none'");
+  it("keeps its pages out of frames: login, consent, error page", async () => {
+    const browser = new Browser();
+    const login = await browser.get(authorizationUrl());
+    const tid = formField(await login.text(), "transaction_id");
+    const signedIn = await browser.post(demo.auth.origin + "/login", { transaction_id: tid, ...credentials });
+    const consent = await browser.get(new URL(signedIn.headers.get("Location")!, demo.auth.origin).href);
+    expect(await consent.text()).toContain('action="/authorize/decision"');
+    const error = await browser.get(authorizationUrl({ redirect_uri: demo.spa.origin + "/elsewhere" }));
+    expect(error.status).toBe(400);
+    for (const page of [login, consent, error]) {
+      expect(page.headers.get("X-Frame-Options")).toBe("DENY");
+      expect(page.headers.get("Content-Security-Policy")).toContain("frame-ancestors 'none'");
+    }
+  });
+
+  it("lets the SPA's origin, and no other, frame the redirects of /authorize (prompt=none in a hidden iframe)", async () => {
+    const browser = new Browser();
+    const silent = (b: Browser) => b.get(authorizationUrl({ redirect_uri: demo.spa.redirectUris.silent, prompt: "none", state: "s-7" }));
+    const answers = [await silent(browser)];
+    await getToken(browser);
+    answers.push(await silent(browser));
+    expect(fragmentOf(answers[0]!.headers.get("Location")!)).toEqual({ error: "login_required", error_description: expect.any(String), state: "s-7" });
+    expect(fragmentOf(answers[1]!.headers.get("Location")!)).toMatchObject({ access_token: expect.any(String), token_type: "Bearer", state: "s-7" });
+    for (const answer of answers) {
+      expect(answer.status).toBe(302);
+      expect(answer.headers.get("Location")!.startsWith(demo.spa.redirectUris.silent + "#")).toBe(true);
+      const csp = answer.headers.get("Content-Security-Policy") ?? "";
+      // Exactly one frame-ancestors directive, naming the SPA's origin alone.
+      expect(csp.match(/frame-ancestors[^;]*/g)).toEqual([`frame-ancestors ${demo.spa.origin}`]);
+      expect(answer.headers.get("X-Frame-Options")).toBeNull();
+      expect(answer.headers.get("Cache-Control")).toBe("no-store");
+    }
+  });
+
+  it("registers silent.html as a redirect URI, matched exactly", async () => {
+    const exact = await new Browser().get(authorizationUrl({ redirect_uri: demo.spa.redirectUris.silent }));
+    expect(exact.status).toBe(200);
+    for (const near of [demo.spa.redirectUris.silent + "?x=1", demo.spa.origin + "/SILENT.html", demo.spa.origin + "/silent"]) {
+      const response = await new Browser().get(authorizationUrl({ redirect_uri: near }));
+      expect(response.status, near).toBe(400);
+      expect(response.headers.get("Location")).toBeNull();
+    }
   });
 
   it("refuses sign-in tries after repeated wrong passwords, even the right one, for a delay that doubles", async () => {
@@ -228,7 +266,7 @@ describe("demo SPA server", () => {
       clientId: demo.auth.clientId,
       apiOrigin: demo.api.origin,
       thirdPartyOrigin: demo.thirdParty.origin,
-      redirectUris: demo.spa.pages,
+      redirectUris: { ...demo.spa.pages, silent: demo.spa.origin + "/silent.html" },
       // At the default 120 s lifetime, the SDK's own defaults.
       clockSkew: 30,
       expiringNotice: 60,
@@ -248,5 +286,31 @@ describe("demo SPA server", () => {
     }
     expect(await (await fetch(demo.spa.pages["script-tag"])).text()).toContain('<script src="/dist/implicitly.umd.min.js"></script>');
     expect(await (await fetch(demo.spa.pages.esm)).text()).toContain('<script type="module" src="/esm.js"></script>');
+  });
+
+  it("lets the pages frame the authorization server, and lets only its own origin frame silent.html", async () => {
+    const directives = (response: Response) => (response.headers.get("Content-Security-Policy") ?? "").split(";").map((d) => d.trim());
+    for (const page of Object.values(demo.spa.pages)) {
+      const csp = directives(await fetch(page));
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain(`frame-src 'self' ${demo.auth.origin}`);
+    }
+    const silent = await fetch(demo.spa.redirectUris.silent);
+    expect(silent.status).toBe(200);
+    expect(directives(silent)).toContain("frame-ancestors 'self'");
+    expect(directives(silent)).toContain("script-src 'self'");
+    expect(await silent.text()).toContain('<script type="module" src="/silent.js"></script>');
+  });
+
+  it("gives silent.html the pages' own client settings (one shared module), with its own redirect URI", async () => {
+    const get = async (path: string) => (await fetch(demo.spa.origin + path)).text();
+    const [silent, app, shared] = await Promise.all([get("/silent.js"), get("/app.js"), get("/client.js")]);
+    expect(shared).toContain("sdk.createClient(");
+    for (const user of [silent, app]) {
+      expect(user).toContain('from "/client.js"');
+      expect(user).not.toContain("createClient(");
+    }
+    expect(silent).toContain('createDemoClient(Implicitly, "silent")');
+    expect(silent).toContain("client.handleRedirect()");
   });
 });

@@ -143,6 +143,19 @@ describe("implicit grant against the demo authorization server", () => {
     expect((await client.fetch(demo.api.origin + "/api/profile")).status).toBe(200);
   });
 
+  it("completes a prompt=none sign-in at silent.html, the registered redirect URI of the hidden iframe", async () => {
+    const browser = new Browser();
+    await signIn(makeClient(), { browser });
+
+    const client = makeClient({ redirectUri: demo.spa.redirectUris.silent });
+    const response = await browser.get(await client.authorizationUrl({ extraParams: { prompt: "none" } }));
+    expect(response.status).toBe(302);
+    const redirect = response.headers.get("Location")!;
+    expect(redirect.startsWith(demo.spa.redirectUris.silent + "#")).toBe(true);
+    const result = await client.handleRedirect(redirect);
+    expect(result?.token.scope).toEqual(["profile"]);
+  });
+
   it("emits unauthorized with the insufficient_scope challenge when the token lacks the API's scope, and keeps the token", async () => {
     const client = makeClient();
     const events = watch(client);

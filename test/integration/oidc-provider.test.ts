@@ -2,18 +2,20 @@
 // The OpenID Connect modules (discovery, JWKS, ID token verification, RFC 9207 check) against a real
 // OpenID provider (oidc-provider, started in-process): the implicit flow with
 // response_type=id_token token is walked over HTTP as a browser would, through the provider's own
-// login and consent pages, and the ID token of the redirect is verified.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// login and consent pages, and the ID token of the redirect is verified: by the modules one by one,
+// and by createOidcClient().handleRedirect() as an app does.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { OIDC_ACCOUNTS, startOidcProvider, type OidcProvider } from "../../demo/oidc-server.mjs";
 import { buildAuthorizationUrl } from "../../src/authorize";
 import { discover } from "../../src/discovery";
 import { verifyIdToken } from "../../src/id-token";
 import { createKeySet } from "../../src/jwks";
 import { decodeJws } from "../../src/jwt";
+import { createOidcClient, type OidcClient } from "../../src/oidc-client";
 import { randomString } from "../../src/random";
 import { checkResponseIssuer } from "../../src/response-issuer";
 import { parseAuthorizationResponse } from "../../src/response";
-import { Browser, locationOf } from "./browser-walk";
+import { Browser, locationOf, MemoryStorage } from "./browser-walk";
 
 // Registered without a port; the request uses another one (loopback redirect URIs match on any port).
 const REGISTERED = "http://127.0.0.1/callback";
@@ -127,6 +129,64 @@ describe.each(["RS256", "ES256", "PS256", "EdDSA"] as const)("OpenID provider si
     expect(response.params.iss).toBe(op.issuer);
     expect(() => checkResponseIssuer(response.params, op.issuer, true)).not.toThrow();
     expect(() => checkResponseIssuer(response.params, "https://honest.example", true)).toThrow(expect.objectContaining({ code: "issuer_mismatch" }));
+  });
+
+  describe("createOidcClient", () => {
+    // This file runs in Node: the client only needs to know the page is not the callback URL.
+    beforeAll(() => {
+      vi.stubGlobal("location", new URL("http://127.0.0.1:5173/"));
+    });
+    afterAll(() => {
+      vi.unstubAllGlobals();
+    });
+
+    const makeClient = (storage = new MemoryStorage()): OidcClient =>
+      createOidcClient({ issuer: op.issuer, clientId: op.clientId, redirectUri: REDIRECT, scope: "profile email", storage, fetch });
+
+    it("handleRedirect() verifies the provider's ID token and holds the token with its claims", async () => {
+      const client = makeClient();
+      const url = await client.authorizationUrl({ appState: { route: "/account" } });
+      const sent = new URL(url).searchParams;
+      expect(url.startsWith(op.authorizationEndpoint + "?")).toBe(true);
+      expect(sent.get("response_type")).toBe("id_token token");
+      expect(sent.get("scope")).toBe("openid profile email");
+      expect(sent.get("nonce")).toMatch(/^[\w-]{43}$/);
+
+      const back = await authorize(url);
+      const result = (await client.handleRedirect(back))!;
+      const fragment = parseAuthorizationResponse(back)!;
+      expect(result.appState).toEqual({ route: "/account" });
+      expect(result.token).toMatchObject({ accessToken: fragment.accessToken, tokenType: "Bearer", idToken: fragment.params.id_token });
+      const user = client.getUser()!;
+      expect(user).toBe(result.token.claims);
+      expect(user).toMatchObject({ iss: op.issuer, sub: "demo", aud: op.clientId, nonce: sent.get("nonce"), name: OIDC_ACCOUNTS.demo!.name });
+      expect(client.getToken()).toBe(result.token);
+
+      // One-time: the same response again (a new page load) is refused.
+      await expect(makeClient().handleRedirect(back)).rejects.toMatchObject({ code: "state_mismatch" });
+      client.logout();
+      expect(client.getUser()).toBeNull();
+    });
+
+    it("refuses a real ID token issued for another login of the same client (nonce)", async () => {
+      const client = makeClient();
+      const first = await client.authorizationUrl();
+      const second = new URL(await client.authorizationUrl()).searchParams.get("state")!;
+      const back = await authorize(first);
+      // The first login's token, delivered under the second login's state.
+      const swapped = back.replace(/([#&]state=)[^&]*/, "$1" + encodeURIComponent(second));
+      await expect(client.handleRedirect(swapped)).rejects.toMatchObject({ code: "id_token_nonce" });
+      expect(client.getUser()).toBeNull();
+    });
+
+    it("passes the provider's error through, and refuses an error naming another issuer", async () => {
+      const client = makeClient();
+      const denied = await authorize(await client.authorizationUrl(), { deny: true });
+      await expect(client.handleRedirect(denied)).rejects.toMatchObject({ code: "access_denied" });
+      const forged = await authorize(await client.authorizationUrl(), { deny: true });
+      const mixedUp = forged.replace(/([#&]iss=)[^&]*/, "$1" + encodeURIComponent("https://honest.example"));
+      await expect(client.handleRedirect(mixedUp)).rejects.toMatchObject({ code: "issuer_mismatch" });
+    });
   });
 });
 

@@ -47,7 +47,7 @@ export const sign = async (key: TestKey, header: unknown, payload: unknown): Pro
 };
 
 /** HS256 over `header.payload`, keyed with `secret`. */
-export const signHs256 = async (secret: Uint8Array | string, header: unknown, payload: unknown): Promise<string> => {
+export const signHs256 = async (secret: Uint8Array<ArrayBuffer> | string, header: unknown, payload: unknown): Promise<string> => {
   const raw = typeof secret == "string" ? new TextEncoder().encode(secret) : secret;
   const k = await subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   const input = part(header) + "." + part(payload);

@@ -1,0 +1,145 @@
+// The demo with `--provider oidc`, driven in Chromium against the built SDK (dist/): both pages
+// sign in at a real OpenID provider (oidc-provider, its development login and consent pages) with
+// response_type=id_token token, and show the user's name from the verified ID token's claims.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startDemo, type Demo } from "../../demo/demo.mjs";
+import { OIDC_ACCOUNTS } from "../../demo/oidc-server.mjs";
+import type { OidcClient } from "../../src/index";
+import { launchChromium } from "./chromium";
+
+/** The demo page's window: demo/public/app.js puts its client on `window.demoClient`. */
+type DemoWindow = { demoClient: OidcClient };
+
+let demo: Demo;
+let oidc: NonNullable<Demo["oidc"]>;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const pageErrors: Error[] = [];
+/** Authorization headers that reached the API. */
+const apiAuthorization: string[] = [];
+
+beforeAll(async () => {
+  [demo, browser] = await Promise.all([
+    startDemo({ provider: "oidc", onApiRequest: (req) => void (req.headers.authorization && apiAuthorization.push(req.headers.authorization)) }),
+    launchChromium(),
+  ]);
+  oidc = demo.oidc!;
+});
+
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((c) => c.close()));
+  expect(pageErrors.splice(0)).toEqual([]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.close();
+});
+
+/** A fresh browser profile with one tab; `init` runs in every document before its scripts. */
+async function newPage(init?: () => void): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 800, height: 760 } });
+  contexts.push(context);
+  if (init) await context.addInitScript(init);
+  const page = await context.newPage();
+  page.on("pageerror", (e) => pageErrors.push(e));
+  return page;
+}
+
+/** Retries `read` until the assertion chained on it passes. */
+const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 5000, interval: 50 });
+const status = (page: Page) => page.getByRole("status").innerText();
+
+/**
+ * From a demo page: Sign in, log in at the OpenID provider's development login page (any name and
+ * password), Continue on its consent page, and back. Returns the authorization request's URL.
+ */
+async function signIn(page: Page): Promise<URL> {
+  const request = page.waitForRequest((r) => r.url().startsWith(oidc.authorizationEndpoint + "?"));
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  const sent = new URL((await request).url());
+  await page.waitForURL((url) => url.origin === oidc.issuer);
+  await page.getByPlaceholder("Enter any login").fill("demo");
+  await page.getByPlaceholder("and password").fill("any password");
+  await page.getByRole("button", { name: "Sign-in" }).click();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.waitForURL((url) => url.origin === demo.spa.origin);
+  await page.locator("body[data-ready]").waitFor();
+  return sent;
+}
+
+const PAGES = [
+  { label: "script-tag page (dist/implicitly-oidc.umd.min.js)", key: "script-tag" },
+  { label: "ES-module page (dist/implicitly.mjs)", key: "esm" },
+] as const;
+
+describe.each(PAGES)("--provider oidc, $label", ({ key }) => {
+  it("signs in with id_token token and shows the user's name from the verified ID token", async () => {
+    const page = await newPage();
+    await page.goto(demo.spa.pages[key]);
+    await page.locator("body[data-ready]").waitFor();
+    await eventually(() => status(page)).toBe("Signed out.");
+    if (key === "script-tag") {
+      // The plain script-tag build has no OpenID Connect; this page loads the one that has.
+      expect(await page.evaluate(() => [...document.scripts].map((s) => s.getAttribute("src")).filter(Boolean))).toContain("/dist/implicitly-oidc.umd.min.js");
+    }
+
+    const sent = await signIn(page);
+    expect(sent.searchParams.get("response_type")).toBe("id_token token");
+    expect(sent.searchParams.get("scope")).toBe("openid profile");
+    const nonce = sent.searchParams.get("nonce")!;
+    expect(nonce).toMatch(/^[\w-]{43}$/);
+
+    await eventually(() => status(page)).toMatch(/^Signed in\./);
+    const name = OIDC_ACCOUNTS.demo!.name;
+    await eventually(() => page.locator("#user").innerText()).toBe(`${name} (from the verified ID token)`);
+    expect(await page.locator("#user-label").innerText()).toBe("Signed in as");
+
+    const seen = await page.evaluate(() => {
+      const client = (window as unknown as DemoWindow).demoClient;
+      const token = client.getToken();
+      return { user: client.getUser(), idToken: token?.idToken, same: token?.claims === client.getUser() };
+    });
+    expect(seen.user).toMatchObject({ iss: oidc.issuer, sub: "demo", aud: oidc.clientId, nonce, name });
+    expect(seen.idToken).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(seen.same).toBe(true);
+
+    // Nothing left where it could leak: not in the address bar, not in storage.
+    const traces = await page.evaluate(() => ({ href: location.href, local: Object.entries(localStorage), session: Object.entries(sessionStorage) }));
+    expect(traces.href).toBe(demo.spa.pages[key]);
+    expect(JSON.stringify(traces)).not.toContain(seen.idToken!.split(".")[1]!);
+    expect(traces.session).toEqual([]);
+
+    // The access token works at the API, which introspects it at the OpenID provider.
+    await page.getByRole("button", { name: "Get profile" }).click();
+    await eventually(() => status(page)).toBe("Profile: OK.");
+    expect(apiAuthorization.at(-1)).toMatch(/^Bearer /);
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await eventually(() => status(page)).toBe("Signed out. The token was revoked at the authorization server.");
+    await eventually(() => page.locator("#user").isHidden()).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as DemoWindow).demoClient.getUser())).toBeNull();
+  });
+
+  it("refuses an ID token changed on the way (id_token_signature) and shows no user", async () => {
+    // Before the page's scripts run: the callback's ID token gets another name in its payload.
+    const page = await newPage(() => {
+      const m = /([#&]id_token=[\w-]+\.)([\w-]+)/.exec(location.hash);
+      if (!m) return;
+      const json = atob(m[2]!.replace(/-/g, "+").replace(/_/g, "/"));
+      const forged = btoa(json.replace(/"name":"[^"]*"/, '"name":"Mallory"')).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+      history.replaceState(null, "", location.href.replace(m[1]! + m[2]!, m[1]! + forged));
+    });
+    await page.goto(demo.spa.pages[key]);
+    await page.locator("body[data-ready]").waitFor();
+    await signIn(page);
+    await eventually(() => status(page)).toBe("The sign-in did not complete.");
+    expect(await page.locator("#error-code").innerText()).toBe("id_token_signature:");
+    expect(await page.evaluate(() => {
+      const c = (window as unknown as DemoWindow).demoClient;
+      return [c.getToken(), c.getUser()];
+    })).toEqual([null, null]);
+    expect(await page.locator("#user").isHidden()).toBe(true);
+  });
+});
