@@ -6,38 +6,12 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MemoryStorage } from "./support/memory-storage";
+import { poisonGlobals, restoreGlobals, touched } from "./support/poison-globals";
 
 type Sdk = typeof import("../src/index");
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), "..", "dist");
 const require = createRequire(import.meta.url);
-const NAMES = ["location", "history", "sessionStorage", "localStorage", "document", "window", "crypto", "fetch", "navigator"] as const;
-
-const saved = new Map<string, PropertyDescriptor | undefined>();
-let touched: string[] = [];
-
-const poisonGlobals = () => {
-  touched = [];
-  for (const name of NAMES) {
-    saved.set(name, Object.getOwnPropertyDescriptor(globalThis, name));
-    Object.defineProperty(globalThis, name, {
-      configurable: true,
-      get() {
-        touched.push(name);
-        throw new Error(`global ${name} read during import`);
-      },
-    });
-  }
-};
-
-const restoreGlobals = () => {
-  for (const [name, descriptor] of saved) {
-    if (descriptor) Object.defineProperty(globalThis, name, descriptor);
-    else delete (globalThis as Record<string, unknown>)[name];
-  }
-  saved.clear();
-};
-
 afterEach(restoreGlobals);
 
 const EXPORTS = ["AuthError", "buildAuthorizationUrl", "createClient", "isAuthError", "parseAuthorizationResponse", "parseBearerChallenge"];

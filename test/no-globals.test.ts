@@ -1,34 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { poisonGlobals, restoreGlobals, touched } from "./support/poison-globals";
 
 // The module may be imported where the page's globals are missing or hostile (SSR, workers,
 // sandboxed frames): importing it must not touch any of them.
-const NAMES = ["location", "history", "sessionStorage", "localStorage", "document", "window", "crypto", "fetch", "navigator"] as const;
-
-const saved = new Map<string, PropertyDescriptor | undefined>();
-let touched: string[] = [];
-
-/** Replaces each global in NAMES by a getter that records the access and throws. */
-const poisonGlobals = () => {
-  touched = [];
-  for (const name of NAMES) {
-    saved.set(name, Object.getOwnPropertyDescriptor(globalThis, name));
-    Object.defineProperty(globalThis, name, {
-      configurable: true,
-      get() {
-        touched.push(name);
-        throw new Error(`global ${name} read during import`);
-      },
-    });
-  }
-};
-
-const restoreGlobals = () => {
-  for (const [name, descriptor] of saved) {
-    if (descriptor) Object.defineProperty(globalThis, name, descriptor);
-    else delete (globalThis as Record<string, unknown>)[name];
-  }
-  saved.clear();
-};
 
 afterEach(restoreGlobals);
 
