@@ -123,6 +123,8 @@ export const createClient = (options: ClientOptions): Client => {
         const message: Handoff = { implicitly: href };
         // With the opener link cut (Cross-Origin-Opener-Policy), a same-origin broadcast instead.
         (state[0] == "f" ? parent : opener || new BroadcastChannel(channelName(o.clientId))).postMessage(message, location.origin);
+        // A popup closes itself: its opener may not be able to (the message is already queued).
+        if (state[0] == "p") close();
         return null;
       }
       return (last = [href, clean, complete(response)])[2];

@@ -56,7 +56,7 @@ export const createPendingStore = (storage: () => StorageLike, key: string, ttlM
       out == "{}" ? s.removeItem(key) : s.setItem(key, out);
       return result;
     } catch (e) {
-      throw e instanceof AuthError ? e : new AuthError("storage_unavailable", String(e));
+      throw e instanceof AuthError ? e : new AuthError("storage_unavailable", e + "");
     }
   };
   return {

@@ -14,7 +14,7 @@ const inPopup = async (client: Client, popup: Window | null | undefined, opts: L
   if (!popup) throw new AuthError("popup_blocked");
   try {
     const i = internalsOf(client);
-    const { url, state } = await i.start(opts, "p");
+    const { url, state } = await i.start(opts, "p.");
     popup.location.replace(url);
     return await awaitResponse(i, state, opts.redirectUri ?? i.options.redirectUri, popup, seconds, true);
   } finally {

@@ -1,5 +1,6 @@
 import { awaitResponse } from "./await-response";
 import { internalsOf } from "./internals";
+import { checkUrl } from "./options";
 import type { Client, LoginOptions, Token } from "./types";
 
 // The renewal in flight, per client: concurrent calls share one frame.
@@ -7,8 +8,9 @@ const flights = new WeakMap<Client, Promise<Token>>();
 
 const silently = async (client: Client, opts: LoginOptions): Promise<Token> => {
   const i = internalsOf(client);
-  const redirectUri = opts.redirectUri ?? i.options.silentRedirectUri;
-  const { url, state } = await i.start({ ...opts, redirectUri, extraParams: { ...opts.extraParams, prompt: "none" } }, "f");
+  // Checked here, not in createClient, so that apps without renewal do not ship the check.
+  const redirectUri = opts.redirectUri ?? checkUrl("silentRedirectUri", i.options.silentRedirectUri ?? i.options.redirectUri);
+  const { url, state } = await i.start({ ...opts, redirectUri, extraParams: { ...opts.extraParams, prompt: "none" } }, "f.");
   const frame = document.createElement("iframe");
   frame.style.display = "none";
   frame.src = url;
@@ -38,8 +40,8 @@ const silently = async (client: Client, opts: LoginOptions): Promise<Token> => {
  * @returns the new token
  * @throws AuthError with the server's code when it cannot answer without the user
  *   (`login_required`, `interaction_required`, `consent_required`, `account_selection_required`),
- *   `timeout` after `silentTimeout` seconds without a response, or any code of
- *   {@link Client.handleRedirect}
+ *   `timeout` after `silentTimeout` seconds without a response, `invalid_config` for an invalid
+ *   `silentRedirectUri` (no frame is added), or any code of {@link Client.handleRedirect}
  * @see OpenID Connect Core 1.0 §3.1.2.1 (`prompt=none`)
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 import { autoRenew } from "./auto-renew";
 import { stateOf } from "./await-response";
-import { isAuthError } from "./errors";
+import { AuthError } from "./errors";
 import { renew } from "./renew";
 import { askTabs, syncTabs } from "./tabs";
 import type { Client, Token } from "./types";
@@ -70,7 +70,7 @@ export const restore = async (client: Client, opts: RestoreOptions = {}): Promis
   try {
     return token || (await renew(client));
   } catch (e) {
-    if (isAuthError(e) && SIGNED_OUT.test(e.code)) return null;
+    if (e instanceof AuthError && SIGNED_OUT.test(e.code)) return null;
     throw e;
   }
 };

@@ -48,11 +48,11 @@ export const syncTabs = (client: Client, opts: SyncTabsOptions = {}): (() => voi
   const off = client.on("logout", () => echo || send({ tabs: "logout" }));
   channel.onmessage = ({ data }: MessageEvent<Partial<TabMessage> | null>) => {
     const token = client.getToken();
-    if (data?.tabs == "logout") {
+    if (data?.tabs === "logout") {
       echo = true;
       client.logout();
       echo = false;
-    } else if (data?.tabs == "ask" && typeof data.id == "string" && opts.shareTokens && token) {
+    } else if (data?.tabs === "ask" && typeof data.id == "string" && opts.shareTokens && token) {
       send({ tabs: "token", id: data.id, token });
     }
   };
@@ -68,12 +68,12 @@ const tokenOf = (value: unknown): Token | undefined => {
   if (
     typeof accessToken == "string" &&
     VSCHARS.test(accessToken) &&
-    tokenType == "Bearer" &&
+    tokenType === "Bearer" &&
     Array.isArray(scope) &&
     scope.every((s) => typeof s == "string") &&
-    (expiresAt === undefined || expiresAt > Date.now())
+    (expiresAt === undefined || (typeof expiresAt == "number" && expiresAt > Date.now()))
   ) {
-    return expiresAt === undefined ? { accessToken, tokenType, scope: [...scope] } : { accessToken, tokenType, scope: [...scope], expiresAt };
+    return { accessToken, tokenType, scope: [...scope], ...(expiresAt !== undefined && { expiresAt }) };
   }
   return undefined;
 };
@@ -100,7 +100,7 @@ export const askTabs = (client: Client): Promise<Token | null> =>
     };
     const timer = setTimeout(done, ANSWER_WAIT, null);
     channel.onmessage = ({ data }: MessageEvent<Partial<TabMessage> | null>) => {
-      const token = data?.tabs == "token" && data.id === id && tokenOf(data.token);
+      const token = data?.tabs === "token" && data.id === id && tokenOf(data.token);
       if (token) done(token);
     };
     channel.postMessage({ tabs: "ask", id } satisfies TabMessage);

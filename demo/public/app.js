@@ -8,6 +8,10 @@ const HINTS = {
   invalid_scope: "The authorization server does not know a scope the app asked for.",
   login_required: "There is no valid token (or no session at the authorization server): sign in first.",
   consent_required: "The authorization server needs your consent first: sign in interactively.",
+  interaction_required: "The authorization server needs you on one of its pages first: sign in interactively.",
+  popup_blocked: "The browser blocked the popup. Allow popups for this page, or use Sign in (a redirect).",
+  popup_closed: "The popup was closed before the sign-in completed.",
+  timeout: "The authorization server did not answer in time.",
   state_mismatch:
     "This response does not belong to a sign-in started in this tab, or it was used already (a reload or the back button?). Sign in again.",
   invalid_response: "The authorization server's response was malformed, so the app ignored it.",
@@ -39,7 +43,10 @@ const TEMPLATE = `
       <input type="checkbox" id="ask-orders">
       <label for="ask-orders">Also ask for the <code>orders</code> scope</label>
     </p>
-    <button type="button" id="login">Sign in</button>
+    <div class="actions">
+      <button type="button" id="login">Sign in</button>
+      <button type="button" id="login-popup" class="secondary">Sign in with a popup</button>
+    </div>
   </div>
   <div id="signed-in" hidden>
     <dl>
@@ -50,7 +57,13 @@ const TEMPLATE = `
       <dt>Token expires in</dt>
       <dd><span id="countdown" role="timer"></span></dd>
     </dl>
-    <p class="hint">The token lives in this page's memory only: reload and you are signed out.</p>
+    <p>
+      <input type="checkbox" id="auto-renew">
+      <label for="auto-renew">Renew the token silently before it expires</label>
+    </p>
+    <p class="hint">The token lives in this page's memory only. After a reload, or in a new tab, the
+    app gets a new one without a login page (a hidden frame with <code>prompt=none</code>) while you
+    are signed in at the authorization server. Signing out here signs out every tab of this app.</p>
     <button type="button" id="logout" class="secondary">Sign out</button>
   </div>
 </section>
@@ -129,7 +142,17 @@ export async function startDemo(sdk, { page }) {
     render();
     announce("Your token expired or the API no longer accepts it. Sign in again.");
   });
-  client.on("logout", render);
+  client.on("logout", () => {
+    render();
+    announce("Signed out.");
+  });
+
+  /** @type {(() => void) | undefined} */
+  let stopRenewing;
+  $("auto-renew").addEventListener("change", (event) => {
+    stopRenewing?.();
+    stopRenewing = /** @type {HTMLInputElement} */ (event.target).checked ? sdk.autoRenew(client) : undefined;
+  });
 
   $("login").addEventListener("click", async () => {
     clearError();
@@ -139,6 +162,20 @@ export async function startDemo(sdk, { page }) {
       await client.login({ scope });
     } catch (e) {
       announce("Could not start the sign-in.");
+      showError(e);
+    }
+  });
+
+  $("login-popup").addEventListener("click", async () => {
+    clearError();
+    const scope = /** @type {HTMLInputElement} */ ($("ask-orders")).checked ? [...DEFAULT_SCOPE, "orders"] : DEFAULT_SCOPE;
+    announce("Signing in in a popup…");
+    try {
+      // No await before this call: the browser allows the popup only during the click.
+      const { token } = await sdk.loginWithPopup(client, { scope });
+      announce(`Signed in with a popup. Granted scope: ${token.scope.join(" ")}.`);
+    } catch (e) {
+      announce("The sign-in did not complete.");
       showError(e);
     }
   });
@@ -200,10 +237,15 @@ export async function startDemo(sdk, { page }) {
     if (text.includes('"authorizationHeaderReceived": true')) announce("Warning: the third-party origin received an Authorization header!");
   });
 
-  // Every load: complete a sign-in if this URL is the authorization server's answer.
+  // Every load: complete a sign-in if this URL is the authorization server's answer; otherwise
+  // take a token from another open tab, or get one silently (hidden frame, prompt=none) while the
+  // user is signed in at the authorization server. It never navigates. In a popup or frame that
+  // the SDK opened, it only hands the answer to the page that opened it.
+  const returning = location.hash.includes("state=");
   try {
-    const result = await client.handleRedirect();
-    announce(result ? `Signed in. Granted scope: ${result.token.scope.join(" ")}.` : "Signed out.");
+    const token = await sdk.restore(client, { shareTokens: true });
+    const how = returning ? "" : " without a login page";
+    announce(token ? `Signed in${how}. Granted scope: ${token.scope.join(" ")}.` : "Signed out.");
   } catch (e) {
     announce("The sign-in did not complete.");
     showError(e);

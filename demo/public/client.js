@@ -20,6 +20,8 @@ export async function createDemoClient(sdk, redirect) {
   const options = {
     clientId: config.clientId,
     redirectUri: config.redirectUris[redirect],
+    // Silent renewal (restore(), renew(), autoRenew()) completes at silent.html in a hidden frame.
+    silentRedirectUri: config.redirectUris.silent,
     scope: DEFAULT_SCOPE,
     clockSkew: config.clockSkew,
     expiringNotice: config.expiringNotice,

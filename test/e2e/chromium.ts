@@ -1,6 +1,6 @@
 // Launches Debian's Chromium (`apt-get install -y chromium`) through playwright-core.
 import { existsSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type LaunchOptions } from "playwright-core";
 
 const EXECUTABLE = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -17,10 +17,13 @@ const ARGS = [
   "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ];
 
-/** Starts a headless Chromium; throws with install instructions when it is missing. */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * Starts a headless Chromium; throws with install instructions when it is missing.
+ * @param options - more launch options, e.g. `ignoreDefaultArgs: ["--disable-popup-blocking"]`
+ */
+export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
   if (!existsSync(EXECUTABLE)) {
     throw new Error(`Chromium not found at ${EXECUTABLE}. Install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
   }
-  return chromium.launch({ executablePath: EXECUTABLE, args: ARGS });
+  return chromium.launch({ ...options, executablePath: EXECUTABLE, args: ARGS });
 }

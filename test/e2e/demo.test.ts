@@ -199,17 +199,20 @@ describe.each(PAGES)("$label", ({ key, other }) => {
     expect(await accessToken(page)).toBeNull();
   });
 
-  it("is signed out after a reload (the token lives in memory only), with no error", async () => {
+  it("after a reload (the token lived in memory only), gets a new one without a login page (restore), with no error", async () => {
     const page = await newPage();
     await open(page, url());
     await signIn(page);
-    expect(await accessToken(page)).not.toBeNull();
+    const before = await accessToken(page);
+    expect(before).not.toBeNull();
     await page.reload();
     await page.locator("body[data-ready]").waitFor();
-    await eventually(() => textOf(page.getByRole("status"))).toBe("Signed out.");
-    await eventually(() => page.getByRole("button", { name: "Sign in", exact: true }).isVisible()).toBe(true);
+    await eventually(() => textOf(page.getByRole("status"))).toBe("Signed in without a login page. Granted scope: profile.");
     await eventually(() => page.getByRole("alert").isHidden()).toBe(true);
-    expect(await accessToken(page)).toBeNull();
+    const after = await accessToken(page);
+    expect(after).not.toBeNull();
+    expect(after).not.toBe(before);
+    expect(page.url()).toBe(url());
   });
 
   it("with the orders box ticked, gets both scopes and the orders", async () => {
