@@ -6,7 +6,7 @@ const input = "src/index.ts";
 const ts = () => typescript({ tsconfig: "./tsconfig.json", declaration: false, noEmitOnError: true });
 
 /** Minifier settings shared by the script-tag build and the size check's bundles. */
-export const terserOptions = { ecma: 2020, compress: { passes: 3, unsafe_arrows: true }, format: { comments: false } };
+export const terserOptions = { ecma: 2021, compress: { passes: 3, unsafe_arrows: true }, format: { comments: false } };
 
 export default [
   {

@@ -30,6 +30,7 @@ const replayable = (input: RequestInfo | URL, init: RequestInit | undefined) =>
  * ```
  */
 export const autoRenew = (client: Client): (() => void) => {
+  const replays = new WeakSet<RequestInit>();
   const i = internalsOf(client);
   let scope = client.getToken()?.scope;
   const again = () => renew(client, scope ? { scope } : {});
@@ -37,13 +38,16 @@ export const autoRenew = (client: Client): (() => void) => {
     client.on("token", (token) => (scope = token.scope)),
     client.on("expiring", () => void again().catch(() => undefined)),
   ];
-  const retry: Hooks["retry"] = (input, init) =>
-    replayable(input, init)
-      ? again().then(
-          () => i.send(input, init),
-          () => undefined,
-        )
-      : undefined;
+  const retry: Hooks["retry"] = (input, init) => {
+    // A replay is never replayed: its init is marked.
+    if (replays.has(init!) || !replayable(input, init)) return undefined;
+    const replay = { ...init };
+    replays.add(replay);
+    return again().then(
+      () => client.fetch(input, replay),
+      () => undefined,
+    );
+  };
   i.hooks.retry = retry;
   return () => {
     offs.forEach((off) => off());

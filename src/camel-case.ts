@@ -4,12 +4,16 @@
  * key can reach or shadow a prototype property.
  * @param params - decoded parameters
  */
+// Names seen before, converted (a replace with a callback is slow): a handful of wire names.
+const names: Record<string, string> = Object.create(null);
+
 export const camelCase = (params: Readonly<Record<string, string>>): Record<string, string> => {
   const out: Record<string, string> = {};
   for (const name in params) {
-    const key = name.replace(/_(.)/g, (_, c: string) => c.toUpperCase());
+    if (!/^[a-z]+(_[a-z]+)*$/.test(name)) continue;
+    const key = (names[name] ??= name.replace(/_(.)/g, (_, c: string) => c.toUpperCase()));
     // `in` also sees inherited names: constructor, toString, __proto__ are never written.
-    if (/^[a-z]+(_[a-z]+)*$/.test(name) && !(key in out)) out[key] = params[name]!;
+    if (!(key in out)) out[key] = params[name]!;
   }
   return out;
 };

@@ -33,7 +33,7 @@ export const parseBearerChallenge = (header: string | null | undefined): BearerC
   const bearer = (): BearerChallenge | null => {
     if (scheme != "bearer" || repeated) return null;
     const out: BearerChallenge = camelCase(params);
-    if (params.scope !== undefined) out.scope = params.scope.split(" ").filter(Boolean);
+    if (params.scope) out.scope = params.scope.split(" ").filter(Boolean);
     return out;
   };
   let m: RegExpExecArray | null;

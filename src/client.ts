@@ -95,11 +95,11 @@ export const createClient = (options: ClientOptions): Client => {
     return appState === undefined ? { token } : { token, appState };
   };
 
-  const send = createFetch(o.resources, tokens.get, o.fetch, (token, response, challenge, replay) => {
+  const send = createFetch(o.resources, tokens.get, o.fetch, (token, response, challenge, input, init) => {
     const invalid = response.status == 401 && challenge.error == "invalid_token";
     if (invalid) tokens.expire(token);
     events.emit("unauthorized", { response, challenge });
-    return invalid && replay && hooks.retry?.(...replay);
+    return invalid && hooks.retry?.(input, init);
   });
 
 
@@ -130,7 +130,7 @@ export const createClient = (options: ClientOptions): Client => {
       return (last = [href, clean, complete(response)])[2];
     },
     getToken: tokens.get,
-    fetch: (input, init) => send(input, init, true),
+    fetch: send,
     logout() {
       tokens.clear();
       events.emit("logout", undefined);
@@ -143,7 +143,6 @@ export const createClient = (options: ClientOptions): Client => {
     tokens,
     start,
     complete: (href) => complete(parse(href)),
-    send,
   });
   return client;
 };

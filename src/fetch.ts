@@ -3,18 +3,19 @@ import { AuthError } from "./errors";
 import { isResource, type Resource } from "./resources";
 import type { BearerChallenge, Token } from "./types";
 
-/** The authenticated `fetch`; `retry` lets a Bearer `401 invalid_token` be replayed once. */
-export type FetchLike = (input: RequestInfo | URL, init?: RequestInit, retry?: boolean) => Promise<Response>;
+/** The authenticated `fetch`. */
+export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
 /**
  * Called for a 401/403 with a Bearer challenge to a request that carried `token`; may return the
- * response of a replay. `replay` is the request's arguments, when it may be replayed.
+ * response of a replay of the request (`input`, `init`).
  */
 export type Challenged = (
   token: Token,
   response: Response,
   challenge: BearerChallenge,
-  replay: [RequestInfo | URL, RequestInit | undefined] | undefined,
+  input: RequestInfo | URL,
+  init: RequestInit | undefined,
 ) => Promise<Response | undefined> | false | undefined;
 
 /**
@@ -32,16 +33,20 @@ export const createFetch = (
   getToken: () => Token | null,
   fetchFn: typeof fetch | undefined,
   challenged: Challenged,
-): FetchLike => async (input, init, retry) => {
+): FetchLike => async (input, init) => {
   const send = fetchFn || fetch;
-  let url: URL;
-  try {
-    // A Request has a url; a string or URL is one.
-    url = new URL((input as Request).url ?? input, document.baseURI);
-  } catch {
-    return send(input, init); // not a URL: let fetch reject it
+  // Common case first: a string inside a resource that has no path. Once the origin is followed
+  // by "/" the host is settled, so there is no URL to parse.
+  if (!(typeof input == "string" && resources.some((r) => !r.path && input.startsWith(r.origin + "/")))) {
+    let url: URL;
+    try {
+      // A Request has a url; a string or URL is one.
+      url = new URL((input as Request).url ?? input, document.baseURI);
+    } catch {
+      return send(input, init); // not a URL: let fetch reject it
+    }
+    if (!isResource(resources, url)) return send(input, init);
   }
-  if (!isResource(resources, url)) return send(input, init);
   // Request headers are replaced by init.headers when given (Fetch §5.4).
   const given = init?.headers ?? (input as Request).headers;
   // Common case, a plain object: no Headers instance made. (Anything else, arrays and objects
@@ -59,7 +64,7 @@ export const createFetch = (
   const response = await send(input, { ...init, headers });
   if (response.status == 401 || response.status == 403) {
     const challenge = parseBearerChallenge(response.headers.get("WWW-Authenticate"));
-    if (challenge) return (await challenged(token, response, challenge, retry ? [input, init] : undefined)) || response;
+    if (challenge) return (await challenged(token, response, challenge, input, init)) || response;
   }
   return response;
 };

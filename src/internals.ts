@@ -16,7 +16,11 @@ export interface Hooks {
   check?(response: AuthorizationResponse, login: PendingLogin): void;
   /** Completes a new token (e.g. verifies an ID token) before the client holds it. */
   accept?(token: Token, response: AuthorizationResponse, login: PendingLogin): Promise<Token>;
-  /** After a Bearer `401 invalid_token`: a replacement response, or undefined to return the 401. */
+  /**
+   * After a Bearer `401 invalid_token` from {@link Client.fetch}: a replacement response, or
+   * undefined to return the 401. A replay goes through `client.fetch` again, so the hook itself
+   * must recognise its own replays (no loops).
+   */
   retry?(input: RequestInfo | URL, init: RequestInit | undefined): Promise<Response | undefined> | undefined;
 }
 
@@ -32,8 +36,6 @@ export interface Internals {
   start(opts?: LoginOptions, via?: "" | "f." | "p."): Promise<{ url: string; state: string }>;
   /** Validates a response URL against the pending logins and holds its token; the address bar is left alone. */
   complete(href: string): Promise<RedirectResult>;
-  /** The authenticated fetch without the retry hook. */
-  send(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
 }
 
 /** Internals by client. */

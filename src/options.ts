@@ -101,6 +101,6 @@ export const resolveOptions = (options: ClientOptions): ResolvedOptions => {
       return resource as Resource;
     }),
     extraParams: checkParams("extraParams", options.extraParams),
-    storage: storage ? () => storage : () => sessionStorage,
+    storage: () => storage || sessionStorage,
   };
 };

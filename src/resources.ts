@@ -13,14 +13,14 @@ export const isSecure = (url: URL): boolean =>
 
 /**
  * Parses a `resourceOrigins` entry, or returns `undefined` when it is not a secure (see
- * {@link isSecure}) origin or origin + path (no credentials, query or fragment).
+ * {@link isSecure}) origin or origin + path (no "@", so no credentials; no query or fragment).
  * @param entry - e.g. `https://api.example.com` or `https://example.com/api/`
  * @param base - resolves an entry that is a path (`/api/`) against the page
  */
 export const parseResource = (entry: string, base?: string): Resource | undefined => {
   try {
     const u = new URL(entry, base);
-    if (isSecure(u) && !u.username && !u.password && !/[?#]/.test(entry)) {
+    if (isSecure(u) && !/[?#@]/.test(entry)) {
       return { origin: u.origin, path: u.pathname.replace(/\/+$/, "") };
     }
   } catch {

@@ -39,7 +39,8 @@ const ABNF: Readonly<Record<string, RegExp | undefined>> = {
 // Any one of these makes a fragment an authorization response; anything else is the app's own.
 const RESPONSE = /^(access_token|error|state|id_token)$/;
 
-const decode = (s: string): string => decodeURIComponent(s.replace(/\+/g, " "));
+// Without "%" or "+" there is nothing to decode (and nothing that could fail): the common case.
+const decode = (s: string): string => (/[%+]/.test(s) ? decodeURIComponent(s.replace(/\+/g, " ")) : s);
 
 /**
  * Parses the fragment of a redirect URI into an authorization response, strictly: a parameter

@@ -43,6 +43,9 @@ export const openPage = (url = PAGE_URL) => {
   for (const name of ["fetch", "Request", "Response", "Headers", "URL", "URLSearchParams", "crypto"]) {
     Object.defineProperty(window, name, { value: globalThis[name], configurable: true, writable: true });
   }
+  // jsdom's selector engine adds its own listeners on first use (document.baseURI is one): let it
+  // do so now, so that listener counts see only the code under test.
+  window.document.querySelector("base");
   return {
     window,
     close() {

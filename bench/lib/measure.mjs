@@ -15,6 +15,7 @@ const TIME_MS = Number(process.env.BENCH_TIME ?? 300);
  * @property {number} [batch] - calls per sample (default 100)
  * @property {(n: number) => unknown[] | Promise<unknown[]>} [prepare] - untimed set-up before each
  *   batch of `n` calls; call i gets element i of the array it returns
+ * @property {(inputs: unknown[]) => unknown} [after] - untimed clean-up after each batch
  */
 
 /** @param {number[]} xs */
@@ -28,13 +29,14 @@ export const median = (xs) => {
 export let sink;
 
 /** One sample: `batch` calls of `fn`, timed together, with any set-up done first. */
-const batched = ({ fn, async: isAsync = false, batch = 100, prepare }) => {
+const batched = ({ fn, async: isAsync = false, batch = 100, prepare, after }) => {
   if (isAsync) {
     return async () => {
       const inputs = prepare ? await prepare(batch) : [];
       const t0 = performance.now();
       for (let i = 0; i < batch; i++) sink = await fn(inputs[i]);
       const ms = performance.now() - t0;
+      await after?.(inputs);
       return { overriddenDuration: ms / batch, overriddenIterationCost: ms };
     };
   }
@@ -43,6 +45,7 @@ const batched = ({ fn, async: isAsync = false, batch = 100, prepare }) => {
     const t0 = performance.now();
     for (let i = 0; i < batch; i++) sink = fn(inputs[i]);
     const ms = performance.now() - t0;
+    after?.(inputs);
     return { overriddenDuration: ms / batch, overriddenIterationCost: ms };
   };
 };

@@ -1,4 +1,4 @@
-// Plain-text tables for the terminal (and for pasting into Markdown).
+// Markdown tables, readable as they are in a terminal, and the formats of their cells.
 
 /** Formats a duration given in nanoseconds: "412 ns", "3.41 µs", "1.20 ms". */
 export const formatTime = (ns) => {
@@ -8,43 +8,26 @@ export const formatTime = (ns) => {
   return `${(ns / 1e6).toFixed(2)} ms`;
 };
 
-/** Formats a rate: "1,234,567". */
-export const formatRate = (hz) => (Number.isFinite(hz) ? Math.round(hz).toLocaleString("en-US") : "–");
-
 /** Formats a ratio: "0.82×". */
 export const formatRatio = (r) => (Number.isFinite(r) ? `${r.toFixed(2)}×` : "–");
 
 /** Formats a byte count: "2,345 B". */
 export const formatBytes = (n) => (Number.isFinite(n) ? `${n.toLocaleString("en-US")} B` : "–");
 
+/** Formats a byte count that may be negative, in kB: "+3.2 kB", "−0.4 kB". */
+export const formatDelta = (n) => `${n < 0 ? "−" : "+"}${(Math.abs(n) / 1024).toFixed(1)} kB`;
+
 /**
- * Prints rows as a Markdown table (readable as is in a terminal).
- * @param {string} title
+ * Renders rows as a Markdown table, readable as is in a terminal.
  * @param {string[]} header
  * @param {string[][]} rows - cells already formatted; numeric-looking cells are right-aligned
+ * @returns {string}
  */
-export const printTable = (title, header, rows) => {
+export const markdownTable = (header, rows) => {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const numeric = header.map((_, i) => i > 0 && rows.every((r) => /^[-–\d.,]/.test(r[i])));
+  const numeric = header.map((_, i) => i > 0 && rows.every((r) => /^[-–+−\d.,]/.test(r[i])));
   const line = (cells) =>
     `| ${cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(" | ")} |`;
   const rule = `|${widths.map((w, i) => (numeric[i] ? `${"-".repeat(w + 1)}:` : "-".repeat(w + 2))).join("|")}|`;
-  console.log(`\n### ${title}\n`);
-  console.log([line(header), rule, ...rows.map(line)].join("\n"));
-};
-
-/**
- * Prints timing results with their ratio to a baseline row.
- * @param {string} title
- * @param {{ name: string, ns: number, hz: number }[]} results
- * @param {string} baseline - the name of the row every other row is compared with
- */
-export const printTimings = (title, results, baseline) => {
-  const base = results.find((r) => r.name === baseline);
-  if (!base) throw new Error(`no baseline row named ${baseline}`);
-  printTable(
-    title,
-    ["name", "median", "ops/s", `ratio to ${baseline}`],
-    results.map((r) => [r.name, formatTime(r.ns), formatRate(r.hz), formatRatio(r.ns / base.ns)]),
-  );
+  return [line(header), rule, ...rows.map(line)].join("\n");
 };

@@ -1,6 +1,8 @@
+// implicitly: the callback's parse + validate path (as in bench/run.mjs) and client.fetch.
 import { readFileSync } from "node:fs";
 import { apiInit } from "../../lib/fixtures.mjs";
-import { sdk, signedInClient } from "../../lib/sdk.mjs";
+import { parseAndValidate } from "../../lib/internals.mjs";
+import { signedInClient } from "../../lib/sdk.mjs";
 
 export const setup = async () => {
   const client = await signedInClient();
@@ -8,10 +10,12 @@ export const setup = async () => {
     name: "implicitly",
     version: JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")).version,
     entry: "implicitly",
-    parse: (url) => sdk.parseAuthorizationResponse(url),
+    // parseAuthorizationResponse, the state comparison and tokenFromResponse.
+    parse: (url) => parseAndValidate(url),
     fetch: {
       url: (url) => client.fetch(url, apiInit()),
       request: (request) => client.fetch(request),
     },
+    teardown: () => client.logout(),
   };
 };
