@@ -3,7 +3,6 @@
 import crypto from "node:crypto";
 import { startApiServer } from "./api-server.mjs";
 import { startAuthServer } from "./auth-server.mjs";
-import { startOidcProvider } from "./oidc-server.mjs";
 import { startSpaServer } from "./spa-server.mjs";
 import { startThirdPartyServer } from "./third-party-server.mjs";
 
@@ -72,7 +71,7 @@ export async function startDemo(options = {}) {
     // introspection endpoint; the demo's OAuth 2.0 server still runs, unused by the pages.
     const oidc =
       provider === "oidc"
-        ? await startOidcProvider({
+        ? await (await import("./oidc-server.mjs")).startOidcProvider({
             port: ports.oidc ?? 0,
             host,
             redirectUris: Object.values(spa.redirectUris),

@@ -6,7 +6,6 @@ import { parseArgs } from "node:util";
 import { DEMO_USER } from "./auth-server.mjs";
 import { DEFAULT_PORTS, startDemo } from "./demo.mjs";
 import { DIST_DIR } from "./lib.mjs";
-import { OIDC_ACCOUNTS } from "./oidc-server.mjs";
 
 /** @type {Record<"spa" | "auth" | "api" | "thirdParty" | "oidc" | "tokenLifetime", [flag: string, env: string, fallback: number]>} */
 const SETTINGS = {
@@ -110,7 +109,7 @@ const { spa, auth, api, thirdParty, oidc } = demo;
 // With --provider oidc: the OpenID provider instead of the demo's OAuth 2.0 server.
 const signIn = oidc
   ? `Sign in as  demo  with any password (the provider's development login takes any name;
-              demo is ${OIDC_ACCOUNTS.demo?.name}). The page shows the name from the verified ID token.`
+              demo is ${(await import("./oidc-server.mjs")).OIDC_ACCOUNTS.demo?.name}). The page shows the name from the verified ID token.`
   : `Sign in as  ${DEMO_USER.username}  with password  ${DEMO_USER.password}`;
 const server = oidc
   ? `OpenID provider       ${oidc.issuer}   (oidc-provider, response_type=id_token token; tokens live ${oidc.tokenLifetime} s)`
