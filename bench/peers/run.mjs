@@ -1,23 +1,65 @@
 // `npm run bench:peers` (node bench/peers/run.mjs, after `npm run build`): implicitly and the
 // libraries people would pick instead, side by side in one run: bundle size, callback parsing and
 // fetch-wrapper overhead. See ../README.md for what each column measures.
+import { fork } from "node:child_process";
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { ensurePeersInstalled } from "./install.mjs";
-import { openPage } from "../lib/dom.mjs";
-import { API_URL, apiInit, apiRequests, callbackUrl, noopFetch } from "../lib/fixtures.mjs";
-import { measure, settings } from "../lib/measure.mjs";
+import { median, settings } from "../lib/measure.mjs";
 import { machine, machineLine, rounds, writeSection } from "../lib/report.mjs";
 import { formatBytes, formatRatio, formatTime, markdownTable } from "../lib/table.mjs";
 
 ensurePeersInstalled();
 const { buildEntry, fileSize } = await import("./size.mjs");
-const { loadSubjects } = await import("./subjects/index.mjs");
+const { SUBJECTS } = await import("./subjects/index.mjs");
 
-// Everything below runs in a jsdom page whose fetch answers at once: nothing leaves the machine.
-const page = openPage();
-globalThis.fetch = noopFetch;
-const subjects = await loadSubjects();
+// ---------------------------------------------------------------------------------------------
+// Timings. Every subject is timed in a fresh Node process of its own (time.mjs) with its own jsdom
+// page, where no other library is loaded: libraries that patch globals when imported (jso brings
+// core-js, which replaces window.Promise and Function.prototype.toString) and code that shares the
+// engine's compiled code and type feedback (Node's own URLSearchParams, URL, Headers and Request,
+// which every library calls with its own shapes) would otherwise slow down whoever is timed in the
+// same process, the baselines included. A round is one such process per subject, one after the
+// other, in an order rotated from round to round; each process times one round of its subject's
+// tasks interleaved with the baselines, and a figure is the median over the rounds.
+
+/** Runs time.mjs for one subject and returns what it reports. */
+const timeInChild = (module) =>
+  new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(new URL("time.mjs", import.meta.url)), [module], {
+      env: { ...process.env, BENCH_ROUNDS: "1", BENCH_TIME: String(settings.timeMs) },
+      execArgv: [],
+    });
+    let result;
+    child.on("message", (message) => (result = message));
+    child.on("error", reject);
+    child.on("exit", (code, signal) =>
+      result ? resolve(result) : reject(new Error(`timing ${module} failed (${signal ?? `exit ${code}`})`)),
+    );
+  });
+
+console.log(`Timing ${SUBJECTS.length} subjects, each in its own process, ${rounds(settings)} …`);
+const started = performance.now();
+/** Per subject module: what its processes reported, one per round. */
+const reports = new Map(SUBJECTS.map((module) => [module, []]));
+for (let round = 0; round < settings.rounds; round++) {
+  const order = SUBJECTS.map((_, i) => SUBJECTS[(i + round) % SUBJECTS.length]);
+  for (const module of order) {
+    const done = reports.get(module);
+    // A subject with nothing to time only needs its name and version, once.
+    if (round > 0 && !done[0].timings) continue;
+    done.push(await timeInChild(module));
+  }
+  console.log(`  round ${round + 1} of ${settings.rounds} done (${((performance.now() - started) / 1e3).toFixed(0)} s)`);
+}
+const subjects = SUBJECTS.map((module) => {
+  const [{ name, version, entry }] = reports.get(module);
+  return { name, version, entry, rounds: reports.get(module).map((r) => r.timings).filter(Boolean) };
+});
+
+// ---------------------------------------------------------------------------------------------
+// Sizes.
 
 console.log(`Bundling ${subjects.length} entries …`);
 const sizes = new Map();
@@ -29,39 +71,41 @@ const scriptTags = [
 ].filter(({ file }) => existsSync(dist(file)));
 for (const s of scriptTags) s.size = await fileSize(dist(s.file));
 
-console.log("Timing …");
-const url = callbackUrl();
-const fragment = url.slice(url.indexOf("#") + 1);
-const PARSE = "parse:";
-const URL_INIT = "fetch url+init:";
-const REQUEST = "fetch Request:";
-const results = await measure([
-  { name: PARSE, fn: () => new URLSearchParams(fragment) },
-  ...subjects.filter((s) => s.parse).map((s) => ({ name: PARSE + s.name, fn: () => s.parse(url) })),
-  { name: URL_INIT, async: true, fn: () => noopFetch(API_URL, apiInit()) },
-  ...subjects
-    .filter((s) => s.fetch?.url)
-    .map((s) => ({ name: URL_INIT + s.name, async: true, fn: () => s.fetch.url(API_URL) })),
-  { name: REQUEST, async: true, prepare: apiRequests, fn: (request) => noopFetch(request) },
-  ...subjects
-    .filter((s) => s.fetch?.request)
-    .map((s) => ({ name: REQUEST + s.name, async: true, prepare: apiRequests, fn: (request) => s.fetch.request(request) })),
-]);
-for (const s of subjects) s.teardown?.();
-
-// Per library: size, parse time and fetch overhead (time above the bare fetch it wraps).
-const ns = Object.fromEntries(results.map((r) => [r.name, r.ns]));
-const overhead = (kind, name) => ns[kind + name] - ns[kind];
+// The machine's speed is not steady: on a shared host a whole process can run at half speed. Every
+// process timed the same yardstick, \`new URLSearchParams(fragment)\`, so its times are put on a
+// common scale: multiplied by the median yardstick over all processes ÷ its own. Ratios within a
+// process (a parse to its baseline) are unchanged by that; comparisons between processes then
+// compare the work, not the moment it ran at.
+const yardsticks = subjects.flatMap((s) => s.rounds.map((r) => r.urlSearchParams));
+const yardstick = median(yardsticks);
+// Per library and kind of work, medians over its processes, each scaled: the subject's time, the
+// baseline's, the overhead (subject minus baseline, in the same process) and the ratio to the
+// baseline (in the same process).
+const figures = (s, kind) => {
+  const per = s.rounds
+    .filter((r) => r[kind])
+    .map((r) => ({ ...r[kind], scale: yardstick / r.urlSearchParams }));
+  if (!per.length) return undefined;
+  return {
+    time: median(per.map((t) => t.subject * t.scale)),
+    baseline: median(per.map((t) => t.baseline * t.scale)),
+    overhead: median(per.map((t) => (t.subject - t.baseline) * t.scale)),
+    ratio: median(per.map((t) => t.subject / t.baseline)),
+    processes: per.length,
+  };
+};
 const rows = subjects.map((s) => ({
   name: s.name,
   version: s.version,
   gzip: sizes.get(s.name).gzip,
-  parse: ns[PARSE + s.name],
-  fetchUrl: overhead(URL_INIT, s.name),
-  fetchRequest: overhead(REQUEST, s.name),
+  parse: figures(s, "parse"),
+  fetchUrl: figures(s, "fetchUrl"),
+  fetchRequest: figures(s, "fetchRequest"),
 }));
 const [ours, ...peers] = rows;
 const cell = (value, format, ref) => (Number.isFinite(value) ? `${format(value)} (${formatRatio(value / ref)})` : "–");
+const timeCell = (f, ref) => (f ? cell(f.time, formatTime, ref.time) : "–");
+const overheadCell = (f, ref) => (f ? cell(f.overhead, formatTime, ref.overhead) : "–");
 const table = markdownTable(
   ["library", "version", "bundle, gzip -9", "callback parse", "fetch overhead, url + init", "fetch overhead, Request"],
   [
@@ -69,23 +113,28 @@ const table = markdownTable(
       r === ours ? "**implicitly**" : r.name,
       r.version,
       cell(r.gzip, formatBytes, ours.gzip),
-      cell(r.parse, formatTime, ours.parse),
-      cell(r.fetchUrl, formatTime, ours.fetchUrl),
-      cell(r.fetchRequest, formatTime, ours.fetchRequest),
+      timeCell(r.parse, ours.parse),
+      overheadCell(r.fetchUrl, ours.fetchUrl),
+      overheadCell(r.fetchRequest, ours.fetchRequest),
     ]),
     ...scriptTags.map((s) => [s.name, ours.version, cell(s.size.gzip, formatBytes, ours.gzip), "–", "–", "–"]),
   ],
 );
+// The baselines as timed, unscaled: median and range over the processes.
+const spread = (values) =>
+  `${formatTime(median(values))} (${formatTime(Math.min(...values))} to ${formatTime(Math.max(...values))})`;
+const bare = (kind) => subjects.flatMap((s) => s.rounds.map((r) => r[kind]?.baseline)).filter(Number.isFinite);
 const baselines =
-  `Baselines in the same run: \`new URLSearchParams(fragment)\` ${formatTime(ns[PARSE])}; ` +
-  `the bare fetch ${formatTime(ns[URL_INIT])} (url + init), ${formatTime(ns[REQUEST])} (Request).`;
+  `Baselines, timed in every process next to its subject, unscaled (median, and range over the ` +
+  `${yardsticks.length} processes): \`new URLSearchParams(fragment)\` ${spread(yardsticks)}; the bare fetch ` +
+  `${spread(bare("fetchUrl"))} (url + init), ${spread(bare("fetchRequest"))} (Request).`;
 
 // The targets of the performance budget: reported, never enforced here.
 const smallest = peers.reduce((a, b) => (b.gzip < a.gzip ? b : a));
-const fastest = peers.filter((r) => Number.isFinite(r.fetchUrl)).reduce((a, b) => (b.fetchUrl < a.fetchUrl ? b : a));
+const fastest = peers.filter((r) => r.fetchUrl).reduce((a, b) => (b.fetchUrl.overhead < a.fetchUrl.overhead ? b : a));
 const scriptTag = scriptTags[0]?.size.gzip;
-const parseRatio = ours.parse / ns[PARSE];
-const fetchRatio = ours.fetchUrl / fastest.fetchUrl;
+const parseRatio = ours.parse.ratio; // the median of implicitly's processes' own ratios
+const fetchRatio = ours.fetchUrl.overhead / fastest.fetchUrl.overhead;
 const sizeRatio = scriptTag / smallest.gzip;
 const met = (ok) => (ok ? "yes" : "no");
 const targets = markdownTable(
@@ -93,12 +142,12 @@ const targets = markdownTable(
   [
     [
       "callback parse + validate ≤ `new URLSearchParams(fragment)`",
-      `${formatTime(ours.parse)} vs ${formatTime(ns[PARSE])}: ${formatRatio(parseRatio)}`,
+      `${formatTime(ours.parse.time)} vs ${formatTime(ours.parse.baseline)}: ${formatRatio(parseRatio)}`,
       met(parseRatio <= 1),
     ],
     [
       "fetch overhead (url + init) ≤ ¼ of the fastest peer wrapper",
-      `${formatTime(ours.fetchUrl)} vs ${formatTime(fastest.fetchUrl)} (${fastest.name}): ${formatRatio(fetchRatio)}`,
+      `${formatTime(ours.fetchUrl.overhead)} vs ${formatTime(fastest.fetchUrl.overhead)} (${fastest.name}): ${formatRatio(fetchRatio)}`,
       met(fetchRatio <= 1 / 4),
     ],
     [
@@ -134,17 +183,20 @@ ${baselines}
   \`Response\`, with a token already held. jso reads it from localStorage on every call;
   oauth4webapi's \`protectedResourceRequest\` takes no Request. keycloak-js and oidc-client-ts have no
   wrapper; hellojs calls APIs through XMLHttpRequest.
+- **Isolation**: each library is timed in a fresh Node process of its own, with its own jsdom page
+  and no other library loaded (jso's core-js, for one, replaces globals when imported), next to the
+  baselines timed in that same process. A round is one such process per library, in an order
+  rotated from round to round; figures are medians over the rounds. Each process's times are
+  scaled by its own \`new URLSearchParams(fragment)\` time to the median over all processes, so that a
+  process that ran while the machine was slower does not count as a slower library; the parse
+  target's ratio is taken within implicitly's processes, unscaled.
 - Everything runs in Node with jsdom standing in for the browser, so absolute times are not a
-  browser's; all libraries run on the same page.
+  browser's.
 
 ${targets}
 `;
 
-const out = { machine: m, ...settings, scriptTags, rows, timings: results };
+const out = { machine: m, ...settings, scriptTags, rows, processes: subjects };
 await writeFile(new URL("results.json", import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
 await writeSection("peers", markdown);
 console.log("Wrote bench/RESULTS.md (section \"peers\") and bench/peers/results.json.");
-
-page.close();
-// hello.js polls its sessions every second, forever, on a timer nobody can cancel.
-process.exit(0);

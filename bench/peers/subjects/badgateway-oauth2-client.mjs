@@ -1,6 +1,6 @@
 // @badgateway/oauth2-client: authorizationCode.validateResponse reads a code-flow callback (it
 // insists on `code`, so its URL carries the same 800 characters under that name); OAuth2Fetch
-// calls the global fetch, which run.mjs has replaced with noopFetch.
+// calls the global fetch, which time.mjs has replaced with noopFetch.
 import { ACCESS_TOKEN, CLIENT_ID, STATE, apiInit, callbackUrl } from "../../lib/fixtures.mjs";
 import { installedVersion } from "./index.mjs";
 

@@ -4,7 +4,8 @@
 //   parse  – (callbackUrl) => unknown: the library's own callback parser, where it exposes one;
 //   fetch  – { url(url, init), request(request) } => Promise<Response>: its fetch wrapper, where it
 //            has one and takes that kind of input; the wrapped fetch is noopFetch either way.
-// Every setup runs inside the jsdom page that run.mjs opens, with the global fetch replaced.
+// Every setup runs inside the jsdom page that time.mjs opens, with the global fetch replaced, in a
+// process of its own: no other subject is ever loaded next to it.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
@@ -17,19 +18,19 @@ export const installedVersion = (pkg) =>
 /** Loads a CommonJS or UMD build, as a bundler would. */
 export const load = (specifier) => require(specifier);
 
-const MODULES = [
-  "./implicitly.mjs",
-  "./jso.mjs",
-  "./hellojs.mjs",
-  "./keycloak-js.mjs",
-  "./oidc-client-ts.mjs",
-  "./oauth4webapi.mjs",
-  "./badgateway-oauth2-client.mjs",
+/** The subjects, by module name in this folder, in the order of the table: implicitly first. */
+export const SUBJECTS = [
+  "implicitly",
+  "jso",
+  "hellojs",
+  "keycloak-js",
+  "oidc-client-ts",
+  "oauth4webapi",
+  "badgateway-oauth2-client",
 ];
 
-/** Sets every subject up, implicitly first. */
-export const loadSubjects = async () => {
-  const subjects = [];
-  for (const path of MODULES) subjects.push(await (await import(path)).setup());
-  return subjects;
+/** Imports one subject's module and sets it up (which loads its library). */
+export const loadSubject = async (module) => {
+  if (!SUBJECTS.includes(module)) throw new Error(`unknown subject: ${module}`);
+  return (await import(`./${module}.mjs`)).setup();
 };
