@@ -3,10 +3,10 @@
 // never show up (address bar, history, Referer, storage, cookies, other origins).
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import type { Browser, BrowserContext, Frame, Locator, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_PORTS, DEMO_USER, startDemo, type Demo } from "../../demo/demo.mjs";
 import type { Client } from "../../src/index";
-import { launchChromium } from "./chromium";
+import { useDemoBrowser } from "./demo-browser";
 
 declare global {
   interface Window {
@@ -21,39 +21,19 @@ const SCREENSHOT_DIR = "test-results";
 /** The README's screenshot, refreshed by every run (see "the README's screenshot" below). */
 const DOCS_SCREENSHOT = "docs/demo-signed-in.png";
 
+const env = useDemoBrowser();
+const { apiAuthorization } = env;
 let demo: Demo;
 let browser: Browser;
-/** Authorization headers that reached the API. */
-const apiAuthorization: string[] = [];
-const contexts: BrowserContext[] = [];
-const pageErrors: Error[] = [];
-
-beforeAll(async () => {
-  [demo, browser] = await Promise.all([
-    startDemo({ onApiRequest: (req) => void (req.headers.authorization && apiAuthorization.push(req.headers.authorization)) }),
-    launchChromium(),
-  ]);
-});
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-  expect(pageErrors.splice(0)).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+beforeAll(() => void ({ demo, browser } = env));
 
 /** A fresh browser profile (no cookies, no storage) with one tab. */
 async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 800, height: 760 } });
-  contexts.push(context);
+  const context = await env.newContext();
   await context.addInitScript(() => {
     window.landing = { href: location.href, historyLength: history.length };
   });
   const page = await context.newPage();
-  page.on("pageerror", (e) => pageErrors.push(e));
   return page;
 }
 

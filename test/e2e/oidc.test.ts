@@ -2,48 +2,30 @@
 // sign in at a real OpenID provider (oidc-provider, its development login and consent pages) with
 // response_type=id_token token, and show the user's name from the verified ID token's claims.
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startDemo, type Demo } from "../../demo/demo.mjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Demo } from "../../demo/demo.mjs";
 import { OIDC_ACCOUNTS } from "../../demo/oidc-server.mjs";
 import type { OidcClient } from "../../src/index";
-import { launchChromium } from "./chromium";
+import { useDemoBrowser } from "./demo-browser";
 
 /** The demo page's window: demo/public/app.js puts its client on `window.demoClient`. */
 type DemoWindow = { demoClient: OidcClient };
 
+const env = useDemoBrowser({ demo: { provider: "oidc" } });
+const { apiAuthorization } = env;
 let demo: Demo;
 let oidc: NonNullable<Demo["oidc"]>;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: Error[] = [];
-/** Authorization headers that reached the API. */
-const apiAuthorization: string[] = [];
-
-beforeAll(async () => {
-  [demo, browser] = await Promise.all([
-    startDemo({ provider: "oidc", onApiRequest: (req) => void (req.headers.authorization && apiAuthorization.push(req.headers.authorization)) }),
-    launchChromium(),
-  ]);
+beforeAll(() => {
+  ({ demo, browser } = env);
   oidc = demo.oidc!;
-});
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-  expect(pageErrors.splice(0)).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
 });
 
 /** A fresh browser profile with one tab; `init` runs in every document before its scripts. */
 async function newPage(init?: () => void): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 800, height: 760 } });
-  contexts.push(context);
+  const context = await env.newContext();
   if (init) await context.addInitScript(init);
   const page = await context.newPage();
-  page.on("pageerror", (e) => pageErrors.push(e));
   return page;
 }
 

@@ -3,10 +3,10 @@
 // a popup, prompt=none without a session, several tabs (logout everywhere, shared tokens), and
 // autoRenew (before expiry, and after a 401 invalid_token).
 import type { Browser, BrowserContext, Page, Request } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USER, startDemo, type Demo } from "../../demo/demo.mjs";
 import type { Client } from "../../src/index";
-import { launchChromium } from "./chromium";
+import { useDemoBrowser } from "./demo-browser";
 
 /** What the demo pages expose: their client, and (script-tag page) the SDK's global. */
 type DemoWindow = Window & {
@@ -14,39 +14,13 @@ type DemoWindow = Window & {
   Implicitly: typeof import("../../src/script-tag");
 };
 
+// With Chromium's popup blocker on (as for people), so that the popups these tests open pass only
+// because they open within the click.
+const env = useDemoBrowser({ launch: { ignoreDefaultArgs: ["--disable-popup-blocking"] } });
+const { apiAuthorization, newContext } = env;
 let demo: Demo;
 let browser: Browser;
-/** Authorization headers that reached the API. */
-const apiAuthorization: string[] = [];
-const contexts: BrowserContext[] = [];
-const pageErrors: Error[] = [];
-
-beforeAll(async () => {
-  [demo, browser] = await Promise.all([
-    startDemo({ onApiRequest: (req) => void (req.headers.authorization && apiAuthorization.push(req.headers.authorization)) }),
-    // With Chromium's popup blocker on (as for people), so that the popups these tests open pass
-    // only because they open within the click.
-    launchChromium({ ignoreDefaultArgs: ["--disable-popup-blocking"] }),
-  ]);
-});
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-  expect(pageErrors.splice(0)).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
-
-/** A fresh browser profile (no cookies, no storage). */
-async function newContext(): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 800, height: 760 } });
-  contexts.push(context);
-  context.on("page", (page) => page.on("pageerror", (e) => pageErrors.push(e)));
-  return context;
-}
+beforeAll(() => void ({ demo, browser } = env));
 
 /** A tab of `context` (a fresh profile when none is given). */
 async function newPage(context?: BrowserContext): Promise<Page> {

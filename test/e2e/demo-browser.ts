@@ -1,0 +1,58 @@
+// One demo (its servers on free ports) and one Chromium per test file, with the bookkeeping every
+// browser test needs: fresh profiles closed after each test, page errors failing the test, and
+// the Authorization headers that reached the API.
+import type { Browser, BrowserContext, LaunchOptions } from "playwright-core";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { startDemo, type Demo, type DemoOptions } from "../../demo/demo.mjs";
+import { launchChromium } from "./chromium";
+
+/** What {@link useDemoBrowser} gives a test file (filled in by its `beforeAll`). */
+export interface DemoBrowser {
+  demo: Demo;
+  browser: Browser;
+  /** Authorization headers that reached the API, in order. */
+  apiAuthorization: string[];
+  /** A fresh browser profile (no cookies, no storage), closed after the test. */
+  newContext(): Promise<BrowserContext>;
+}
+
+/**
+ * Registers the hooks that start the demo and Chromium before the file's tests and stop them
+ * after; each test's profiles are closed after it, and an uncaught page error fails it.
+ * @param options - `demo`: options of `startDemo` (its `onApiRequest` is taken); `launch`: Chromium's
+ */
+export function useDemoBrowser(options: { demo?: Omit<DemoOptions, "onApiRequest">; launch?: LaunchOptions } = {}): DemoBrowser {
+  const contexts: BrowserContext[] = [];
+  const pageErrors: Error[] = [];
+  const env = {
+    apiAuthorization: [] as string[],
+    async newContext() {
+      const context = await env.browser.newContext({ viewport: { width: 800, height: 760 } });
+      contexts.push(context);
+      context.on("page", (page) => page.on("pageerror", (e) => pageErrors.push(e)));
+      return context;
+    },
+  } as DemoBrowser;
+
+  beforeAll(async () => {
+    [env.demo, env.browser] = await Promise.all([
+      startDemo({
+        ...options.demo,
+        onApiRequest: (req) => void (req.headers.authorization && env.apiAuthorization.push(req.headers.authorization)),
+      }),
+      launchChromium(options.launch),
+    ]);
+  });
+
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.demo?.close();
+  });
+
+  return env;
+}
