@@ -102,7 +102,6 @@ export const createClient = (options: ClientOptions): Client => {
     return invalid && hooks.retry?.(input, init);
   });
 
-
   const client: Client = {
     authorizationUrl: async (opts) => (await start(opts)).url,
     async login(opts) {
