@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createClient } from "../src/client";
 import { channelName } from "../src/internals";
 import { loginWithPopup } from "../src/popup";
-import type { Client, ClientOptions, Token } from "../src/types";
+import type { Client, ClientOptions } from "../src/types";
 import { MemoryStorage, brokenStorage } from "./support/memory-storage";
-import { CALLBACK, ENDPOINT, fakePopup, flush, freshClientId, granted, handoff, makeClient, post, stateIn } from "./support/session";
+import { CALLBACK, ENDPOINT, fakePopup, flush, freshClientId, granted, handoff, makeClient, post, stateIn, tokensOf } from "./support/session";
 
 let storage: MemoryStorage;
 let popup: ReturnType<typeof fakePopup>;
@@ -19,12 +19,6 @@ const loaded = async () => {
   const url = popup.location.replace.mock.lastCall?.[0];
   if (!url) throw new Error("the popup was not sent anywhere");
   return url;
-};
-
-const tokensOf = (client: Client) => {
-  const seen: Token[] = [];
-  client.on("token", (t) => seen.push(t));
-  return seen;
 };
 
 beforeEach(() => {

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createClient } from "../src/client";
 import { renew } from "../src/renew";
-import type { Client, ClientOptions, Token } from "../src/types";
+import type { Client, ClientOptions } from "../src/types";
 import { MemoryStorage, brokenStorage } from "./support/memory-storage";
-import { CALLBACK, ENDPOINT, ORIGIN, SILENT, flush, frames, granted, handoff, makeClient, nextFrame, post, stateIn } from "./support/session";
+import { CALLBACK, ENDPOINT, ORIGIN, SILENT, flush, frames, granted, handoff, makeClient, nextFrame, post, stateIn, tokensOf } from "./support/session";
 
 let storage: MemoryStorage;
 const make = (extra: Partial<ClientOptions> = {}) => makeClient(storage, extra);
@@ -14,13 +14,6 @@ const started = async (client: Client, opts = {}) => {
   const frame = await nextFrame();
   const url = new URL(frame.src);
   return { promise, frame, win: frame.contentWindow!, url, state: stateIn(frame.src) };
-};
-
-/** Records the tokens the client emits. */
-const tokensOf = (client: Client) => {
-  const seen: Token[] = [];
-  client.on("token", (t) => seen.push(t));
-  return seen;
 };
 
 beforeEach(() => {

@@ -2,7 +2,7 @@
 // frame renew() adds, and the messages its redirect page would send.
 import { vi } from "vitest";
 import { createClient } from "../../src/client";
-import type { Client, ClientOptions } from "../../src/types";
+import type { Client, ClientOptions, Token } from "../../src/types";
 import type { MemoryStorage } from "./memory-storage";
 import { PAGE } from "./sign-in";
 
@@ -78,4 +78,11 @@ export const fakePopup = () => {
     }),
   };
   return popup;
+};
+
+/** Records the tokens the client emits. */
+export const tokensOf = (client: Client): Token[] => {
+  const seen: Token[] = [];
+  client.on("token", (t) => seen.push(t));
+  return seen;
 };
