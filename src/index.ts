@@ -1,30 +1,21 @@
-export { buildAuthorizationUrl } from "./authorize";
-export { parseBearerChallenge } from "./challenge";
-export { createClient } from "./client";
-export { AuthError, isAuthError } from "./errors";
-export { createOidcClient } from "./oidc-client";
-export { parseAuthorizationResponse } from "./response";
-export { autoRenew } from "./auto-renew";
-export { loginWithPopup } from "./popup";
-export { renew } from "./renew";
-export { restore } from "./restore";
-export { syncTabs } from "./tabs";
-export type { AuthErrorCode } from "./errors";
-export type { IdTokenClaims, OidcErrorCode } from "./id-token";
-export type { OidcClient, OidcClientOptions } from "./oidc-client";
-export type { AuthorizationResponse } from "./response";
-export type { PopupOptions } from "./popup";
-export type { RestoreOptions } from "./restore";
-export type { SyncTabsOptions } from "./tabs";
-export type {
-  BearerChallenge,
-  Client,
-  ClientEvents,
-  ClientOptions,
-  LoginOptions,
-  RedirectResult,
-  ScopeInput,
-  StorageLike,
-  Token,
-  UnauthorizedEvent,
-} from "./types";
+export { buildAuthorizationUrl } from "./protocol/authorize";
+export { parseBearerChallenge } from "./protocol/challenge";
+export { createClient } from "./client/client";
+export { AuthError, isAuthError } from "./protocol/errors";
+export { createOidcClient } from "./oidc/oidc-client";
+export { parseAuthorizationResponse } from "./protocol/response";
+export { autoRenew } from "./session/auto-renew";
+export { loginWithPopup } from "./session/popup";
+export { renew } from "./session/renew";
+export { restore } from "./session/restore";
+export { syncTabs } from "./session/tabs";
+export type { AuthErrorCode } from "./protocol/errors";
+export type { IdTokenClaims, OidcErrorCode } from "./oidc/id-token";
+export type { OidcClient, OidcClientOptions, OidcToken } from "./oidc/oidc-client";
+export type { AuthorizationResponse } from "./protocol/response";
+export type { PopupOptions } from "./session/popup";
+export type { RestoreOptions } from "./session/restore";
+export type { SyncTabsOptions } from "./session/tabs";
+export type { StorageLike } from "./browser/pending";
+export type { Client, ClientEvents, ClientOptions, LoginOptions, RedirectResult, ScopeInput, UnauthorizedEvent } from "./client/types";
+export type { BearerChallenge, Token } from "./protocol/types";

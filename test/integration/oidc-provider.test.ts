@@ -6,15 +6,15 @@
 // and by createOidcClient().handleRedirect() as an app does.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { OIDC_ACCOUNTS, startOidcProvider, type OidcProvider } from "../../demo/oidc-server.mjs";
-import { buildAuthorizationUrl } from "../../src/authorize";
-import { discover } from "../../src/discovery";
-import { verifyIdToken } from "../../src/id-token";
-import { createKeySet } from "../../src/jwks";
-import { decodeJws } from "../../src/jwt";
-import { createOidcClient, type OidcClient } from "../../src/oidc-client";
-import { randomString } from "../../src/random";
-import { checkResponseIssuer } from "../../src/response-issuer";
-import { parseAuthorizationResponse } from "../../src/response";
+import { buildAuthorizationUrl } from "../../src/protocol/authorize";
+import { discover } from "../../src/oidc/discovery";
+import { verifyIdToken } from "../../src/oidc/id-token";
+import { createKeySet } from "../../src/oidc/jwks";
+import { decodeJws } from "../../src/oidc/jwt";
+import { createOidcClient, type OidcClient } from "../../src/oidc/oidc-client";
+import { randomString } from "../../src/browser/random";
+import { checkResponseIssuer } from "../../src/protocol/response-issuer";
+import { parseAuthorizationResponse } from "../../src/protocol/response";
 import { Browser, locationOf, MemoryStorage } from "./browser-walk";
 
 // Registered without a port; the request uses another one (loopback redirect URIs match on any port).

@@ -1,4 +1,4 @@
-import type { StorageLike } from "../../src/types";
+import type { StorageLike } from "../../src/index";
 
 /** A Storage-like map that records every write, for asserting what was (never) stored. */
 export class MemoryStorage implements StorageLike {

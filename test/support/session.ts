@@ -1,8 +1,8 @@
 // Helpers for the session features (renew, popup, restore, tabs) in jsdom: a client, the hidden
 // frame renew() adds, and the messages its redirect page would send.
 import { vi } from "vitest";
-import { createClient } from "../../src/client";
-import type { Client, ClientOptions, Token } from "../../src/types";
+import { createClient } from "../../src/client/client";
+import type { Client, ClientOptions, Token } from "../../src/index";
 import type { MemoryStorage } from "./memory-storage";
 import { PAGE } from "./sign-in";
 

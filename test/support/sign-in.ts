@@ -1,4 +1,4 @@
-import type { Client } from "../../src/types";
+import type { Client } from "../../src/client/types";
 
 /** The page URL of the jsdom test environment (vitest's default). */
 export const PAGE = "http://localhost:3000/";

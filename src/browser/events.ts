@@ -1,0 +1,37 @@
+import { AuthError } from "../protocol/errors";
+
+/** A tiny typed emitter. */
+export interface Emitter<E> {
+  /** Subscribes; returns the function that unsubscribes. */
+  on<K extends keyof E>(event: K, listener: (payload: E[K]) => void): () => void;
+  /** Calls every listener of `event`; a listener that throws is reported and the rest still run. */
+  emit<K extends keyof E>(event: K, payload: E[K]): void;
+}
+
+/**
+ * Creates an emitter for the given event names.
+ * @param names - matches the events there are; subscribing to any other is an `invalid_config` error
+ */
+export const createEmitter = <E>(names: RegExp): Emitter<E> => {
+  // Keyed by checked names only, so no key can be a prototype property.
+  const listeners: Record<string, Set<(payload: E[keyof E]) => void>> = {};
+  return {
+    on(event, listener) {
+      if (!names.test(String(event)) || typeof listener != "function") throw new AuthError("invalid_config", "on");
+      const set = (listeners[event as string] ||= new Set());
+      const fn = listener as (payload: E[keyof E]) => void;
+      set.add(fn);
+      return () => void set.delete(fn);
+    },
+    emit(event, payload) {
+      for (const listener of [...(listeners[event as string] || [])]) {
+        try {
+          listener(payload);
+        } catch (e) {
+          // Report it as an uncaught error would be, without breaking the client.
+          globalThis.reportError?.(e);
+        }
+      }
+    },
+  };
+};

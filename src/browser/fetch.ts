@@ -1,0 +1,70 @@
+import { parseBearerChallenge } from "../protocol/challenge";
+import { AuthError } from "../protocol/errors";
+import { isResource, type Resource } from "../protocol/resources";
+import type { BearerChallenge, Token } from "../protocol/types";
+
+/** The authenticated `fetch`. */
+export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+/**
+ * Called for a 401/403 with a Bearer challenge to a request that carried `token`; may return the
+ * response of a replay of the request (`input`, `init`).
+ */
+export type Challenged = (
+  token: Token,
+  response: Response,
+  challenge: BearerChallenge,
+  input: RequestInfo | URL,
+  init: RequestInit | undefined,
+) => Promise<Response | undefined> | false | undefined;
+
+/**
+ * Makes the authenticated `fetch`: adds `Authorization: Bearer …` to requests inside the
+ * resources, passes every other request through untouched, and watches for Bearer challenges.
+ * A header the caller set is kept.
+ * @param resources - where the token may go
+ * @param getToken - the current token
+ * @param fetchFn - the wrapped fetch; the global one, looked up at call time, when undefined
+ * @param challenged - see {@link Challenged}
+ * @see RFC 6750 §2.1 and §3
+ */
+export const createFetch = (
+  resources: readonly Resource[],
+  getToken: () => Token | null,
+  fetchFn: typeof fetch | undefined,
+  challenged: Challenged,
+): FetchLike => async (input, init) => {
+  const send = fetchFn || fetch;
+  // Common case first: a string inside a resource that has no path. Once the origin is followed
+  // by "/" the host is settled, so there is no URL to parse.
+  if (!(typeof input == "string" && resources.some((r) => !r.path && input.startsWith(r.origin + "/")))) {
+    let url: URL;
+    try {
+      // A Request has a url; a string or URL is one.
+      url = new URL((input as Request).url ?? input, document.baseURI);
+    } catch {
+      return send(input, init); // not a URL: let fetch reject it
+    }
+    if (!isResource(resources, url)) return send(input, init);
+  }
+  // Request headers are replaced by init.headers when given (Fetch §5.4).
+  const given = init?.headers ?? (input as Request).headers;
+  // Common case, a plain object: no Headers instance made. (Anything else, arrays and objects
+  // from another realm included, takes the Headers path.)
+  const plain = !given || given.constructor == Object;
+  const headers = plain ? { ...(given as Record<string, string>) } : new Headers(given);
+  if (plain ? Object.keys(headers).some((name) => /^authorization$/i.test(name)) : (headers as Headers).has("authorization")) {
+    return send(input, init); // the caller's own
+  }
+  const token = getToken();
+  if (!token) throw new AuthError("login_required");
+  const value = "Bearer " + token.accessToken;
+  if (plain) (headers as Record<string, string>).Authorization = value;
+  else (headers as Headers).set("Authorization", value);
+  const response = await send(input, { ...init, headers });
+  if (response.status == 401 || response.status == 403) {
+    const challenge = parseBearerChallenge(response.headers.get("WWW-Authenticate"));
+    if (challenge) return (await challenged(token, response, challenge, input, init)) || response;
+  }
+  return response;
+};

@@ -1,0 +1,64 @@
+import { AuthError } from "../protocol/errors";
+import type { ResolvedOptions } from "./options";
+import type { PendingLogin } from "../browser/pending";
+import type { AuthorizationResponse } from "../protocol/response";
+import type { TokenStore } from "../browser/tokens";
+import type { Token } from "../protocol/types";
+import type { LoginOptions, RedirectResult } from "./types";
+
+/**
+ * Extension points of a client, used by the opt-in features (silent renewal, popup login, tabs,
+ * OpenID Connect) so that an app which does not import them does not ship them.
+ */
+export interface Hooks {
+  /** Adds to an authorization request (`params`, and `login` before it is stored); may return another endpoint. */
+  request?(params: Record<string, string | undefined>, login: PendingLogin): Promise<string | void> | string | void;
+  /** Checks a response whose state matched, before its token or error is read. */
+  check?(response: AuthorizationResponse, login: PendingLogin): void;
+  /** Completes a new token (e.g. verifies an ID token) before the client holds it. */
+  accept?(token: Token, response: AuthorizationResponse, login: PendingLogin): Promise<Token>;
+  /**
+   * After a Bearer `401 invalid_token` from {@link Client.fetch}: a replacement response, or
+   * undefined to return the 401. A replay goes through `client.fetch` again, so the hook itself
+   * must recognise its own replays (no loops).
+   */
+  retry?(input: RequestInfo | URL, init: RequestInit | undefined): Promise<Response | undefined> | undefined;
+}
+
+/** A client's internals, for the opt-in features of this package only. */
+export interface Internals {
+  options: ResolvedOptions;
+  hooks: Hooks;
+  tokens: TokenStore;
+  /**
+   * Stores a pending login and returns its authorization URL and state. `via` marks a request
+   * whose response is handed to the page that opened the frame (`"f."`) or popup (`"p."`).
+   */
+  start(opts?: LoginOptions, via?: "" | "f." | "p."): Promise<{ url: string; state: string }>;
+  /** Validates a response URL against the pending logins and holds its token; the address bar is left alone. */
+  complete(href: string): Promise<RedirectResult>;
+}
+
+/** Internals by client. */
+export const internals = new WeakMap<object, Internals>();
+
+/**
+ * The internals of `client`.
+ * @throws AuthError `invalid_config` when `client` was not made by `createClient`
+ */
+export const internalsOf = (client: object): Internals => {
+  const found = internals.get(client);
+  if (!found) throw new AuthError("invalid_config", "client");
+  return found;
+};
+
+/**
+ * The message a redirect page in a frame or popup sends to the page that opened it: the raw
+ * response URL, validated by the opener only.
+ */
+export interface Handoff {
+  implicitly: string;
+}
+
+/** The BroadcastChannel name on which a popup whose opener link was cut hands its response over. */
+export const channelName = (clientId: string): string => "implicitly:" + clientId;

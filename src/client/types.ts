@@ -1,0 +1,133 @@
+import type { StorageLike } from "../browser/pending";
+import type { BearerChallenge, Token } from "../protocol/types";
+
+/** A scope given as one space-separated string or as a list of scope tokens. */
+export type ScopeInput = string | readonly string[];
+
+/** Options of {@link createClient}. Every duration is in seconds. */
+export interface ClientOptions {
+  /** The authorization server's authorization endpoint (absolute, `https:` or loopback `http:`). */
+  authorizationEndpoint: string;
+  /** The client identifier registered at the authorization server. */
+  clientId: string;
+  /**
+   * Always `"token"` (RFC 6749 §4.2): {@link createClient} asks for an access token only. For
+   * OpenID Connect (`"id_token token"`: an ID token with verified claims too), use
+   * {@link createOidcClient}. @default "token"
+   */
+  responseType?: "token";
+  /**
+   * Where the server sends the user back. Must be registered exactly at the server.
+   * @default the page's origin + pathname
+   */
+  redirectUri?: string;
+  /** The scope to ask for: a space-separated string or a list. @default none */
+  scope?: ScopeInput;
+  /**
+   * Where {@link Client.fetch} may send the token: origins (`https://api.example.com`) or origin +
+   * path prefixes (`https://example.com/api/`, matched on whole path segments).
+   * **Security:** the access token goes to every URL listed here; list only servers you trust.
+   * @default [the page's origin]
+   */
+  resourceOrigins?: readonly string[];
+  /** Extra parameters added to every authorization request (e.g. `audience`, `prompt`). */
+  extraParams?: Readonly<Record<string, string>>;
+  /** Seconds taken off `expires_in` to allow for clock drift and latency. @default 30 */
+  clockSkew?: number;
+  /** Seconds before expiry at which the `expiring` event fires. @default 60 */
+  expiringNotice?: number;
+  /** Seconds a pending login stays valid between {@link Client.login} and the callback. @default 600 */
+  stateTtl?: number;
+  /**
+   * Holds pending logins (state, requested scope, appState) across the redirect; never a token.
+   * @default sessionStorage
+   */
+  storage?: StorageLike;
+  /** The `fetch` that {@link Client.fetch} wraps. @default globalThis.fetch at call time */
+  fetch?: typeof fetch;
+  /**
+   * The redirect URI of silent renewal ({@link renew}) in a hidden frame: a page of this app's
+   * origin that calls {@link Client.handleRedirect}. Must be registered at the server.
+   * @default redirectUri
+   */
+  silentRedirectUri?: string;
+  /** Seconds {@link renew} waits for the hidden frame's response before it rejects `timeout`. @default 10 */
+  silentTimeout?: number;
+}
+
+/** Per-call options of {@link Client.login} and {@link Client.authorizationUrl}. */
+export interface LoginOptions {
+  /** Scope for this request only, instead of the client's `scope`. */
+  scope?: ScopeInput;
+  /** Parameters added to this request, on top of the client's `extraParams`. */
+  extraParams?: Readonly<Record<string, string>>;
+  /** Any JSON value handed back by {@link Client.handleRedirect}, e.g. the route to return to. */
+  appState?: unknown;
+  /** A redirect URI for this request only. */
+  redirectUri?: string;
+}
+
+/** What {@link Client.handleRedirect} resolves after a successful callback. */
+/** @typeParam T - the token type: {@link Token}, or a wider one such as an OpenID client's. */
+export interface RedirectResult<T extends Token = Token> {
+  /** The new token (also held by the client). */
+  token: T;
+  /** The `appState` given to {@link Client.login}, when there was one. */
+  appState?: unknown;
+}
+
+/** Payload of the `unauthorized` event. */
+export interface UnauthorizedEvent {
+  /** The response, still unread. */
+  response: Response;
+  /** The parsed Bearer challenge. */
+  challenge: BearerChallenge;
+}
+
+/** Events of {@link Client.on} and their payloads. */
+/** @typeParam T - the token type (see {@link RedirectResult}). */
+export interface ClientEvents<T extends Token = Token> {
+  /** A new token arrived. */
+  token: T;
+  /** The token expires in `expiringNotice` seconds or less. */
+  expiring: T;
+  /** The token expired, or the resource server said it is invalid. */
+  expired: T;
+  /** {@link Client.logout} was called. */
+  logout: undefined;
+  /** A resource server answered 401 or 403 with a Bearer challenge. */
+  unauthorized: UnauthorizedEvent;
+}
+
+/** An OAuth 2.0 implicit-grant client, made by {@link createClient}. */
+/**
+ * @typeParam T - the token type: {@link Token}, or a wider one that an opt-in feature fills in
+ * (the ID token of {@link createOidcClient}).
+ */
+export interface Client<T extends Token = Token> {
+  /**
+   * Starts a login: stores a pending login and navigates to the authorization server.
+   * @throws AuthError `storage_unavailable` when the pending login cannot be stored (nothing navigates)
+   */
+  login(opts?: LoginOptions): Promise<void>;
+  /** Like {@link Client.login}, but returns the authorization URL instead of navigating. */
+  authorizationUrl(opts?: LoginOptions): Promise<string>;
+  /**
+   * Completes a login on the redirect page. Resolves `null` when `url` carries no authorization
+   * response (the URL is left alone); otherwise consumes the pending login, removes the response
+   * from the address bar, and resolves the token or rejects with an {@link AuthError}.
+   * @param url - @default location.href
+   */
+  handleRedirect(url?: string): Promise<RedirectResult<T> | null>;
+  /** The current token, or `null` when there is none or it has expired. */
+  getToken(): T | null;
+  /**
+   * `fetch` that adds `Authorization: Bearer …` to requests inside `resourceOrigins`.
+   * @throws AuthError `login_required` for a resource request while no valid token is held (nothing is sent)
+   */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+  /** Forgets the token, cancels its timers and emits `logout`. */
+  logout(): void;
+  /** Subscribes to an event; returns the function that unsubscribes. */
+  on<E extends keyof ClientEvents>(event: E, listener: (payload: ClientEvents<T>[E]) => void): () => void;
+}

@@ -1,0 +1,167 @@
+import { createClient } from "../client/client";
+import { discover, type ProviderMetadata } from "./discovery";
+import { AuthError } from "../protocol/errors";
+import { verifyIdToken, type IdTokenClaims } from "./id-token";
+import { internalsOf } from "../client/internals";
+import { jwa } from "./jwa";
+import { createKeySet, type KeySet } from "./jwks";
+import { checkUrl } from "../client/options";
+import { randomString } from "../browser/random";
+import { checkResponseIssuer } from "../protocol/response-issuer";
+import type { Client, ClientOptions } from "../client/types";
+import type { Token } from "../protocol/types";
+
+/**
+ * Options of {@link createOidcClient}: those of {@link ClientOptions}, with the authorization
+ * endpoint optional (read from the provider's metadata), plus the OpenID provider's issuer. The
+ * `fetch` option also fetches the metadata and the JWK Set; `clockSkew` also applies to the ID
+ * token's `exp`, `iat` and `nbf`.
+ */
+export interface OidcClientOptions extends Omit<ClientOptions, "authorizationEndpoint" | "responseType"> {
+  /**
+   * The OpenID provider's issuer identifier, exactly as its metadata and ID tokens spell it
+   * (`https:`, or `http:` on loopback; no query or fragment). The metadata is read from
+   * `{issuer}/.well-known/openid-configuration` on the first login or callback that needs it.
+   * **Security:** ID tokens whose `iss` differs, and responses whose `iss` parameter differs, are refused.
+   */
+  issuer: string;
+  /**
+   * `"id_token token"`: the OpenID Connect implicit flow; the ID token is verified and its claims
+   * come with the token. `"token"`: plain OAuth 2.0 (no ID token), with the endpoint from discovery
+   * and the RFC 9207 `iss` check.
+   * @default "id_token token"
+   */
+  responseType?: "id_token token" | "token";
+  /** The authorization endpoint. @default the provider metadata's `authorization_endpoint` */
+  authorizationEndpoint?: string;
+  /** Where the provider's signing keys are (JWK Set). @default the provider metadata's `jwks_uri` */
+  jwksUri?: string;
+  /**
+   * The `alg` values an ID token may be signed with. Only asymmetric ones are possible: `none`
+   * and `HS*` are refused here (`invalid_config`) and in every token.
+   * @default the provider metadata's `id_token_signing_alg_values_supported` when it was read,
+   * else RS256/384/512, PS256/384/512, ES256/384/512 and EdDSA
+   */
+  algorithms?: readonly string[];
+}
+
+/** A token of {@link createOidcClient}: the access token, and the ID token that came with it. */
+export interface OidcToken extends Token {
+  /** The ID token that came with the access token (`responseType: "id_token token"`). Never log it. */
+  idToken?: string;
+  /** The ID token's claims, verified. */
+  claims?: IdTokenClaims;
+}
+
+/** A client for an OpenID provider, made by {@link createOidcClient}. */
+export interface OidcClient extends Client<OidcToken> {
+  /**
+   * The verified claims of the ID token that came with the current token (`sub`, and `name`,
+   * `email`… as the provider releases them), or `null` when there is no valid token (none yet,
+   * expired, or logged out) or the client uses `responseType: "token"`. Held in memory only.
+   */
+  getUser(): IdTokenClaims | null;
+}
+
+/**
+ * Creates a client for the OpenID Connect implicit flow (`response_type=id_token token`, OpenID
+ * Connect Core 1.0 §3.2). It is a {@link Client} (same methods, events and options) whose requests
+ * also carry a fresh `nonce` and the `openid` scope, and whose callbacks are accepted only once
+ * the ID token is verified: signature against the provider's JWK Set, `iss`, `aud`/`azp`, `exp`,
+ * `iat`, `nonce` and `at_hash`. The verified token carries `idToken` and `claims`.
+ *
+ * Apps that use only {@link createClient} do not ship any of this (JWT, JWK Set and discovery code).
+ *
+ * @param options - see {@link OidcClientOptions}
+ * @returns the client
+ * @throws AuthError `invalid_config` naming the option at fault. The client's
+ * {@link Client.login} and {@link Client.authorizationUrl} reject `discovery_failed`;
+ * {@link Client.handleRedirect} rejects `issuer_mismatch`, `discovery_failed`, `jwks_failed` and
+ * the `id_token_*` / `invalid_id_token` codes of {@link OidcErrorCode}, besides the core ones.
+ * @example
+ * ```ts
+ * const auth = createOidcClient({
+ *   issuer: "https://id.example.com",
+ *   clientId: "my-spa",
+ *   scope: ["profile", "email"], // "openid" is added
+ * });
+ * await auth.handleRedirect();           // on every page load
+ * const user = auth.getUser();           // verified claims, or null
+ * greeting.textContent = user ? "Hello " + (user.name ?? user.sub) : "";
+ * ```
+ * @see OpenID Connect Core 1.0 §3.2, OpenID Connect Discovery 1.0 §4, RFC 9207
+ */
+export const createOidcClient = (options: OidcClientOptions): OidcClient => {
+  const { issuer, responseType = "id_token token", authorizationEndpoint, jwksUri, algorithms, ...core } = options || ({} as OidcClientOptions);
+  const invalid = (option: string) => new AuthError("invalid_config", option);
+  // An issuer identifier has no query or fragment (OpenID Connect Discovery §2).
+  if (checkUrl("issuer", issuer).includes("?")) throw invalid("issuer");
+  const idToken = responseType == "id_token token";
+  if (!idToken && responseType != "token") throw invalid("responseType");
+  if (jwksUri !== undefined) checkUrl("jwksUri", jwksUri);
+  if (algorithms !== undefined && !(Array.isArray(algorithms) && algorithms.length && algorithms.every((a) => jwa(a)))) {
+    throw invalid("algorithms");
+  }
+  // Until discovery, the issuer stands in for the endpoint (the request hook replaces it).
+  const client = createClient({ ...core, authorizationEndpoint: authorizationEndpoint ?? issuer });
+  const { options: o, hooks, tokens } = internalsOf(client);
+
+  let metadata: Promise<ProviderMetadata> | undefined;
+  // Discovery once per client; a failure is not cached, so the next attempt fetches again.
+  const meta = () =>
+    (metadata ||= discover(issuer, o.fetch).then(
+      (m) => {
+        try {
+          checkUrl("", m.authorizationEndpoint);
+          checkUrl("", m.jwksUri);
+        } catch {
+          throw new AuthError("discovery_failed", "endpoint not https");
+        }
+        return m;
+      },
+      (e) => {
+        metadata = undefined;
+        throw e;
+      },
+    ));
+  // Discovery is needed only for what was not configured.
+  const discovers = !authorizationEndpoint || (idToken && !jwksUri);
+  let keys: KeySet | undefined;
+
+  hooks.request = async (params, login) => {
+    if (idToken) {
+      // OpenID Connect Core §3.2.2.1: openid scope and a nonce, which the ID token must echo.
+      if (!login.scope.includes("openid")) login.scope = ["openid", ...login.scope];
+      params.scope = login.scope.join(" ");
+      params.response_type = responseType;
+      params.nonce = login.nonce = randomString();
+    }
+    return authorizationEndpoint || (await meta()).authorizationEndpoint;
+  };
+  // RFC 9207: an `iss` parameter, on an error response too, must name this issuer.
+  hooks.check = (response) => checkResponseIssuer(response.params, issuer);
+  hooks.accept = async (token, response, login) => {
+    // Fetched here, not before: the callback page starts with nothing cached.
+    const m = discovers ? await meta() : undefined;
+    // Mix-up defence: a provider that announces `iss` must send it (an ID token's `iss` counts).
+    if (m) checkResponseIssuer(response.params, issuer, m.issParameterSupported);
+    if (!idToken) return token;
+    const jwt = response.params.id_token;
+    if (!jwt) throw new AuthError("invalid_id_token", "id_token missing");
+    keys ||= createKeySet(jwksUri ?? m!.jwksUri, o.fetch);
+    const allowed = algorithms || m?.idTokenAlgorithms;
+    const claims = await verifyIdToken(jwt, {
+      issuer,
+      clientId: o.clientId,
+      // "" never matches: a pending login without a nonce cannot complete.
+      nonce: login.nonce || "",
+      accessToken: token.accessToken,
+      keys,
+      clockSkew: o.clockSkew,
+      ...(allowed && { algorithms: allowed }),
+    });
+    return { ...token, idToken: jwt, claims };
+  };
+
+  return Object.assign(client, { getUser: () => (tokens.get() as OidcToken | null)?.claims || null });
+};

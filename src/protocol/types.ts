@@ -1,0 +1,22 @@
+/** An access token held in memory. */
+export interface Token {
+  /** The access token itself. Never log it. */
+  accessToken: string;
+  /** Always `"Bearer"`: implicitly refuses other token types. */
+  tokenType: "Bearer";
+  /** When the token expires (ms since epoch, clock skew taken off); undefined when the server sent no `expires_in`. */
+  expiresAt?: number;
+  /** The granted scope; the requested scope when the response did not name one. */
+  scope: string[];
+}
+
+/** A `Bearer` challenge from `WWW-Authenticate` (RFC 6750 §3). */
+export interface BearerChallenge {
+  realm?: string;
+  /** The scope the resource needs, split into tokens. */
+  scope?: string[];
+  /** `invalid_request`, `invalid_token`, `insufficient_scope`, or another code. */
+  error?: string;
+  errorDescription?: string;
+  errorUri?: string;
+}

@@ -1,0 +1,69 @@
+import { AuthError } from "../protocol/errors";
+import { channelName, type Handoff, type Internals } from "../client/internals";
+import { parseAuthorizationResponse } from "../protocol/response";
+import type { RedirectResult } from "../client/types";
+
+/**
+ * The `state` of the authorization response in `href`.
+ * @returns the state; undefined when `href` is not a string, has no response or a malformed one
+ */
+export const stateOf = (href: unknown): string | undefined => {
+  try {
+    return parseAuthorizationResponse(href as string)?.state;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Waits for the response that a frame or popup opened by this page hands over (see
+ * {@link Client.handleRedirect}), and completes it with `i.complete`: validated exactly as a
+ * redirect, the token held, `token` emitted.
+ *
+ * A message counts only when it comes from `source` (`event.source`), from the origin of
+ * `redirectUri` (`event.origin`), is shaped `{ implicitly: string }`, and carries the response of
+ * this request (`state`). Anything else is ignored, and so is every message once the wait is over.
+ * With `popup`, a response may also come over the popup's `BroadcastChannel` (same origin by
+ * construction, so only the state is checked), for when Cross-Origin-Opener-Policy cut the link.
+ * Every listener, timer and channel is removed when the wait ends, whatever the outcome.
+ *
+ * @param i - the client's internals
+ * @param state - the state of the request
+ * @param redirectUri - the request's redirect URI
+ * @param source - the frame's or popup's window
+ * @param seconds - how long to wait before rejecting `timeout`
+ * @param popup - `source` is a popup: also reject `popup_closed` when the user closes it
+ * @throws AuthError `timeout`, `popup_closed`, or whatever the response's validation throws
+ */
+export const awaitResponse = (
+  i: Internals,
+  state: string,
+  redirectUri: string,
+  source: Window,
+  seconds: number,
+  popup?: boolean,
+): Promise<RedirectResult> =>
+  new Promise((resolve, reject) => {
+    const origin = new URL(redirectUri).origin;
+    const channel = popup && typeof BroadcastChannel == "function" ? new BroadcastChannel(channelName(i.options.clientId)) : undefined;
+    let closedPolls = 0;
+    const settle = (outcome: Promise<RedirectResult>) => {
+      removeEventListener("message", onMessage);
+      channel?.close();
+      clearTimeout(timer);
+      clearInterval(poll);
+      outcome.then(resolve, reject);
+    };
+    const fail = (code: string) => settle(Promise.reject(new AuthError(code)));
+    const take = (data: unknown) => {
+      const href = (data as Handoff | null)?.implicitly;
+      if (typeof href == "string" && stateOf(href) === state) settle(i.complete(href));
+    };
+    const onMessage = (e: MessageEvent) => e.source === source && e.origin === origin && take(e.data);
+    addEventListener("message", onMessage);
+    if (channel) channel.onmessage = (e) => take(e.data);
+    const timer = setTimeout(fail, seconds * 1000, "timeout");
+    // A cut opener link also reads as `closed`, while the response may still be on its way over
+    // the channel: a popup counts as closed by the user after some 2 s of it.
+    const poll = popup ? setInterval(() => source.closed && ++closedPolls > 4 && fail("popup_closed"), 500) : undefined;
+  });

@@ -1,0 +1,63 @@
+import { awaitResponse } from "./await-response";
+import { AuthError } from "../protocol/errors";
+import { internalsOf } from "../client/internals";
+import type { Client, LoginOptions, RedirectResult } from "../client/types";
+
+/** Options of {@link loginWithPopup}. */
+export interface PopupOptions extends LoginOptions {
+  /** Seconds to wait for the user to finish in the popup before rejecting `timeout`. @default 300 */
+  popupTimeout?: number;
+}
+
+const inPopup = async (client: Client, popup: Window | null | undefined, opts: LoginOptions, seconds: number) => {
+  if (popup === undefined) throw new AuthError("invalid_config", "popupTimeout");
+  if (!popup) throw new AuthError("popup_blocked");
+  try {
+    const i = internalsOf(client);
+    const { url, state } = await i.start(opts, "p.");
+    popup.location.replace(url);
+    return await awaitResponse(i, state, opts.redirectUri ?? i.options.redirectUri, popup, seconds, true);
+  } finally {
+    popup.close();
+  }
+};
+
+/**
+ * Signs in in a popup window and resolves in this page, which never navigates: the popup goes
+ * through the authorization server to the redirect URI, whose page only has to call
+ * {@link Client.handleRedirect} (or {@link restore}); it hands the response to this page, which
+ * validates it exactly as a redirect, holds the token, emits `token` and closes the popup.
+ *
+ * **Call it straight from a click handler, before any `await`:** browsers allow a popup only
+ * while the click that asks for it is being handled. It opens the window at once and loads the
+ * authorization URL into it once that is ready.
+ *
+ * A response is accepted only from that popup's window, from the redirect URI's origin, and with
+ * the state of that request. Where Cross-Origin-Opener-Policy cuts the popup's link to this page
+ * at the redirect page, the response comes over a same-origin `BroadcastChannel` instead, still
+ * checked for its state. (A policy that cuts the link while the user is still at the
+ * authorization server makes the popup look closed to this page: `popup_closed`.)
+ *
+ * @param client - a client made by {@link createClient}
+ * @param opts - per-call options, as for {@link Client.login}, and `popupTimeout`
+ * @returns the token and the `appState` given in `opts`
+ * @throws AuthError `popup_blocked` when the browser refused to open the window (no login was
+ *   started), `popup_closed` when the user closed it, `timeout` after `popupTimeout` seconds, the
+ *   server's code (e.g. `access_denied`), or any code of {@link Client.handleRedirect}
+ * @example
+ * ```ts
+ * button.onclick = async () => {
+ *   try {
+ *     const { token } = await loginWithPopup(auth); // no await before this call
+ *   } catch (e) {
+ *     if (isAuthError(e) && e.code == "popup_blocked") await auth.login(); // fall back to a redirect
+ *   }
+ * };
+ * ```
+ */
+export const loginWithPopup = (client: Client, opts: PopupOptions = {}): Promise<RedirectResult> => {
+  const { popupTimeout = 300, ...login } = opts;
+  // Synchronously, before any await: only then does the browser still see the user's click.
+  const popup = popupTimeout > 0 && popupTimeout < 2e6 ? open("", "", "popup,width=500,height=640") : undefined;
+  return inPopup(client, popup, login, popupTimeout);
+};

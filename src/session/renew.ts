@@ -1,0 +1,64 @@
+import { awaitResponse } from "./await-response";
+import { internalsOf } from "../client/internals";
+import { checkUrl } from "../client/options";
+import type { Client, LoginOptions } from "../client/types";
+import type { Token } from "../protocol/types";
+
+// The renewal in flight, per client: concurrent calls share one frame.
+const flights = new WeakMap<Client, Promise<Token>>();
+
+const silently = async (client: Client, opts: LoginOptions): Promise<Token> => {
+  const i = internalsOf(client);
+  // Checked here, not in createClient, so that apps without renewal do not ship the check.
+  const redirectUri = opts.redirectUri ?? checkUrl("silentRedirectUri", i.options.silentRedirectUri ?? i.options.redirectUri);
+  const { url, state } = await i.start({ ...opts, redirectUri, extraParams: { ...opts.extraParams, prompt: "none" } }, "f.");
+  const frame = document.createElement("iframe");
+  frame.style.display = "none";
+  frame.src = url;
+  (document.body || document.documentElement).append(frame);
+  try {
+    return (await awaitResponse(i, state, redirectUri, frame.contentWindow!, i.options.silentTimeout)).token;
+  } finally {
+    frame.remove();
+  }
+};
+
+/**
+ * Gets a new token without showing anything: loads the authorization request with
+ * `prompt=none` in a hidden iframe, at the client's `silentRedirectUri`. That page only has to
+ * call {@link Client.handleRedirect}, which hands the response to this page; this page validates
+ * it exactly as a redirect, holds the token and emits `token`.
+ *
+ * Calls made while a renewal runs share it (one frame; their options are ignored). The frame is
+ * removed in every outcome. A response is accepted only from that frame's window, from the
+ * redirect URI's origin, and with the state of that request.
+ *
+ * Needs a session at the authorization server (a cookie it can read in a frame: same site, or
+ * third-party cookies allowed) and an authorization endpoint that may be framed by this origin.
+ *
+ * @param client - a client made by {@link createClient}
+ * @param opts - per-call options, as for {@link Client.login}; `prompt` is always `none`
+ * @returns the new token
+ * @throws AuthError with the server's code when it cannot answer without the user
+ *   (`login_required`, `interaction_required`, `consent_required`, `account_selection_required`),
+ *   `timeout` after `silentTimeout` seconds without a response, `invalid_config` for an invalid
+ *   `silentRedirectUri` (no frame is added), or any code of {@link Client.handleRedirect}
+ * @see OpenID Connect Core 1.0 §3.1.2.1 (`prompt=none`)
+ * @example
+ * ```ts
+ * try {
+ *   await renew(auth);
+ * } catch (e) {
+ *   if (isAuthError(e) && e.code == "login_required") showLoginButton();
+ * }
+ * ```
+ */
+export const renew = (client: Client, opts: LoginOptions = {}): Promise<Token> => {
+  let flight = flights.get(client);
+  if (!flight) {
+    flights.set(client, (flight = silently(client, opts)));
+    const land = () => flights.delete(client);
+    flight.then(land, land);
+  }
+  return flight;
+};

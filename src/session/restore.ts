@@ -1,0 +1,77 @@
+import { autoRenew } from "./auto-renew";
+import { stateOf } from "./await-response";
+import { AuthError } from "../protocol/errors";
+import { renew } from "./renew";
+import { askTabs, syncTabs } from "./tabs";
+import type { Client } from "../client/types";
+import type { Token } from "../protocol/types";
+
+/** Options of {@link restore}. */
+export interface RestoreOptions {
+  /** Start {@link autoRenew}. @default false */
+  autoRenew?: boolean;
+  /** Keep the tabs in step with {@link syncTabs}: a logout in one tab logs out all. @default true */
+  tabs?: boolean;
+  /**
+   * Ask the other tabs for a current token before trying a silent renewal, and answer their
+   * asking in turn (needs `tabs`). See the security note of {@link SyncTabsOptions.shareTokens}.
+   * @default false
+   */
+  shareTokens?: boolean;
+}
+
+// The server's ways of saying "not without the user", and no answer at all: signed out.
+const SIGNED_OUT = /^((login|interaction|consent|account_selection)_required|timeout)$/;
+
+/**
+ * The one call an app makes at start-up, on every page load:
+ * 1. when the URL carries an authorization response, completes it ({@link Client.handleRedirect})
+ *    and resolves its token, or rejects with its error;
+ * 2. otherwise, with `shareTokens`, takes a current token from another tab of this app;
+ * 3. otherwise tries one silent renewal ({@link renew});
+ * 4. resolves `null` when there is no session at the authorization server (`login_required`,
+ *    `interaction_required`, `consent_required`, `account_selection_required`) or no answer in
+ *    time (`timeout`): show the login button then.
+ *
+ * It never navigates on its own, so it cannot loop. Other errors of the renewal reject (e.g.
+ * `invalid_scope`, `server_error`, `storage_unavailable`): they need the app's or the user's
+ * attention; the app is still signed out and can offer the login button.
+ *
+ * It also starts {@link syncTabs} (unless `tabs: false`) and, with `autoRenew`, {@link autoRenew}.
+ * In a frame or popup that {@link renew} or {@link loginWithPopup} opened, it only hands the
+ * response over and resolves `null`, doing nothing else.
+ *
+ * @param client - a client made by {@link createClient}
+ * @param opts - see {@link RestoreOptions}
+ * @returns the token, or `null` when signed out
+ * @throws AuthError from the authorization response in the URL, or from the renewal (see above)
+ * @example
+ * ```ts
+ * const auth = createClient({ authorizationEndpoint, clientId, silentRedirectUri });
+ * try {
+ *   const token = await restore(auth, { autoRenew: true });
+ *   show(token ? "signed in" : "signed out");
+ * } catch (e) {
+ *   showError(e); // e.g. access_denied after the user chose Deny
+ * }
+ * ```
+ */
+export const restore = async (client: Client, opts: RestoreOptions = {}): Promise<Token | null> => {
+  const { tabs = true, shareTokens = false } = opts;
+  // A frame's or popup's redirect page: handleRedirect() hands the response to the opener.
+  if (stateOf(location.href)?.[1] == ".") {
+    await client.handleRedirect();
+    return null;
+  }
+  if (opts.autoRenew) autoRenew(client);
+  if (tabs) syncTabs(client, { shareTokens });
+  const result = await client.handleRedirect();
+  let token = result ? result.token : client.getToken();
+  if (!token && tabs && shareTokens) token = await askTabs(client);
+  try {
+    return token || (await renew(client));
+  } catch (e) {
+    if (e instanceof AuthError && SIGNED_OUT.test(e.code)) return null;
+    throw e;
+  }
+};

@@ -1,0 +1,437 @@
+// createOidcClient: the OpenID Connect implicit flow through the whole client (request, callback,
+// ID token verification, result), with keys generated here and a fake provider behind `fetch`.
+// Each rule of the ID token has a test whose token breaks exactly that rule; the rules themselves
+// are tested in depth in id-token.test.ts.
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { base64url } from "../../src/protocol/base64url";
+import { createOidcClient, type OidcClient, type OidcClientOptions } from "../../src/oidc/oidc-client";
+import { MemoryStorage } from "../support/memory-storage";
+import { atHash, b64u, generateKey, jsonFetch, part, sign, signHs256, type TestKey } from "../support/jws";
+
+const APP = "http://localhost:3000/";
+const REDIRECT = APP + "callback";
+const ISSUER = "https://id.example.com";
+const CLIENT = "my-spa";
+const ACCESS_TOKEN = "2YotnFZFEjr1zMsicMWpAA";
+const DISCOVERY = ISSUER + "/.well-known/openid-configuration";
+const JWKS = ISSUER + "/jwks";
+
+let rs: TestKey, es: TestKey, attacker: TestKey, rotated: TestKey;
+let storage: MemoryStorage;
+/** What the fake provider serves. */
+let metadata: Record<string, unknown>;
+let published: JsonWebKey[];
+let provider: ReturnType<typeof jsonFetch>;
+
+beforeAll(async () => {
+  [rs, es, attacker, rotated] = await Promise.all([
+    generateKey("RS256", "rs-1"),
+    generateKey("ES256", "es-1"),
+    generateKey("RS256", "rs-1"), // the issuer's kid, someone else's key
+    generateKey("ES256", "es-2"),
+  ]);
+});
+
+beforeEach(() => {
+  storage = new MemoryStorage();
+  metadata = {
+    issuer: ISSUER,
+    authorization_endpoint: ISSUER + "/authorize",
+    jwks_uri: JWKS,
+    response_types_supported: ["id_token token"],
+    id_token_signing_alg_values_supported: ["RS256", "ES256"],
+  };
+  published = [rs.jwk, es.jwk];
+  provider = jsonFetch((url) => (url == DISCOVERY ? metadata : url == JWKS ? { keys: published } : "not found"));
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+const make = (extra: Partial<OidcClientOptions> = {}): OidcClient =>
+  createOidcClient({ issuer: ISSUER, clientId: CLIENT, redirectUri: REDIRECT, scope: "profile", storage, fetch: provider.fetchFn, ...extra });
+
+/** Starts a login; returns its request parameters. */
+const start = async (client: OidcClient, opts = {}) => new URL(await client.authorizationUrl(opts)).searchParams;
+
+const now = () => Math.floor(Date.now() / 1000);
+
+/** The claims a valid ID token for `nonce` has. */
+const validClaims = async (nonce: string, accessToken = ACCESS_TOKEN): Promise<Record<string, unknown>> => ({
+  iss: ISSUER,
+  sub: "248289761001",
+  aud: CLIENT,
+  exp: now() + 600,
+  iat: now() - 5,
+  nonce,
+  at_hash: await atHash(accessToken),
+  name: "Jane Doe",
+});
+
+interface Flow {
+  /** Claims changed (a member set to undefined is left out). */
+  claims?: Record<string, unknown>;
+  key?: TestKey;
+  header?: Record<string, unknown>;
+  /** Replaces the ID token made from the above. */
+  idToken?: (claims: Record<string, unknown>) => Promise<string> | string;
+  /** More fragment parameters, e.g. `&iss=…`. */
+  extra?: string;
+}
+
+/** The callback URL of a login started with `params`, carrying an ID token built as `flow` says. */
+const callback = async (params: URLSearchParams, flow: Flow = {}) => {
+  const key = flow.key ?? rs;
+  const claims = JSON.parse(JSON.stringify({ ...(await validClaims(params.get("nonce")!)), ...flow.claims }));
+  const idToken = flow.idToken ? await flow.idToken(claims) : await sign(key, { alg: key.alg, kid: key.kid, ...flow.header }, claims);
+  const state = encodeURIComponent(params.get("state")!);
+  return `${REDIRECT}#access_token=${ACCESS_TOKEN}&token_type=Bearer&expires_in=3600&id_token=${idToken}&state=${state}${flow.extra ?? ""}`;
+};
+
+/** One login through `client` whose callback carries an ID token built as `flow` says. */
+const login = async (client: OidcClient, flow: Flow = {}) => client.handleRedirect(await callback(await start(client), flow));
+
+/** A login whose ID token breaks a rule: rejects with `code`, and the client holds nothing. */
+const refused = async (flow: Flow, code: string, why: string, client = make()) => {
+  const onToken = vi.fn();
+  client.on("token", onToken);
+  await expect(login(client, flow)).rejects.toMatchObject({ name: "AuthError", code, message: expect.stringContaining(why) });
+  expect(client.getToken()).toBeNull();
+  expect(client.getUser()).toBeNull();
+  expect(onToken).not.toHaveBeenCalled();
+};
+
+describe("createOidcClient: the request", () => {
+  it("asks for id_token token with a nonce, at the discovered endpoint", async () => {
+    const q = await start(make());
+    expect(q.get("response_type")).toBe("id_token token");
+    expect(q.get("client_id")).toBe(CLIENT);
+    expect(q.get("redirect_uri")).toBe(REDIRECT);
+    expect(q.get("nonce")).toMatch(/^[\w-]{43}$/);
+    expect(provider.calls).toEqual([DISCOVERY]);
+  });
+
+  it("adds openid to the scope when missing, once, also to a per-call scope", async () => {
+    const client = make();
+    expect((await start(client)).get("scope")).toBe("openid profile");
+    expect((await start(client, { scope: ["email", "openid"] })).get("scope")).toBe("email openid");
+    expect((await start(client, { scope: "email" })).get("scope")).toBe("openid email");
+    expect((await start(make({ scope: [] }))).get("scope")).toBe("openid");
+    // The client's own option is not changed.
+    expect((await start(client)).get("scope")).toBe("openid profile");
+  });
+
+  it("makes a fresh nonce of 256 bits from crypto.getRandomValues for every login, never Math.random", async () => {
+    const random = vi.spyOn(Math, "random");
+    const spy = vi.spyOn(crypto, "getRandomValues");
+    const client = make();
+    const a = await start(client);
+    const bytes = spy.mock.results.map((r) => base64url(r.value as Uint8Array));
+    expect(spy.mock.calls.every(([array]) => (array as Uint8Array).length * 8 >= 128)).toBe(true);
+    expect(bytes).toContain(a.get("nonce"));
+    expect(a.get("nonce")).not.toBe(a.get("state"));
+    const b = await start(client);
+    expect(b.get("nonce")).not.toBe(a.get("nonce"));
+    expect(random).not.toHaveBeenCalled();
+  });
+
+  it("stores the nonce with the pending login, and overrides a nonce in extraParams", async () => {
+    const client = make({ extraParams: { nonce: "fixed" } });
+    const q = await start(client, { extraParams: { nonce: "fixed" } });
+    expect(q.get("nonce")).not.toBe("fixed");
+    const pending = JSON.parse(storage.getItem("implicitly:" + CLIENT)!);
+    expect(pending[q.get("state")!]).toMatchObject({ nonce: q.get("nonce"), scope: ["openid", "profile"], redirectUri: REDIRECT });
+  });
+
+  it("reads the metadata lazily, once per client", async () => {
+    const client = make();
+    expect(provider.calls).toEqual([]);
+    await start(client);
+    await start(client);
+    expect(provider.calls).toEqual([DISCOVERY]);
+  });
+
+  it("uses a configured authorizationEndpoint and jwksUri without discovery", async () => {
+    const client = make({ authorizationEndpoint: "https://login.example.com/auth?tenant=1", jwksUri: JWKS });
+    const q = await start(client);
+    expect(q.get("tenant")).toBe("1");
+    const url = await client.authorizationUrl();
+    expect(url.startsWith("https://login.example.com/auth?")).toBe(true);
+    expect((await login(client))!.token.claims!.sub).toBe("248289761001");
+    expect(provider.calls).toEqual([JWKS]);
+  });
+
+  it("login() rejects discovery_failed and stores nothing when the metadata cannot be read; a later login retries", async () => {
+    const assign = vi.fn();
+    vi.stubGlobal("location", { ...location, assign, href: location.href, origin: location.origin, pathname: location.pathname });
+    const client = make();
+    metadata = { ...metadata, issuer: "https://evil.example" };
+    await expect(client.login()).rejects.toMatchObject({ code: "discovery_failed", message: expect.stringContaining("issuer mismatch") });
+    expect(assign).not.toHaveBeenCalled();
+    expect(storage.writes).toEqual([]);
+    metadata = { ...metadata, issuer: ISSUER };
+    await client.login();
+    expect(assign).toHaveBeenCalledWith(expect.stringMatching(/^https:\/\/id\.example\.com\/authorize\?/));
+  });
+
+  it("refuses discovered endpoints that are not https", async () => {
+    metadata.authorization_endpoint = "http://id.example.com/authorize";
+    await expect(start(make())).rejects.toMatchObject({ code: "discovery_failed" });
+    metadata.authorization_endpoint = ISSUER + "/authorize";
+    metadata.jwks_uri = "http://id.example.com/jwks";
+    const client = make();
+    await expect(login(client)).rejects.toMatchObject({ code: "discovery_failed" });
+  });
+});
+
+describe("createOidcClient: options", () => {
+  it.each<[string, Partial<OidcClientOptions> | Record<string, unknown>]>([
+    ["issuer", { issuer: undefined }],
+    ["issuer", { issuer: "id.example.com" }],
+    ["issuer", { issuer: "http://id.example.com" }],
+    ["issuer", { issuer: "https://id.example.com?tenant=1" }],
+    ["issuer", { issuer: "https://id.example.com#x" }],
+    ["responseType", { responseType: "id_token" }],
+    ["responseType", { responseType: "code" }],
+    ["jwksUri", { jwksUri: "http://id.example.com/jwks" }],
+    ["algorithms", { algorithms: ["none"] }],
+    ["algorithms", { algorithms: ["RS256", "HS256"] }],
+    ["algorithms", { algorithms: [] }],
+    ["algorithms", { algorithms: "RS256" }],
+    ["authorizationEndpoint", { authorizationEndpoint: "http://id.example.com/auth" }],
+    ["clientId", { clientId: "" }],
+  ])("invalid %s → invalid_config naming it", (option, extra) => {
+    expect(() => make(extra as Partial<OidcClientOptions>)).toThrow(expect.objectContaining({ code: "invalid_config", description: option }));
+  });
+
+  it("allows a loopback http issuer", () => {
+    expect(() => make({ issuer: "http://127.0.0.1:8704" })).not.toThrow();
+  });
+});
+
+describe("createOidcClient: a valid ID token", () => {
+  it.each(["RS256", "ES256"])("accepts %s: token with idToken and verified claims, getUser, token event", async (alg) => {
+    const client = make();
+    const onToken = vi.fn();
+    client.on("token", onToken);
+    expect(client.getUser()).toBeNull();
+    const result = await login(client, { key: alg == "RS256" ? rs : es });
+    const token = result!.token;
+    expect(token).toMatchObject({ accessToken: ACCESS_TOKEN, tokenType: "Bearer", scope: ["openid", "profile"] });
+    expect(token.idToken).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(token.claims).toMatchObject({ iss: ISSUER, sub: "248289761001", aud: CLIENT, name: "Jane Doe" });
+    expect(client.getToken()).toBe(token);
+    expect(client.getUser()).toBe(token.claims);
+    expect(onToken).toHaveBeenCalledWith(token);
+    expect(provider.calls).toEqual([DISCOVERY, JWKS]);
+  });
+
+  it("hands appState back", async () => {
+    const client = make();
+    const q = await start(client, { appState: { route: "/orders" } });
+    await expect(client.handleRedirect(await callback(q))).resolves.toMatchObject({ appState: { route: "/orders" } });
+  });
+
+  it("verifies on a fresh page load: discovery and JWKS are fetched while handling the callback", async () => {
+    const q = await start(make());
+    provider.calls.length = 0;
+    const page2 = make(); // the redirect page: a new client, nothing cached
+    await expect(page2.handleRedirect(await callback(q))).resolves.toBeTruthy();
+    expect(provider.calls).toEqual([DISCOVERY, JWKS]);
+    expect(page2.getUser()!.sub).toBe("248289761001");
+  });
+
+  it("accepts a matching iss response parameter", async () => {
+    const client = make();
+    await expect(login(client, { extra: "&iss=" + encodeURIComponent(ISSUER) })).resolves.toBeTruthy();
+  });
+
+  it("keeps the token and claims in memory only", async () => {
+    const client = make();
+    const { token } = (await login(client))!;
+    for (const value of storage.writes) {
+      expect(value).not.toContain(ACCESS_TOKEN);
+      expect(value).not.toContain(token.idToken!.split(".")[1]!);
+    }
+    expect(storage.data.size).toBe(0);
+  });
+});
+
+describe("createOidcClient: each ID token rule, through the client", () => {
+  it("bad signature → id_token_signature", async () => {
+    const forge = async (claims: Record<string, unknown>) => {
+      const t = await sign(rs, { alg: "RS256", kid: "rs-1" }, claims);
+      const sig = Buffer.from(t.split(".")[2]!, "base64url");
+      sig[7]! ^= 1;
+      return t.slice(0, t.lastIndexOf(".") + 1) + b64u(sig);
+    };
+    await refused({ idToken: forge }, "id_token_signature", "bad signature");
+    await refused({ key: attacker }, "id_token_signature", "bad signature");
+  });
+
+  it("alg none → id_token_alg", async () => {
+    await refused({ idToken: (c) => part({ alg: "none" }) + "." + part(c) + "." }, "id_token_alg", "alg none");
+  });
+
+  it("HS256 signed with the provider's public key → id_token_alg", async () => {
+    const hs = (c: Record<string, unknown>) => signHs256(JSON.stringify(rs.jwk), { alg: "HS256", kid: "rs-1" }, c);
+    await refused({ idToken: hs }, "id_token_alg", "HS256");
+    // Even when the metadata lists it.
+    metadata.id_token_signing_alg_values_supported = ["RS256", "HS256"];
+    await refused({ idToken: hs }, "id_token_alg", "HS256");
+  });
+
+  it("an alg outside algorithms (option, or else the metadata's list) → id_token_alg", async () => {
+    await refused({ key: es }, "id_token_alg", "ES256", make({ algorithms: ["RS256"] }));
+    metadata.id_token_signing_alg_values_supported = ["RS256"];
+    await refused({ key: es }, "id_token_alg", "ES256");
+  });
+
+  it("wrong iss → id_token_iss", async () => {
+    await refused({ claims: { iss: "https://evil.example" } }, "id_token_iss", "iss is not " + ISSUER);
+  });
+
+  it("wrong aud → id_token_aud", async () => {
+    await refused({ claims: { aud: "another-app" } }, "id_token_aud", "aud lacks " + CLIENT);
+  });
+
+  it("azp mismatch → id_token_azp", async () => {
+    await refused({ claims: { aud: [CLIENT, "api"], azp: "api" } }, "id_token_azp", "azp is not " + CLIENT);
+    await refused({ claims: { aud: [CLIENT, "api"] } }, "id_token_azp", "azp");
+  });
+
+  it("expired → id_token_exp (clockSkew applies)", async () => {
+    await refused({ claims: { exp: now() - 31, iat: now() - 600 } }, "id_token_exp", "expired");
+    await refused({ claims: { exp: now() - 11, iat: now() - 600 } }, "id_token_exp", "expired", make({ clockSkew: 10 }));
+    await expect(login(make(), { claims: { exp: now() - 5 } })).resolves.toBeTruthy();
+  });
+
+  it("iat in the future → id_token_iat", async () => {
+    await refused({ claims: { iat: now() + 120 } }, "id_token_iat", "iat in the future");
+  });
+
+  it("wrong nonce → id_token_nonce, e.g. a token of another login", async () => {
+    await refused({ claims: { nonce: "replayed-nonce" } }, "id_token_nonce", "nonce mismatch");
+    const client = make();
+    const first = await start(client);
+    const second = await start(client);
+    const tokenOfFirst = (await callback(first)).match(/id_token=([^&]+)/)![1]!;
+    await expect(client.handleRedirect(await callback(second, { idToken: () => tokenOfFirst }))).rejects.toMatchObject({ code: "id_token_nonce" });
+  });
+
+  it("missing nonce → id_token_nonce", async () => {
+    await refused({ claims: { nonce: undefined } }, "id_token_nonce", "nonce missing");
+  });
+
+  it("wrong at_hash → id_token_at_hash, and at_hash is required", async () => {
+    await refused({ claims: { at_hash: await atHash("another-access-token") } }, "id_token_at_hash", "at_hash does not match");
+    await refused({ claims: { at_hash: undefined } }, "id_token_at_hash", "at_hash");
+  });
+
+  it("missing sub → id_token_sub", async () => {
+    await refused({ claims: { sub: undefined } }, "id_token_sub", "sub missing");
+  });
+
+  it("no id_token in the response → invalid_id_token; a malformed one too", async () => {
+    const client = make();
+    const q = await start(client);
+    const url = `${REDIRECT}#access_token=${ACCESS_TOKEN}&token_type=Bearer&state=${encodeURIComponent(q.get("state")!)}`;
+    await expect(client.handleRedirect(url)).rejects.toMatchObject({ code: "invalid_id_token", message: expect.stringContaining("id_token missing") });
+    await refused({ idToken: () => "not-a-jwt" }, "invalid_id_token", "compact");
+  });
+
+  it("a crit header (an extension not understood) → invalid_id_token", async () => {
+    await refused({ header: { crit: ["exp"] } }, "invalid_id_token", "crit");
+  });
+
+  it("unknown kid → id_token_kid; after a key rotation, the new kid verifies after one JWKS refetch", async () => {
+    let t = Date.now();
+    vi.spyOn(Date, "now").mockImplementation(() => t);
+    published = [es.jwk];
+    const client = make();
+    await expect(login(client, { key: es })).resolves.toBeTruthy();
+    expect(provider.calls.filter((u) => u == JWKS)).toHaveLength(1);
+    // A kid nobody published: one refetch, then refused; no further fetching.
+    t += 3600_000;
+    await refused({ key: rotated, header: { kid: "es-9" } }, "id_token_kid", "no key for kid es-9", client);
+    await refused({ key: rotated, header: { kid: "es-9" } }, "id_token_kid", "es-9", client);
+    expect(provider.calls.filter((u) => u == JWKS)).toHaveLength(2);
+    // The provider rotates its key: the new kid is fetched once and verifies.
+    t += 3600_000;
+    published = [es.jwk, rotated.jwk];
+    const result = await login(client, { key: rotated });
+    expect(result!.token.claims!.sub).toBe("248289761001");
+    expect(provider.calls.filter((u) => u == JWKS)).toHaveLength(3);
+    await expect(login(client, { key: rotated })).resolves.toBeTruthy();
+    expect(provider.calls.filter((u) => u == JWKS)).toHaveLength(3);
+  });
+
+  it("JWKS unavailable → jwks_failed", async () => {
+    const down = jsonFetch((url) => (url == DISCOVERY ? metadata : "down"), 200);
+    await refused({}, "jwks_failed", JWKS, make({ fetch: down.fetchFn }));
+  });
+
+  it("a refused ID token consumes the pending login, and carries the appState", async () => {
+    const client = make();
+    const q = await start(client, { appState: "/back" });
+    const bad = await callback(q, { claims: { nonce: "x" } });
+    await expect(client.handleRedirect(bad)).rejects.toMatchObject({ code: "id_token_nonce", appState: "/back" });
+    const good = await callback(q);
+    await expect(client.handleRedirect(good)).rejects.toMatchObject({ code: "state_mismatch" });
+  });
+});
+
+describe("createOidcClient: the iss response parameter (RFC 9207)", () => {
+  it("another issuer on a success response → issuer_mismatch, before the ID token is looked at", async () => {
+    await refused({ extra: "&iss=" + encodeURIComponent("https://evil.example") }, "issuer_mismatch", "iss https://evil.example");
+    await refused({ extra: "&iss=" + encodeURIComponent(ISSUER + "/") }, "issuer_mismatch", "iss");
+  });
+
+  it("on an error response: a matching iss passes the server's error through; another → issuer_mismatch", async () => {
+    const client = make();
+    const error = async (iss: string) => {
+      const q = await start(client);
+      return `${REDIRECT}#error=access_denied&state=${encodeURIComponent(q.get("state")!)}&iss=${encodeURIComponent(iss)}`;
+    };
+    await expect(client.handleRedirect(await error(ISSUER))).rejects.toMatchObject({ code: "access_denied" });
+    await expect(client.handleRedirect(await error("https://evil.example"))).rejects.toMatchObject({ code: "issuer_mismatch" });
+  });
+
+  it("responseType token: no nonce, no openid, no ID token; iss is required when the provider announces it", async () => {
+    metadata.authorization_response_iss_parameter_supported = true;
+    const client = make({ responseType: "token" });
+    const q = await start(client);
+    expect(q.get("response_type")).toBe("token");
+    expect(q.get("nonce")).toBeNull();
+    expect(q.get("scope")).toBe("profile");
+    const base = `${REDIRECT}#access_token=${ACCESS_TOKEN}&token_type=Bearer&state=${encodeURIComponent(q.get("state")!)}`;
+    await expect(client.handleRedirect(base)).rejects.toMatchObject({ code: "issuer_mismatch", message: expect.stringContaining("iss missing") });
+    const q2 = await start(client);
+    const ok = `${REDIRECT}#access_token=${ACCESS_TOKEN}&token_type=Bearer&state=${encodeURIComponent(q2.get("state")!)}&iss=${encodeURIComponent(ISSUER)}`;
+    const { token } = (await client.handleRedirect(ok))!;
+    expect(token).toEqual({ accessToken: ACCESS_TOKEN, tokenType: "Bearer", scope: ["profile"] });
+    expect(client.getUser()).toBeNull();
+    expect(provider.calls).not.toContain(JWKS);
+  });
+});
+
+describe("createOidcClient: getUser", () => {
+  it("returns the claims while the token lasts: null after logout and after expiry", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    try {
+      const client = make();
+      await login(client);
+      expect(client.getUser()!.name).toBe("Jane Doe");
+      client.logout();
+      expect(client.getUser()).toBeNull();
+      await login(client);
+      expect(client.getUser()).not.toBeNull();
+      vi.advanceTimersByTime(3600_000);
+      expect(client.getToken()).toBeNull();
+      expect(client.getUser()).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

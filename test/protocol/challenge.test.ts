@@ -1,0 +1,82 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parseBearerChallenge } from "../../src/protocol/challenge";
+
+describe("parseBearerChallenge", () => {
+  it("reads the RFC 6750 §3 examples", () => {
+    expect(parseBearerChallenge('Bearer realm="example"')).toEqual({ realm: "example" });
+    expect(
+      parseBearerChallenge(
+        'Bearer realm="example", error="invalid_token", error_description="The access token expired"',
+      ),
+    ).toEqual({ realm: "example", error: "invalid_token", errorDescription: "The access token expired" });
+  });
+
+  it("splits scope and reads error_uri", () => {
+    expect(parseBearerChallenge('Bearer error="insufficient_scope", scope="profile  orders", error_uri="https://e.test/x"')).toEqual({
+      error: "insufficient_scope",
+      scope: ["profile", "orders"],
+      errorUri: "https://e.test/x",
+    });
+  });
+
+  it("finds the Bearer challenge among several, whatever its position", () => {
+    expect(parseBearerChallenge('Basic realm="x", Bearer realm="api", error="invalid_token"')).toEqual({
+      realm: "api",
+      error: "invalid_token",
+    });
+    expect(parseBearerChallenge('Bearer error="invalid_token", Basic realm="x"')).toEqual({ error: "invalid_token" });
+    expect(parseBearerChallenge('Newauth realm="apps", type=1, title="Login to \\"apps\\"", Basic realm="simple"')).toBeNull();
+  });
+
+  it("matches the scheme and parameter names case-insensitively and accepts token values", () => {
+    expect(parseBearerChallenge("BEARER Error=invalid_token, REALM=api")).toEqual({ error: "invalid_token", realm: "api" });
+  });
+
+  it("unescapes quoted-pairs", () => {
+    expect(parseBearerChallenge('Bearer error_description="say \\"hi\\" \\\\ bye"')).toEqual({
+      errorDescription: 'say "hi" \\ bye',
+    });
+  });
+
+  it("does not read a token68 as parameters", () => {
+    expect(parseBearerChallenge("Bearer abc==")).toEqual({});
+    expect(parseBearerChallenge("Negotiate abc=, Bearer error=x")).toEqual({ error: "x" });
+    expect(parseBearerChallenge('Basic realm=x, Bearer')).toEqual({});
+  });
+
+  it("ignores a Bearer challenge that repeats a parameter and takes the next one", () => {
+    expect(parseBearerChallenge('Bearer error="a", error="b"')).toBeNull();
+    expect(parseBearerChallenge('Bearer error="a", ERROR="b", Bearer error="c"')).toEqual({ error: "c" });
+  });
+
+  it("returns null for nothing, other schemes and garbage", () => {
+    expect(parseBearerChallenge(null)).toBeNull();
+    expect(parseBearerChallenge(undefined)).toBeNull();
+    expect(parseBearerChallenge("")).toBeNull();
+    expect(parseBearerChallenge('Basic realm="x"')).toBeNull();
+    expect(parseBearerChallenge('"Bearer"')).toBeNull();
+    expect(parseBearerChallenge("=Bearer")).toBeNull();
+    expect(parseBearerChallenge("Bearerx error=a")).toBeNull();
+  });
+
+  it("never lets a parameter name reach a prototype", () => {
+    const c = parseBearerChallenge('Bearer __proto__="x", constructor="y", error="e", prototype=z');
+    expect(c).toEqual({ error: "e", prototype: "z" });
+    expect(Object.getPrototypeOf(c)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+
+  it("is total: random headers give null or a challenge, never an exception", () => {
+    const piece = fc.constantFrom("Bearer", "bearer", "Basic", " ", ",", "=", '"', "\\", "realm", "error", "scope", "a b", "__proto__", "\t", "x=", "é");
+    const header = fc.oneof(fc.string(), fc.array(piece, { maxLength: 30 }).map((a) => a.join("")));
+    fc.assert(
+      fc.property(header, (h) => {
+        const c = parseBearerChallenge(h);
+        expect(c === null || typeof c == "object").toBe(true);
+      }),
+      { numRuns: 10_000 },
+    );
+    expect(({} as Record<string, unknown>).realm).toBeUndefined();
+  });
+});

@@ -1,0 +1,209 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { askTabs, syncTabs } from "../../src/session/tabs";
+import type { Client, Token } from "../../src/index";
+import { MemoryStorage } from "../support/memory-storage";
+import { freshClientId, makeClient } from "../support/session";
+import { signIn } from "../support/sign-in";
+
+// Each "tab" is a client of its own; Node's BroadcastChannel connects channels of one name
+// across the process, as a browser does across the tabs of one origin.
+let storage: MemoryStorage;
+let clientId: string;
+const stops: (() => void)[] = [];
+const channels: BroadcastChannel[] = [];
+
+const tab = (id = clientId) => makeClient(storage, { clientId: id });
+const sync = (client: Client, opts = {}) => {
+  const stop = syncTabs(client, opts);
+  stops.push(stop);
+  return stop;
+};
+/** A tab's logout events. */
+const logouts = (client: Client) => {
+  const seen = vi.fn();
+  client.on("logout", seen);
+  return seen;
+};
+/** Lets messages between tabs arrive. */
+const settle = () => new Promise((r) => setTimeout(r, 40));
+/** A raw channel on the tabs' channel, as a same-origin page could open. */
+const raw = () => {
+  const channel = new BroadcastChannel("implicitly-tabs:" + clientId);
+  channels.push(channel);
+  return channel;
+};
+
+beforeEach(() => {
+  storage = new MemoryStorage();
+  clientId = freshClientId();
+});
+afterEach(() => {
+  stops.splice(0).forEach((stop) => stop());
+  channels.splice(0).forEach((c) => c.close());
+  vi.unstubAllGlobals();
+});
+
+describe("syncTabs: logout", () => {
+  it("a logout in one tab logs out every other tab, once, with no echo", async () => {
+    const [a, b, c] = [tab(), tab(), tab()];
+    for (const t of [a, b, c]) {
+      sync(t);
+      await signIn(t);
+    }
+    const seen = [a, b, c].map(logouts);
+    a.logout();
+    await vi.waitFor(() => expect(c.getToken()).toBeNull());
+    await vi.waitFor(() => expect(b.getToken()).toBeNull());
+    await settle();
+    expect(seen.map((s) => s.mock.calls.length)).toEqual([1, 1, 1]);
+  });
+
+  it("does not bounce logouts between tabs when a tab runs syncTabs twice (a framework mounting twice)", async () => {
+    const [a, b] = [tab(), tab()];
+    sync(a);
+    sync(b);
+    sync(b);
+    const seen = logouts(a);
+    a.logout();
+    await settle();
+    await settle();
+    expect(seen).toHaveBeenCalledTimes(1);
+  });
+
+  it("leaves other apps (another clientId) alone", async () => {
+    const a = tab();
+    const other = tab(freshClientId());
+    sync(a);
+    sync(other);
+    await signIn(other);
+    a.logout();
+    await settle();
+    expect(other.getToken()).not.toBeNull();
+  });
+
+  it("ignores messages not shaped as expected", async () => {
+    const a = tab();
+    sync(a, { shareTokens: true });
+    await signIn(a);
+    const channel = raw();
+    const answers = vi.fn();
+    channel.onmessage = answers;
+    for (const m of [null, "logout", { tabs: "Logout" }, { tabs: "ask" }, { tabs: "ask", id: 1 }, { tabs: ["logout"] }, { implicitly: "logout" }]) channel.postMessage(m);
+    await settle();
+    expect(a.getToken()).not.toBeNull();
+    expect(answers).not.toHaveBeenCalled();
+  });
+
+  it("stops when told", async () => {
+    const [a, b] = [tab(), tab()];
+    sync(a);
+    sync(b)();
+    await signIn(b);
+    a.logout();
+    await settle();
+    expect(b.getToken()).not.toBeNull();
+  });
+
+  it("does nothing without BroadcastChannel", async () => {
+    vi.stubGlobal("BroadcastChannel", undefined);
+    const a = tab();
+    const stop = syncTabs(a, { shareTokens: true });
+    a.logout();
+    stop();
+    await expect(askTabs(a)).resolves.toBeNull();
+  });
+});
+
+describe("syncTabs with shareTokens, and askTabs", () => {
+  it("a new tab gets the token of an open tab, in memory", async () => {
+    const open = tab();
+    sync(open, { shareTokens: true });
+    const token = await signIn(open, "shared-token");
+    const fresh = tab();
+    const seen: Token[] = [];
+    fresh.on("token", (t) => seen.push(t));
+    const got = await askTabs(fresh);
+    expect(got).toEqual(token);
+    expect(fresh.getToken()).toEqual(token);
+    expect(seen).toEqual([token]);
+    // Never through storage.
+    expect(JSON.stringify(storage.writes)).not.toContain("shared-token");
+    expect(JSON.stringify([{ ...localStorage }, { ...sessionStorage }])).not.toContain("shared-token");
+  });
+
+  it("the new tab arms the token's timers (expiring, expired)", async () => {
+    const open = tab();
+    sync(open, { shareTokens: true });
+    await signIn(open, "shared-token", "&expires_in=31"); // 1 s after the 30 s clock skew
+    const fresh = tab();
+    const expired = vi.fn();
+    fresh.on("expired", expired);
+    await askTabs(fresh);
+    await vi.waitFor(() => expect(expired).toHaveBeenCalled(), { timeout: 4000 });
+    expect(fresh.getToken()).toBeNull();
+  });
+
+  it("no answer from tabs without shareTokens, or without a token: null after a short wait", async () => {
+    const shy = tab();
+    sync(shy);
+    await signIn(shy);
+    sync(tab(), { shareTokens: true }); // no token
+    const fresh = tab();
+    const started = Date.now();
+    await expect(askTabs(fresh)).resolves.toBeNull();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(fresh.getToken()).toBeNull();
+  });
+
+  it("takes a token only in answer to its own request", async () => {
+    const fresh = tab();
+    const channel = raw();
+    let askId: string | undefined;
+    channel.onmessage = ({ data }) => {
+      askId = data.id;
+      const token = { accessToken: "forged", tokenType: "Bearer", scope: [] };
+      channel.postMessage({ tabs: "token", id: "someone-else", token });
+      channel.postMessage({ tabs: "token", token });
+      channel.postMessage({ tabs: "token", id: askId, token: { ...token, accessToken: "right" } });
+    };
+    const got = await askTabs(fresh);
+    expect(askId).toMatch(/^[\w-]{43}$/);
+    expect(got?.accessToken).toBe("right");
+  });
+
+  it("never takes an unsolicited token (a tab that did not ask)", async () => {
+    const a = tab();
+    sync(a, { shareTokens: true });
+    raw().postMessage({ tabs: "token", id: "x", token: { accessToken: "forged", tokenType: "Bearer", scope: [] } });
+    await settle();
+    expect(a.getToken()).toBeNull();
+  });
+
+  const bad: [string, unknown][] = [
+    ["another token type", { accessToken: "t", tokenType: "mac", scope: [] }],
+    ["an expired token", { accessToken: "t", tokenType: "Bearer", scope: [], expiresAt: Date.now() - 1 }],
+    ["a token of bad characters", { accessToken: "t\n", tokenType: "Bearer", scope: [] }],
+    ["an empty token", { accessToken: "", tokenType: "Bearer", scope: [] }],
+    ["a scope that is not a list of strings", { accessToken: "t", tokenType: "Bearer", scope: "profile" }],
+    ["a token type that only loosely equals Bearer", { accessToken: "t", tokenType: ["Bearer"], scope: [] }],
+    ["an expiry that is not a number", { accessToken: "t", tokenType: "Bearer", scope: [], expiresAt: "99999999999999" }],
+    ["no token", undefined],
+  ];
+  it.each(bad)("refuses %s", async (_name, token) => {
+    const fresh = tab();
+    const channel = raw();
+    channel.onmessage = ({ data }) => channel.postMessage({ tabs: "token", id: data.id, token });
+    await expect(askTabs(fresh)).resolves.toBeNull();
+    expect(fresh.getToken()).toBeNull();
+  });
+
+  it("holds a clean copy: no extra fields, its own scope list", async () => {
+    const fresh = tab();
+    const channel = raw();
+    const scope = ["profile"];
+    channel.onmessage = ({ data }) =>
+      channel.postMessage({ tabs: "token", id: data.id, token: { accessToken: "t", tokenType: "Bearer", scope, extra: "x", expiresAt: Date.now() + 60_000 } });
+    const got = await askTabs(fresh);
+    expect(Object.keys(got!).sort()).toEqual(["accessToken", "expiresAt", "scope", "tokenType"]);
+  });
+});
