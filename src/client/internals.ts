@@ -37,6 +37,15 @@ export interface Internals {
   start(opts?: LoginOptions, via?: "" | "f." | "p."): Promise<{ url: string; state: string }>;
   /** Validates a response URL against the pending logins and holds its token; the address bar is left alone. */
   complete(href: string): Promise<RedirectResult>;
+  /**
+   * The authorization server's metadata document (OpenID Connect Discovery, RFC 8414), parsed
+   * without prototypes, for features that take an endpoint from it (`token_endpoint`,
+   * `revocation_endpoint`, `end_session_endpoint`). Set by {@link createOidcClient}; undefined
+   * for a plain client, whose endpoints are options.
+   */
+  metadata?(): Promise<Readonly<Record<string, unknown>>>;
+  /** The refresh token held in memory, when a grant gave one (the code flow); for revocation only. */
+  refreshToken?(): string | undefined;
 }
 
 /** Internals by client. */

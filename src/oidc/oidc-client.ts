@@ -104,7 +104,8 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
   }
   // Until discovery, the issuer stands in for the endpoint (the request hook replaces it).
   const client = createClient({ ...core, authorizationEndpoint: authorizationEndpoint ?? issuer });
-  const { options: o, hooks, tokens } = internalsOf(client);
+  const i = internalsOf(client);
+  const { options: o, hooks, tokens } = i;
 
   let metadata: Promise<ProviderMetadata> | undefined;
   // Discovery once per client; a failure is not cached, so the next attempt fetches again.
@@ -124,6 +125,7 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
         throw e;
       },
     ));
+  i.metadata = async () => (await meta()).metadata;
   // Discovery is needed only for what was not configured.
   const discovers = !authorizationEndpoint || (idToken && !jwksUri);
   let keys: KeySet | undefined;
