@@ -20,6 +20,9 @@ export interface ResolvedOptions {
   /** As given: checked by the renewal that uses it. */
   silentRedirectUri?: string;
   silentTimeout: number;
+  /** As given: checked by the sign-out that uses them. */
+  revocationEndpoint?: string;
+  endSessionEndpoint?: string;
 }
 
 /** The description names the option at fault; the README lists each option's rules. */

@@ -53,6 +53,18 @@ export interface ClientOptions {
   silentRedirectUri?: string;
   /** Seconds {@link renew} waits for the hidden frame's response before it rejects `timeout`. @default 10 */
   silentTimeout?: number;
+  /**
+   * The server's token revocation endpoint (RFC 7009), used by {@link signOut}. Checked there, so
+   * apps that do not sign out at the server do not ship the check.
+   * @default the provider metadata's `revocation_endpoint` with {@link createOidcClient}; else none
+   */
+  revocationEndpoint?: string;
+  /**
+   * The server's end-session endpoint (OpenID Connect RP-Initiated Logout 1.0, or a logout
+   * endpoint that takes the same parameters), used by {@link signOut}. Checked there.
+   * @default the provider metadata's `end_session_endpoint` with {@link createOidcClient}; else none
+   */
+  endSessionEndpoint?: string;
 }
 
 /** Per-call options of {@link Client.login} and {@link Client.authorizationUrl}. */
