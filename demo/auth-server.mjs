@@ -1,6 +1,6 @@
 // The demo's OAuth 2.0 authorization server: oauth2orize's implicit grant (RFC 6749 §4.2) on
-// express + express-session, with a login form, a consent page, token introspection (RFC 7662)
-// and token revocation (RFC 7009). Everything is held in memory; restart to forget it all.
+// express + express-session, with a login form, a consent page, token introspection (RFC 7662),
+// token revocation (RFC 7009) and an end-session endpoint for the app's sign-out. Everything is held in memory; restart to forget it all.
 import crypto from "node:crypto";
 import { promisify } from "node:util";
 import express from "express";
@@ -63,6 +63,7 @@ export const DEMO_CLIENT_ID = "implicitly-demo-spa";
  * @property {string} authorizationEndpoint
  * @property {string} introspectionEndpoint
  * @property {string} revocationEndpoint
+ * @property {string} endSessionEndpoint - `/session/end` (GET or POST): ends the user's session here
  * @property {string} clientId
  * @property {number} tokenLifetime - seconds
  * @property {(token: string) => boolean} revoke - revokes a token; false when it was unknown
@@ -74,8 +75,12 @@ export const DEMO_CLIENT_ID = "implicitly-demo-spa";
  *
  * Endpoints: `GET /authorize` (implicit grant, `response_type=token`; `prompt=none` for silent
  * renewal), `POST /login`, `GET /authorize/continue`, `POST /authorize/decision`, `POST /logout`,
- * `POST /introspect` (RFC 7662, HTTP Basic authentication of a resource server) and `POST /revoke`
- * (RFC 7009, public client: `client_id` in the body).
+ * `POST /introspect` (RFC 7662, HTTP Basic authentication of a resource server), `POST /revoke`
+ * (RFC 7009, public client: `client_id` in the body) and `GET`/`POST /session/end` (the parameters
+ * of OpenID Connect RP-Initiated Logout: ends the session, then back to the app with `state`).
+ *
+ * A page of a sign-in that is over (the browser's Back button after the app got its token) shows
+ * a short page with a link back to the app instead of an error.
  *
  * Requests naming an unknown client or an unregistered redirect URI get an error page and are
  * never redirected (RFC 6749 §4.2.2.1); every other error goes back to the client in the fragment.
@@ -204,11 +209,12 @@ export async function startAuthServer(options) {
   const txnOptions = { idLength: 24 };
 
   app.get("/style.css", (_req, res) => res.sendFile("style.css", { root: PUBLIC_DIR }));
+  app.get("/favicon.svg", (_req, res) => res.sendFile("favicon.svg", { root: PUBLIC_DIR }));
   app.get("/", (_req, res) => sendPage(res, 200, "implicitly demo authorization server", homePage()));
 
-  app.get("/authorize", sessions, loadUser, authorizeHeaders, server.authorization(txnOptions, validate, immediate), nextStep);
-  app.get("/authorize/continue", sessions, loadUser, server.resume(txnOptions, (_txn, done) => done(null, false)), nextStep);
-  app.post("/authorize/decision", sessions, loadUser, form, requireUser, server.decision(txnOptions));
+  app.get("/authorize", sessions, loadUser, authorizeHeaders, finishedRequest, server.authorization(txnOptions, validate, immediate), nextStep);
+  app.get("/authorize/continue", sessions, loadUser, finishedTransaction, server.resume(txnOptions, (_txn, done) => done(null, false)), nextStep);
+  app.post("/authorize/decision", sessions, loadUser, form, requireUser, finishedTransaction, rememberAnswer, server.decision(txnOptions));
 
   app.post("/login", sessions, form, async (req, res, next) => {
     try {
@@ -226,13 +232,13 @@ export async function startAuthServer(options) {
       if (wait > 0) {
         res.set("Retry-After", String(wait));
         const message = `Too many failed sign-ins for this user. Wait ${wait} s and try again.`;
-        return sendPage(res, 429, "Sign in", loginPage(tid, client, message));
+        return sendPage(res, 429, "Sign in", loginPage(tid, client, message, username));
       }
       const user = users.get(username);
       const ok = await verifyPassword(password, user?.hash ?? dummyHash);
       if (!user || !ok) {
         recordFailure(key);
-        return sendPage(res, 401, "Sign in", loginPage(tid, client, "Wrong username or password."));
+        return sendPage(res, 401, "Sign in", loginPage(tid, client, "Wrong username or password.", username));
       }
       failures.delete(key);
       // A new session id after sign-in (no session fixation), keeping the pending requests.
@@ -258,6 +264,24 @@ export async function startAuthServer(options) {
         return req.session.save((err) => (err ? next(err) : res.redirect(303, "/authorize/continue?transaction_id=" + encodeURIComponent(tid))));
       }
       sendPage(res, 200, "Signed out", `<h1>Signed out</h1><p>You are signed out of the demo authorization server.</p>`);
+    });
+  });
+
+  // The app's sign-out, with the parameters of RP-Initiated Logout (GET, or POST from a form): the
+  // session ends, and the browser goes back to a registered redirect URI of the client with `state`.
+  app.all("/session/end", sessions, form, (req, res, next) => {
+    if (req.method !== "GET" && req.method !== "POST") return next();
+    const { client_id: id, post_logout_redirect_uri: back, state } = { ...req.query, ...req.body };
+    const client = typeof id === "string" ? clients.get(id) : undefined;
+    req.session.destroy((err) => {
+      if (err) return next(err);
+      res.clearCookie("implicitly_demo_auth");
+      if (!client || typeof back !== "string" || !client.redirectUris.includes(back)) {
+        return sendPage(res, 200, "Signed out", `<h1>Signed out</h1><p>You are signed out of the demo authorization server.</p>`);
+      }
+      const url = new URL(back);
+      if (typeof state === "string") url.searchParams.set("state", state);
+      res.redirect(303, url.href);
     });
   });
 
@@ -314,6 +338,7 @@ export async function startAuthServer(options) {
     authorizationEndpoint: origin + "/authorize",
     introspectionEndpoint: origin + "/introspect",
     revocationEndpoint: origin + "/revoke",
+    endSessionEndpoint: origin + "/session/end",
     clientId,
     tokenLifetime,
     revoke(token) {
@@ -346,6 +371,44 @@ export async function startAuthServer(options) {
       "X-Content-Type-Options": "nosniff",
     });
     next();
+  }
+
+  /**
+   * A page of a sign-in that is over: the transaction was answered already (Back from the app to
+   * the consent page), or never existed here. Says so, with a way back to the app.
+   */
+  function finishedTransaction(req, res, next) {
+    const tid = req.query.transaction_id ?? req.body?.transaction_id;
+    if (typeof tid === "string" && req.session.authorize?.[tid]) return next();
+    sendFinished(res);
+  }
+
+  /** The same for an authorization request this browser has had answered already (Back to the login page). */
+  function finishedRequest(req, res, next) {
+    const { state, prompt } = req.query;
+    if (prompt !== "none" && typeof state === "string" && req.session.answered?.includes(state)) return sendFinished(res, req.query.redirect_uri);
+    next();
+  }
+
+  /** Remembers the state of each request the user answered (at most 20 per session), for {@link finishedRequest}. */
+  function rememberAnswer(req, _res, next) {
+    const state = req.session.authorize[req.body.transaction_id]?.req?.state;
+    if (typeof state === "string") req.session.answered = [...(req.session.answered ?? []).slice(-19), state];
+    next();
+  }
+
+  /** @param {import("express").Response} res @param {unknown} [back] - the request's redirect URI, used when registered */
+  function sendFinished(res, back) {
+    const registered = clients.get(clientId)?.redirectUris ?? [];
+    const app = registered.includes(/** @type {string} */ (back)) ? /** @type {string} */ (back) : registered[0];
+    sendPage(
+      res,
+      200,
+      "Sign-in finished",
+      `<h1>This sign-in is finished</h1>
+<p>You already answered this request, so there is nothing more to do on this page. (Did you press Back?)</p>
+${app ? `<p><a class="button" href="${escapeHtml(app)}">Back to the app</a></p>` : ""}`,
+    );
   }
 
   /** Lets only a signed-in user through (the decision endpoint). */
@@ -391,7 +454,7 @@ export async function startAuthServer(options) {
   /** Headers of every HTML page: a strict CSP, and no framing by anyone. */
   function pageHeaders(res) {
     res.set({
-      "Content-Security-Policy": `default-src 'none'; style-src 'self'; form-action 'self' ${clientOrigins.join(" ")}; frame-ancestors 'none'; base-uri 'none'`,
+      "Content-Security-Policy": `default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self' ${clientOrigins.join(" ")}; frame-ancestors 'none'; base-uri 'none'`,
       "X-Frame-Options": "DENY",
       "Cache-Control": "no-store",
       "Referrer-Policy": "no-referrer",
@@ -422,6 +485,7 @@ function layout(title, body) {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · demo authorization server</title>
 <link rel="stylesheet" href="/style.css">
+<link rel="icon" href="/favicon.svg">
 </head>
 <body class="auth-server">
 <header><p class="brand">Demo authorization server</p></header>
@@ -439,17 +503,17 @@ function homePage() {
 Start from the app, not from here.</p>`;
 }
 
-/** @param {string} tid @param {Client | undefined} client @param {string} [error] */
-function loginPage(tid, client, error) {
+/** @param {string} tid @param {Client | undefined} client @param {string} [error] @param {string} [username] - kept after a failed try */
+function loginPage(tid, client, error, username = "") {
   return `<h1>Sign in</h1>
 <p><strong>${escapeHtml(client?.name ?? "An app")}</strong> asks you to sign in.</p>
 ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ""}
 <form method="post" action="/login" class="stack">
 <input type="hidden" name="transaction_id" value="${escapeHtml(tid)}">
 <label for="username">Username</label>
-<input id="username" name="username" autocomplete="username" required autofocus>
+<input id="username" name="username" autocomplete="username" required${username ? ` value="${escapeHtml(username)}"` : " autofocus"}>
 <label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required>
+<input id="password" name="password" type="password" autocomplete="current-password" required${username ? " autofocus" : ""}>
 <button type="submit">Sign in</button>
 </form>
 <p class="hint">Demo user: <code>${escapeHtml(DEMO_USER.username)}</code>, password <code>${escapeHtml(DEMO_USER.password)}</code></p>`;

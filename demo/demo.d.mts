@@ -43,6 +43,8 @@ export interface DemoOptions {
 export interface SpaConfig {
   authorizationEndpoint: string;
   revocationEndpoint: string;
+  /** The OAuth 2.0 server's end-session endpoint (the OpenID provider's is in its metadata). */
+  endSessionEndpoint?: string;
   clientId: string;
   /** The OpenID provider's issuer, with `provider: "oidc"`: the pages then use `createOidcClient`. */
   issuer?: string;
@@ -69,6 +71,8 @@ export interface AuthServer {
   authorizationEndpoint: string;
   introspectionEndpoint: string;
   revocationEndpoint: string;
+  /** `/session/end` (GET or POST): ends the session, then back to a registered redirect URI with `state`. */
+  endSessionEndpoint: string;
   clientId: string;
   /** Seconds. */
   tokenLifetime: number;

@@ -98,8 +98,9 @@ export async function startDemo(options = {}) {
       authorizationEndpoint: as.authorizationEndpoint,
       revocationEndpoint: as.revocationEndpoint,
       clientId: as.clientId,
-      // The pages use createOidcClient when there is an issuer.
-      ...(oidc ? { issuer: oidc.issuer } : {}),
+      // The pages use createOidcClient when there is an issuer (which names its end-session
+      // endpoint in its metadata); the OAuth 2.0 server's is given.
+      ...(oidc ? { issuer: oidc.issuer } : { endSessionEndpoint: auth.endSessionEndpoint }),
       apiOrigin: api.origin,
       thirdPartyOrigin: thirdParty.origin,
       redirectUris: spa.redirectUris,

@@ -6,7 +6,7 @@ export declare const OIDC_CLIENT_ID: string;
 export declare const OIDC_ACCOUNTS: Readonly<Record<string, Readonly<{ name: string; email: string }>>>;
 
 export interface OidcProviderOptions {
-  /** The SPA's redirect URIs; loopback `http:` URIs match on any port (a `native` client). */
+  /** The SPA's redirect URIs, matched exactly; also its post-logout redirect URIs. */
   redirectUris: string[];
   /** @default 0 (a free port) */
   port?: number;
@@ -34,6 +34,8 @@ export interface OidcProvider {
   jwksUri: string;
   introspectionEndpoint: string;
   revocationEndpoint: string;
+  /** RP-Initiated Logout (also in the provider metadata). */
+  endSessionEndpoint: string;
   clientId: string;
   tokenLifetime: number;
   /** The oidc-provider instance (the package ships no types). */

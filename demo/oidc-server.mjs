@@ -15,12 +15,12 @@ export const OIDC_ACCOUNTS = Object.freeze({
 });
 
 /** The scopes the provider offers, and the claims each one releases. */
-const CLAIMS = { openid: ["sub"], profile: ["name"], email: ["email", "email_verified"] };
+const CLAIMS = { openid: ["sub"], profile: ["name"], email: ["email", "email_verified"], orders: [] };
 
 /**
  * @typedef {object} OidcProviderOptions
- * @property {string[]} redirectUris - the SPA's redirect URIs; loopback `http:` URIs match on any
- *   port (the client is registered as `native`, RFC 8252 §7.3)
+ * @property {string[]} redirectUris - the SPA's redirect URIs, matched exactly (also its
+ *   `post_logout_redirect_uris`)
  * @property {number} [port] - default 0 (a free port)
  * @property {string} [host] - a loopback address, default `127.0.0.1`
  * @property {string} [clientId] - default {@link OIDC_CLIENT_ID}
@@ -39,6 +39,7 @@ const CLAIMS = { openid: ["sub"], profile: ["name"], email: ["email", "email_ver
  * @property {string} jwksUri
  * @property {string} introspectionEndpoint
  * @property {string} revocationEndpoint
+ * @property {string} endSessionEndpoint - RP-Initiated Logout (also in the metadata)
  * @property {string} clientId
  * @property {number} tokenLifetime - seconds
  * @property {object} provider - the oidc-provider instance
@@ -83,10 +84,12 @@ export async function startOidcProvider({
       {
         client_id: clientId,
         client_name: "implicitly demo SPA",
-        // "native" lets loopback http: redirect URIs through, on any port; a "web" client with the
-        // implicit grant must use https.
-        application_type: "native",
+        // A "web" client: its redirect URIs match exactly, character for character. (A "native"
+        // one would accept any port on loopback, and asks for consent on every request, so
+        // prompt=none could never answer with a token.) See the schema override below for http:.
+        application_type: "web",
         redirect_uris: redirectUris,
+        post_logout_redirect_uris: redirectUris,
         response_types: ["id_token token"],
         grant_types: ["implicit"],
         token_endpoint_auth_method: "none",
@@ -131,6 +134,13 @@ export async function startOidcProvider({
       return client.redirectUris.some((uri) => new URL(uri).origin === origin);
     },
   });
+  // oidc-provider refuses http: redirect URIs for web clients of the implicit grant; this demo
+  // runs on loopback http: only, so that one rule (and no other) is waived, here and for tests.
+  const { invalidate } = provider.Client.Schema.prototype;
+  provider.Client.Schema.prototype.invalidate = function (message, code) {
+    if (code === "implicit-force-https") return;
+    invalidate.call(this, message, code);
+  };
   handler = provider.callback();
 
   return {
@@ -140,6 +150,7 @@ export async function startOidcProvider({
     jwksUri: issuer + "/jwks",
     introspectionEndpoint: issuer + "/token/introspection",
     revocationEndpoint: issuer + "/token/revocation",
+    endSessionEndpoint: issuer + "/session/end",
     clientId,
     tokenLifetime,
     provider,

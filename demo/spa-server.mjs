@@ -1,6 +1,6 @@
 // Serves the demo single-page app: its static files, the SDK's two browser builds from dist/, and
 // /config.json telling the pages where the other servers are.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import express from "express";
 import { DIST_DIR, listen, logRequests, PUBLIC_DIR } from "./lib.mjs";
 
@@ -21,6 +21,7 @@ export const REDIRECT_PATHS = Object.freeze({ ...PAGES, silent: "/silent.html" }
  * @typedef {object} SpaConfig - what the pages read from `/config.json`
  * @property {string} authorizationEndpoint
  * @property {string} revocationEndpoint
+ * @property {string} [endSessionEndpoint] - the OAuth 2.0 server's (an OpenID provider's is in its metadata)
  * @property {string} clientId
  * @property {string} [issuer] - the OpenID provider's issuer: the pages then use `createOidcClient`,
  *   and the script-tag page loads the script-tag build with OpenID Connect
@@ -66,12 +67,6 @@ export async function startSpaServer({ port = 0, host = "127.0.0.1", log } = {})
       "Cache-Control": "no-store",
     });
     next();
-  });
-  // The plain script-tag build has no createOidcClient: with an OpenID provider, the script-tag
-  // page loads the build that has it.
-  app.get(PAGES["script-tag"], (_req, res, next) => {
-    if (!config?.issuer) return next();
-    res.type("html").send(readFileSync(PUBLIC_DIR + "index.html", "utf8").replaceAll("implicitly.umd.min.js", "implicitly-oidc.umd.min.js"));
   });
   app.get("/config.json", (_req, res) => (config ? res.json(config) : res.status(503).json({ error: "not configured yet" })));
   for (const name of BUILDS) {

@@ -1,4 +1,5 @@
 import { AuthError } from "../protocol/errors";
+import { buildAuthorizationUrl } from "../protocol/authorize";
 import { createPendingStore } from "../browser/pending";
 import { randomString } from "../browser/random";
 import { internalsOf, type Internals } from "../client/internals";
@@ -29,6 +30,16 @@ export interface SignOutOptions {
   postLogoutRedirectUri?: string;
   /** Any JSON value handed back by {@link handleSignOut} on the return page. */
   appState?: unknown;
+  /**
+   * How the end-session request is sent. `"GET"` (a navigation) works with every provider, but
+   * puts `id_token_hint` in the provider's URL, and so in this tab's history while the user is
+   * there. `"POST"` (a form submission) keeps it in the request body; providers must accept it
+   * (oidc-provider only does with `SameSite=None` session cookies, since a `Lax` cookie does not
+   * come with a cross-site POST), and the page's Content-Security-Policy `form-action` must allow
+   * the endpoint.
+   * @default "GET"
+   */
+  method?: "GET" | "POST";
 }
 
 /** What {@link signOut} did, besides the local logout that it always does first. */
@@ -69,12 +80,13 @@ const endpointOf = async (i: Internals, name: "revocationEndpoint" | "endSession
  *    `token_type_hint`), at the same time. Failures (an unreachable server, a `401` from a server
  *    that refuses public clients) are reported in {@link SignOutResult.revocations}, never thrown.
  * 3. **RP-Initiated Logout**, when an end-session endpoint is known: stores a pending sign-out
- *    (its one-time `state`, never a token) and navigates to the endpoint with `id_token_hint` (the
+ *    (its one-time `state`, never a token) and navigates (`method`) to the endpoint with `id_token_hint` (the
  *    ID token the client held, with {@link createOidcClient}), `client_id`,
  *    `post_logout_redirect_uri` and `state`. The server ends its session and sends the user back,
  *    where {@link handleSignOut} checks the `state`.
  *
- * No token is written anywhere on the way: not to storage, not to a URL of this app.
+ * No token is written to storage or to a URL of this app on the way. (With `method: "GET"`, the
+ * ID token is in the provider's URL: see {@link SignOutOptions.method}.)
  *
  * @param client - a client made by {@link createClient} or {@link createOidcClient}
  * @param opts - see {@link SignOutOptions}
@@ -116,17 +128,20 @@ export const signOut = async (client: Client, opts: SignOutOptions = {}): Promis
     post_logout_redirect_uri: redirectUri,
     state,
   };
-  // A form POST (RP-Initiated Logout §2 allows it): the ID token travels in the body, never in a
-  // URL, so it stays out of the history and the provider's logs.
-  const form = document.createElement("form");
-  form.method = "POST";
-  form.action = end;
-  for (const name in params) {
-    const value = params[name];
-    if (value) form.append(Object.assign(document.createElement("input"), { type: "hidden", name, value }));
+  if (opts.method == "POST") {
+    // RP-Initiated Logout §2 allows a form POST: the ID token then travels in the body only.
+    const form = document.createElement("form");
+    form.method = "POST";
+    form.action = end;
+    for (const name in params) {
+      const value = params[name];
+      if (value) form.append(Object.assign(document.createElement("input"), { type: "hidden", name, value }));
+    }
+    (document.body || document.documentElement).append(form);
+    form.submit();
+  } else {
+    location.assign(buildAuthorizationUrl(end, params));
   }
-  (document.body || document.documentElement).append(form);
-  form.submit();
   return { revocations, endingSession: true };
 };
 

@@ -157,6 +157,65 @@ describe("demo authorization server", () => {
     expect(statuses).toEqual([401, 401, 401, 429]);
   });
 
+  it("keeps the username in the login form after a wrong password (and moves the focus to the password)", async () => {
+    const browser = new Browser();
+    const tid = formField(await (await browser.get(authorizationUrl())).text(), "transaction_id");
+    const wrong = await browser.post(demo.auth.origin + "/login", { transaction_id: tid, username: "dana<x>", password: "wrong" });
+    const html = await wrong.text();
+    expect(html).toContain('name="username" autocomplete="username" required value="dana&#60;x&#62;"');
+    expect(html).toMatch(/name="password"[^>]*autofocus/);
+  });
+
+  it("after the sign-in, Back to its consent page or login page shows a page with a link back to the app, not an error", async () => {
+    const browser = new Browser();
+    const state = "back-" + Math.random();
+    const first = await browser.get(authorizationUrl({ redirect_uri: demo.spa.pages.esm, state }));
+    const tid = formField(await first.text(), "transaction_id");
+    const signedIn = await browser.post(demo.auth.origin + "/login", { transaction_id: tid, ...credentials });
+    const consentUrl = new URL(signedIn.headers.get("Location")!, demo.auth.origin).href;
+    await browser.get(consentUrl);
+    expect((await browser.post(demo.auth.origin + "/authorize/decision", { transaction_id: tid, allow: "1" })).status).toBe(302);
+
+    for (const back of [
+      await browser.get(consentUrl),
+      await browser.post(demo.auth.origin + "/authorize/decision", { transaction_id: tid, allow: "1" }),
+    ]) {
+      expect(back.status).toBe(200);
+      const html = await back.text();
+      expect(html).toContain("This sign-in is finished");
+      expect(html).toContain(`href="${demo.spa.pages["script-tag"]}"`);
+      expect(html).not.toContain("Unable to load");
+    }
+    // The first page of that sign-in again (its URL still names the answered state): back to the page that asked.
+    const again = await browser.get(authorizationUrl({ redirect_uri: demo.spa.pages.esm, state }));
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain(`href="${demo.spa.pages.esm}"`);
+    // A new request (a new state) still gets the consent page.
+    expect(await (await browser.get(authorizationUrl())).text()).toContain("Allow access?");
+  });
+
+  it("ends the session at /session/end and sends the browser back to a registered redirect URI with the state", async () => {
+    const browser = new Browser();
+    await getToken(browser);
+    const query = new URLSearchParams({ client_id: demo.auth.clientId, post_logout_redirect_uri: demo.spa.pages.esm, state: "out.abc" });
+    const ended = await browser.get(demo.auth.endSessionEndpoint + "?" + query);
+    expect(ended.status).toBe(303);
+    expect(ended.headers.get("Location")).toBe(demo.spa.pages.esm + "?state=out.abc");
+    const silent = await browser.get(authorizationUrl({ prompt: "none", state: "s-1" }));
+    expect(fragmentOf(silent.headers.get("Location")!)).toMatchObject({ error: "login_required", state: "s-1" });
+
+    // An address the client did not register gets a page, never a redirect.
+    const other = await new Browser().post(demo.auth.endSessionEndpoint, { client_id: demo.auth.clientId, post_logout_redirect_uri: "http://evil.example/", state: "x" });
+    expect(other.status).toBe(200);
+    expect(other.headers.get("Location")).toBeNull();
+  });
+
+  it("serves a favicon for its pages", async () => {
+    const icon = await fetch(demo.auth.origin + "/favicon.svg");
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get("Content-Type")).toMatch(/^image\/svg\+xml/);
+  });
+
   it("answers prompt=none with consent_required when the user is signed in but has not allowed that scope", async () => {
     const browser = new Browser();
     await getToken(browser, "profile");
@@ -263,6 +322,7 @@ describe("demo SPA server", () => {
     expect(config).toEqual({
       authorizationEndpoint: demo.auth.authorizationEndpoint,
       revocationEndpoint: demo.auth.revocationEndpoint,
+      endSessionEndpoint: demo.auth.endSessionEndpoint,
       clientId: demo.auth.clientId,
       apiOrigin: demo.api.origin,
       thirdPartyOrigin: demo.thirdParty.origin,
@@ -271,7 +331,7 @@ describe("demo SPA server", () => {
       clockSkew: 30,
       expiringNotice: 60,
     });
-    for (const build of ["implicitly.umd.min.js", "implicitly.mjs"]) {
+    for (const build of ["implicitly.umd.min.js", "implicitly-oidc.umd.min.js", "implicitly.mjs"]) {
       const response = await fetch(demo.spa.origin + "/dist/" + build);
       expect(response.status).toBe(200);
       expect(response.headers.get("Content-Type")).toMatch(/^text\/javascript/);
@@ -284,7 +344,7 @@ describe("demo SPA server", () => {
       expect(response.status).toBe(200);
       expect(response.headers.get("Content-Security-Policy")).toContain("script-src 'self'");
     }
-    expect(await (await fetch(demo.spa.pages["script-tag"])).text()).toContain('<script src="/dist/implicitly.umd.min.js"></script>');
+    expect(await (await fetch(demo.spa.pages["script-tag"])).text()).toContain('<script src="/dist/implicitly-oidc.umd.min.js"></script>');
     expect(await (await fetch(demo.spa.pages.esm)).text()).toContain('<script type="module" src="/esm.js"></script>');
   });
 

@@ -17,9 +17,9 @@ import { checkResponseIssuer } from "../../src/protocol/response-issuer";
 import { parseAuthorizationResponse } from "../../src/protocol/response";
 import { Browser, locationOf, MemoryStorage } from "./browser-walk";
 
-// Registered without a port; the request uses another one (loopback redirect URIs match on any port).
-const REGISTERED = "http://127.0.0.1/callback";
+// Registered exactly as the requests send it (the provider compares redirect URIs exactly).
 const REDIRECT = "http://127.0.0.1:5173/callback";
+const REGISTERED = REDIRECT;
 
 /** The hidden and named inputs of the page's first form, and where it posts. */
 const firstForm = (html: string) => {

@@ -15,6 +15,9 @@ let storage: MemoryStorage;
 let fetchFn: ReturnType<typeof vi.fn>;
 let submitted: { action: string; method: string; fields: Record<string, string> }[];
 
+/** The end-session request as a form POST, which the tests read back from the form. */
+const POST = { method: "POST" } as const;
+
 const make = (extra: Partial<ClientOptions> = {}): Client =>
   createClient({ authorizationEndpoint: ENDPOINT, clientId: "spa", redirectUri: CALLBACK, storage, fetch: fetchFn as typeof fetch, ...extra });
 
@@ -111,7 +114,7 @@ describe("signOut: revocation (RFC 7009)", () => {
     );
     const client = make({ revocationEndpoint: REVOKE, endSessionEndpoint: END });
     await signIn(client);
-    const result = signOut(client);
+    const result = signOut(client, POST);
     await new Promise((r) => setTimeout(r, 10));
     expect(spy).toHaveBeenCalledWith(10_000);
     expect(submitted).toEqual([]);
@@ -152,7 +155,7 @@ describe("signOut: RP-Initiated Logout", () => {
     // An OpenID client's token carries the ID token.
     const token = internalsOf(client).tokens.get()!;
     internalsOf(client).tokens.set({ ...token, idToken: "eyJ.id.token" } as typeof token);
-    const result = await signOut(client, { appState: { back: "/orders" } });
+    const result = await signOut(client, { ...POST, appState: { back: "/orders" } });
     expect(result).toEqual({ revocations: [], endingSession: true });
     expect(submitted).toHaveLength(1);
     const [{ action, method, fields }] = submitted as [(typeof submitted)[0]];
@@ -165,18 +168,36 @@ describe("signOut: RP-Initiated Logout", () => {
     expect(document.forms).toHaveLength(0);
   });
 
+  it("navigates (GET) by default, with the same parameters in the query", async () => {
+    const assign = vi.fn();
+    const client = make({ endSessionEndpoint: END + "?tenant=a" });
+    await signIn(client);
+    vi.stubGlobal("location", { href: PAGE, origin: new URL(PAGE).origin, pathname: "/", assign });
+    try {
+      expect(await signOut(client)).toEqual({ revocations: [], endingSession: true });
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(submitted).toEqual([]);
+    const url = new URL(assign.mock.calls[0]![0]);
+    expect(url.origin + url.pathname).toBe(END);
+    expect([...url.searchParams.keys()]).toEqual(["tenant", "client_id", "post_logout_redirect_uri", "state"]);
+    expect(url.searchParams.get("state")).toMatch(/^out\./);
+    expect(storage.writes.join()).not.toContain("2YotnFZFEjr1zMsicMWpAA");
+  });
+
   it("leaves id_token_hint out when no ID token is held, and uses postLogoutRedirectUri", async () => {
     const client = make({ endSessionEndpoint: END });
-    await signOut(client, { postLogoutRedirectUri: PAGE + "bye" });
+    await signOut(client, { ...POST, postLogoutRedirectUri: PAGE + "bye" });
     expect(submitted[0]!.fields).toEqual({ client_id: "spa", post_logout_redirect_uri: PAGE + "bye", state: expect.any(String) });
   });
 
   it("takes end_session_endpoint from the provider metadata; endSession: false skips it", async () => {
     const client = make();
     internalsOf(client).metadata = async () => ({ end_session_endpoint: END });
-    expect((await signOut(client, { endSession: false })).endingSession).toBe(false);
+    expect((await signOut(client, { ...POST, endSession: false })).endingSession).toBe(false);
     expect(submitted).toEqual([]);
-    expect((await signOut(client)).endingSession).toBe(true);
+    expect((await signOut(client, POST)).endingSession).toBe(true);
     expect(submitted[0]!.action).toBe(END);
   });
 
@@ -209,7 +230,7 @@ describe("signOut: RP-Initiated Logout", () => {
 describe("handleSignOut on the return page", () => {
   /** Signs out and returns the state the end-session request carried. */
   const startSignOut = async (client: Client, appState?: unknown) => {
-    await signOut(client, appState === undefined ? {} : { appState });
+    await signOut(client, appState === undefined ? POST : { ...POST, appState });
     return submitted.at(-1)!.fields.state!;
   };
 
