@@ -20,6 +20,8 @@ export interface PendingLogin {
   appState?: unknown;
   /** The OpenID Connect nonce sent with the request. */
   nonce?: string;
+  /** A sign-out's revocation outcomes, for its return page: statuses, never a token. */
+  revocations?: unknown[];
 }
 
 /** Pending logins of one client, keyed by `state`. */

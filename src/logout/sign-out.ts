@@ -52,6 +52,8 @@ export interface SignOutResult {
 
 /** What {@link handleSignOut} returns on the page a sign-out came back to. */
 export interface SignOutReturn {
+  /** What the revocations before the end session did (the page that called {@link signOut} is gone). */
+  revocations: Revocation[];
   /** The `appState` given to {@link signOut}, when there was one. */
   appState?: unknown;
 }
@@ -121,7 +123,7 @@ export const signOut = async (client: Client, opts: SignOutOptions = {}): Promis
   if (!end) return { revocations, endingSession: false };
   const redirectUri = checkUrl("postLogoutRedirectUri", opts.postLogoutRedirectUri ?? o.redirectUri);
   const state = MARK + randomString();
-  pendingOf(i).add(state, { created: Date.now(), redirectUri, scope: [], appState: opts.appState });
+  pendingOf(i).add(state, { created: Date.now(), redirectUri, scope: [], appState: opts.appState, revocations });
   const params: Record<string, string | undefined> = {
     id_token_hint: token?.idToken,
     client_id: o.clientId,
@@ -151,11 +153,12 @@ export const signOut = async (client: Client, opts: SignOutOptions = {}): Promis
  * {@link restore}. It recognises only a sign-out's `state` (a query parameter marked as one),
  * checks it against the pending sign-outs of this client (one-time, within `stateTtl`),
  * removes it from the address bar with `history.replaceState`, and returns the sign-out's
- * `appState`. The session at the server is over: a silent renewal now answers `login_required`.
+ * `appState` and what its revocations did. The session at the server is over: a silent renewal now answers `login_required`.
  *
  * @param client - the client {@link signOut} was called with (or one with the same `clientId`)
  * @param url - @default location.href
- * @returns `null` when the URL carries no sign-out state (a normal load; nothing is touched)
+ * @returns the revocations and `appState`; `null` when the URL carries no sign-out state (a normal
+ *   load; nothing is touched)
  * @throws AuthError `state_mismatch` when the state is unknown, used or expired (description says
  *   which); `invalid_response` for a `state` given
  *   twice; `storage_unavailable`. The state leaves the address bar in every case.
@@ -177,5 +180,7 @@ export const handleSignOut = (client: Client, url?: string): SignOutReturn | nul
   if (states.length > 1) throw new AuthError("invalid_response", "state repeated");
   const login = pendingOf(i).take(states[0]!);
   if (!login || login == "expired") throw new AuthError("state_mismatch", "state " + (login || "unknown or used"));
-  return login.appState === undefined ? {} : { appState: login.appState };
+  const back: SignOutReturn = { revocations: login.revocations as Revocation[] };
+  if (login.appState !== undefined) back.appState = login.appState;
+  return back;
 };

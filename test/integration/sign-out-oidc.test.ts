@@ -132,7 +132,7 @@ describe("against the demo's OpenID provider (oidc-provider)", () => {
     const done = await browser.post(form.action, { ...form.fields, logout: "yes" });
     const returned = locationOf(done, form.action);
     expect(returned).toBe(PAGE + "?state=" + encodeURIComponent(state));
-    expect(handleSignOut(client, returned)).toEqual({});
+    expect(handleSignOut(client, returned)).toEqual({ revocations: result.revocations });
 
     // No session any more: prompt=none cannot answer with a token.
     const silent = await client.authorizationUrl({ redirectUri: SILENT, extraParams: { prompt: "none" } });

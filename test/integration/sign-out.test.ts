@@ -62,7 +62,7 @@ describe("against the demo's OAuth 2.0 server (oauth2orize)", () => {
     expect(ended.status).toBe(303);
     const returned = locationOf(ended, action);
     expect(returned).toBe(demo.spa.pages.esm + "?state=" + encodeURIComponent(fields.state!));
-    expect(handleSignOut(client, returned)).toEqual({ appState: "bye" });
+    expect(handleSignOut(client, returned)).toEqual({ revocations: [{ tokenTypeHint: "access_token", revoked: true, status: 200 }], appState: "bye" });
 
     const silent = await client.authorizationUrl({ extraParams: { prompt: "none" } });
     const answer = await browser.get(silent);

@@ -238,7 +238,7 @@ describe("handleSignOut on the return page", () => {
     const client = make({ endSessionEndpoint: END });
     const state = await startSignOut(client, { back: "/orders" });
     history.replaceState({ kept: 1 }, "", CALLBACK + "?tab=2&state=" + encodeURIComponent(state));
-    expect(handleSignOut(client)).toEqual({ appState: { back: "/orders" } });
+    expect(handleSignOut(client)).toEqual({ revocations: [], appState: { back: "/orders" } });
     expect(location.href).toBe(CALLBACK + "?tab=2");
     expect(history.state).toEqual({ kept: 1 });
     // One-time: the same URL again is a replay.
@@ -246,10 +246,19 @@ describe("handleSignOut on the return page", () => {
     expect(storage.data.size).toBe(0);
   });
 
-  it("resolves {} without appState", async () => {
+  it("returns no appState when none was given, and the revocations the sign-out made", async () => {
     const client = make({ endSessionEndpoint: END });
     const state = await startSignOut(client);
-    expect(handleSignOut(client, CALLBACK + "?state=" + state)).toEqual({});
+    expect(handleSignOut(client, CALLBACK + "?state=" + state)).toEqual({ revocations: [] });
+  });
+
+  it("hands the revocation outcomes of the page that signed out to the return page (statuses, never the token)", async () => {
+    fetchFn.mockResolvedValue(new Response(null, { status: 401 }));
+    const client = make({ revocationEndpoint: REVOKE, endSessionEndpoint: END });
+    await signIn(client, "2YotnFZFEjr1zMsicMWpAA");
+    const state = await startSignOut(client);
+    expect(storage.writes.join()).not.toContain("2YotnFZFEjr1zMsicMWpAA");
+    expect(handleSignOut(client, CALLBACK + "?state=" + state)).toEqual({ revocations: [{ tokenTypeHint: "access_token", revoked: false, status: 401 }] });
   });
 
   it("returns null, touching nothing, for a URL without a sign-out state (an app's own ?state= included)", () => {
@@ -287,6 +296,6 @@ describe("handleSignOut on the return page", () => {
     const state = await startSignOut(client);
     await expect(client.handleRedirect(CALLBACK + "#access_token=x&token_type=Bearer&state=" + state)).rejects.toMatchObject({ code: "state_mismatch" });
     expect(client.getToken()).toBeNull();
-    expect(handleSignOut(client, CALLBACK + "?state=" + state)).toEqual({});
+    expect(handleSignOut(client, CALLBACK + "?state=" + state)).toEqual({ revocations: [] });
   });
 });
