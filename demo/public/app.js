@@ -13,7 +13,7 @@ const HINTS = {
   popup_closed: "The popup was closed before the sign-in completed.",
   timeout: "The authorization server did not answer in time.",
   state_mismatch:
-    "This response does not belong to a sign-in started in this tab, or it was used already (a reload or the back button?). Sign in again.",
+    "This response does not belong to a sign-in (or sign-out) started in this tab, or it was used already (a reload or the back button?). Sign in again.",
   invalid_response: "The authorization server's response was malformed, so the app ignored it.",
   unsupported_token_type: "The server sent a token type other than Bearer; the SDK does not use such tokens.",
   storage_unavailable: "sessionStorage is not available here, so a sign-in cannot be started.",
@@ -31,12 +31,14 @@ const HINTS = {
 };
 
 const TEMPLATE = `
+<div class="columns">
 <section aria-labelledby="session-heading">
   <h2 id="session-heading">Session</h2>
   <p id="status" role="status" aria-live="polite">Loading…</p>
   <div id="error" class="error" role="alert" hidden>
     <p><strong><code id="error-code"></code></strong> <span id="error-description"></span></p>
     <p id="error-hint"></p>
+    <p id="error-link" hidden><a id="error-uri" rel="noopener noreferrer" target="_blank">More about this error</a></p>
   </div>
   <div id="signed-out" hidden>
     <p>
@@ -52,10 +54,10 @@ const TEMPLATE = `
     <dl>
       <dt id="user-label" hidden>Signed in as</dt>
       <dd id="user" hidden></dd>
-      <dt>Signed in with scope</dt>
+      <dt>Scope</dt>
       <dd id="scope"></dd>
-      <dt>Token expires in</dt>
-      <dd><span id="countdown" role="timer"></span></dd>
+      <dt>Token expires</dt>
+      <dd>in <span id="countdown" role="timer"></span> <span id="expires-at" class="muted"></span></dd>
     </dl>
     <p>
       <input type="checkbox" id="auto-renew">
@@ -63,25 +65,47 @@ const TEMPLATE = `
     </p>
     <p class="hint">The token lives in this page's memory only. After a reload, or in a new tab, the
     app gets a new one without a login page (a hidden frame with <code>prompt=none</code>) while you
-    are signed in at the authorization server. Signing out here signs out every tab of this app.</p>
+    are signed in at the authorization server. <strong>Sign out</strong> revokes the token and ends
+    that session too, in every tab, so a reload stays signed out.</p>
     <button type="button" id="logout" class="secondary">Sign out</button>
   </div>
 </section>
 <section aria-labelledby="api-heading">
   <h2 id="api-heading">Call the API</h2>
-  <p>The app signs in with the <code>profile</code> scope only, so “Get orders” is refused with
-  <code>insufficient_scope</code> unless you also ask for <code>orders</code>.</p>
+  <p class="hint">The app signs in with the <code>profile</code> scope, so “Get orders” is refused
+  with <code>insufficient_scope</code> until you allow the <code>orders</code> scope too.</p>
   <div class="actions">
     <button type="button" id="get-profile">Get profile</button>
     <button type="button" id="get-orders">Get orders</button>
     <button type="button" id="call-third-party" class="secondary">Call a third-party origin</button>
   </div>
-  <h3 id="output-heading">Last response</h3>
-  <pre id="output" aria-labelledby="output-heading" tabindex="0">Nothing yet.</pre>
-</section>`;
+  <p id="result" aria-live="polite"></p>
+  <div id="step-up" class="notice" hidden>
+    <p id="step-up-text"></p>
+    <button type="button" id="allow-more">Allow access to orders</button>
+  </div>
+  <pre id="output" aria-label="Last response" tabindex="0" hidden></pre>
+  <h3 id="log-heading">Requests the SDK sent</h3>
+  <table id="log" aria-labelledby="log-heading">
+    <thead><tr><th>Request</th><th>Status</th><th>Authorization</th></tr></thead>
+    <tbody></tbody>
+  </table>
+  <p id="log-empty" class="hint">None yet. (Sign-ins and sign-outs are page navigations, not requests of the SDK.)</p>
+</section>
+</div>`;
+
+/** True for a URL that is fine to link to: `https:`, or `http:` on loopback. */
+const safeLink = (/** @type {unknown} */ uri) => {
+  try {
+    const url = new URL(String(uri));
+    return url.protocol === "https:" || (url.protocol === "http:" && /^(localhost|127(\.\d+){3}|\[::1\])$/.test(url.hostname));
+  } catch {
+    return false;
+  }
+};
 
 /**
- * Runs a demo page: creates the client, completes a sign-in on load, and wires the buttons.
+ * Runs a demo page: creates the client, completes a sign-in or sign-out on load, and wires the buttons.
  *
  * @param {typeof import("../../dist/implicitly.mjs")} sdk - the SDK's exports (`window.Implicitly` or the ES module)
  * @param {{ page: string }} options - the page's key in the server's `redirectUris`
@@ -95,23 +119,58 @@ export async function startDemo(sdk, { page }) {
   const announce = (text) => {
     $("status").textContent = text;
   };
+  /** The outcome of the last API button, next to the buttons. @param {string} text */
+  const result = (text) => {
+    $("result").textContent = text;
+  };
   const clearError = () => {
     $("error").hidden = true;
   };
-  /** @param {unknown} error */
-  const showError = (error) => {
-    const e = /** @type {{ code?: string, description?: string, message?: string }} */ (error);
+  /** @param {unknown} error @param {string} [hint] - instead of the code's usual one */
+  const showError = (error, hint) => {
+    const e = /** @type {{ code?: string, description?: string, message?: string, uri?: string }} */ (error);
     const known = sdk.isAuthError(error);
+    const code = known ? String(e.code) : "";
     const description = (known ? e.description : e.message) ?? "";
-    $("error-code").textContent = (known ? e.code : "Error") + (description ? ":" : "");
+    $("error-code").textContent = (known ? code : "Error") + (description ? ":" : "");
     $("error-description").textContent = description;
-    $("error-hint").textContent = known ? HINTS[/** @type {keyof typeof HINTS} */ (e.code)] ?? (/id_token/.test(e.code ?? "") ? HINTS.id_token : "The sign-in did not complete.") : "";
+    // Own properties only: a server code such as "toString" gets the generic text.
+    const own = Object.hasOwn(HINTS, code) ? HINTS[/** @type {keyof typeof HINTS} */ (code)] : undefined;
+    $("error-hint").textContent = hint ?? (known ? own ?? (/^id_token_/.test(code) ? HINTS.id_token : "The sign-in did not complete.") : "");
+    // The server's error_uri, as a link only when it is a web page (never javascript: or relative).
+    const link = known && safeLink(e.uri);
+    $("error-link").hidden = !link;
+    if (link) $("error-uri").setAttribute("href", String(e.uri));
     $("error").hidden = false;
+  };
+  const clearMessages = () => {
+    clearError();
+    result("");
+    $("output").hidden = true;
+    $("output").textContent = "";
+    $("step-up").hidden = true;
+  };
+
+  /** The request log: the latest requests first, at most 8. */
+  const logRow = (/** @type {import("/client.js").SentRequest} */ sent, /** @type {Promise<void>} */ done) => {
+    const row = document.createElement("tr");
+    const cells = [`${sent.method} ${sent.url}`, "…", sent.authorization ? "sent" : "not sent"].map((text) => {
+      const cell = document.createElement("td");
+      cell.textContent = text;
+      row.append(cell);
+      return cell;
+    });
+    if (sent.authorization) cells[2].className = "sent";
+    const body = /** @type {HTMLTableSectionElement} */ ($("log").querySelector("tbody"));
+    body.prepend(row);
+    while (body.rows.length > 8) body.deleteRow(-1);
+    $("log-empty").hidden = true;
+    done.then(() => void (cells[1].textContent = sent.status === undefined ? "failed" : String(sent.status)));
   };
 
   let client, config;
   try {
-    ({ client, config } = await createDemoClient(sdk, page));
+    ({ client, config } = await createDemoClient(sdk, page, { onRequest: logRow }));
   } catch (e) {
     announce("The demo could not load its configuration.");
     showError(e);
@@ -119,30 +178,65 @@ export async function startDemo(sdk, { page }) {
   }
   // For poking at in the browser's console, and for the browser tests.
   window.demoClient = client;
+  if (config.issuer) {
+    // The page's own words say OAuth 2.0; with an OpenID provider it is OpenID Connect.
+    const h1 = /** @type {HTMLElement} */ (document.querySelector("h1"));
+    h1.textContent = h1.textContent?.replace("OAuth 2.0 implicit grant", "OpenID Connect implicit flow") ?? "";
+    document.title = document.title.replace("implicitly demo", "implicitly demo · OpenID Connect");
+  }
+
+  // Who is signed in: the verified ID token's claims (OpenID Connect), else the API's profile,
+  // read once per sign-in.
+  /** @type {string | undefined} */
+  let profileName;
+  /** @type {Promise<void> | undefined} */
+  let profileLoad;
+  const loadProfile = () =>
+    (profileLoad ??= client.getUser
+      ? Promise.resolve()
+      : client
+          .fetch(config.apiOrigin + "/api/profile")
+          .then(async (response) => {
+            if (response.ok) profileName = `${(await response.json()).name} (from the API's profile)`;
+          })
+          .catch(() => undefined) // not signed in after all: nothing to show
+          .then(render));
+  const forgetProfile = () => {
+    profileName = profileLoad = undefined;
+  };
 
   const render = () => {
     const token = client.getToken();
     $("signed-in").hidden = !token;
     $("signed-out").hidden = !!token;
     $("scope").textContent = token ? token.scope.join(" ") : "";
-    // OpenID Connect only: who signed in, from the claims of the verified ID token.
     const user = client.getUser?.();
-    $("user").textContent = user ? `${user.name ?? user.sub} (from the verified ID token)` : "";
-    $("user").hidden = $("user-label").hidden = !user;
-    $("countdown").textContent = !token ? "" : token.expiresAt === undefined ? "never (the server sent no expires_in)" : formatSeconds((token.expiresAt - Date.now()) / 1000);
+    const name = user ? `${user.name ?? user.sub} (from the verified ID token)` : token ? profileName : "";
+    $("user").textContent = name ?? "";
+    $("user").hidden = $("user-label").hidden = !name;
+    const end = token?.expiresAt;
+    $("countdown").textContent = !token ? "" : end === undefined ? "never (the server sent no expires_in)" : formatSeconds((end - Date.now()) / 1000);
+    $("expires-at").textContent = end === undefined ? "" : `(at ${new Date(end).toLocaleTimeString("en-GB")})`;
   };
   setInterval(render, 1000);
 
+  const EXPIRING = "Your token is about to expire.";
   client.on("token", () => {
     clearError();
+    // A renewal answered the warning.
+    if ($("status").textContent === EXPIRING) announce("Your token was renewed.");
     render();
+    loadProfile();
   });
-  client.on("expiring", () => announce("Your token is about to expire."));
+  client.on("expiring", () => announce(EXPIRING));
   client.on("expired", () => {
     render();
     announce("Your token expired or the API no longer accepts it. Sign in again.");
   });
   client.on("logout", () => {
+    // Nothing of the previous user stays on the page.
+    forgetProfile();
+    clearMessages();
     render();
     announce("Signed out.");
   });
@@ -154,12 +248,18 @@ export async function startDemo(sdk, { page }) {
     stopRenewing = /** @type {HTMLInputElement} */ (event.target).checked ? sdk.autoRenew(client) : undefined;
   });
 
+  /** Disables the buttons that start a sign-in while one runs in a popup. @param {boolean} busy */
+  const popupOpen = (busy) => {
+    for (const id of ["login", "login-popup", "allow-more", "logout"]) /** @type {HTMLButtonElement} */ ($(id)).disabled = busy;
+  };
+  const chosenScope = () => (/** @type {HTMLInputElement} */ ($("ask-orders")).checked ? [...DEFAULT_SCOPE, "orders"] : DEFAULT_SCOPE);
+
   $("login").addEventListener("click", async () => {
-    clearError();
-    const scope = /** @type {HTMLInputElement} */ ($("ask-orders")).checked ? [...DEFAULT_SCOPE, "orders"] : DEFAULT_SCOPE;
+    clearMessages();
+    forgetProfile();
     announce("Going to the authorization server…");
     try {
-      await client.login({ scope });
+      await client.login({ scope: chosenScope() });
     } catch (e) {
       announce("Could not start the sign-in.");
       showError(e);
@@ -167,64 +267,85 @@ export async function startDemo(sdk, { page }) {
   });
 
   $("login-popup").addEventListener("click", async () => {
-    clearError();
-    const scope = /** @type {HTMLInputElement} */ ($("ask-orders")).checked ? [...DEFAULT_SCOPE, "orders"] : DEFAULT_SCOPE;
+    clearMessages();
+    forgetProfile();
+    // No await before this call: the browser allows the popup only during the click.
+    const popup = sdk.loginWithPopup(client, { scope: chosenScope() });
     announce("Signing in in a popup…");
+    popupOpen(true);
     try {
-      // No await before this call: the browser allows the popup only during the click.
-      const { token } = await sdk.loginWithPopup(client, { scope });
+      const { token } = await popup;
       announce(`Signed in with a popup. Granted scope: ${token.scope.join(" ")}.`);
     } catch (e) {
       announce("The sign-in did not complete.");
       showError(e);
+    } finally {
+      popupOpen(false);
     }
   });
+
+  /** @param {{ tokenTypeHint: string, revoked: boolean, status?: number }[]} revocations */
+  const revocationText = (revocations) =>
+    revocations
+      .map((r) => {
+        const what = r.tokenTypeHint === "refresh_token" ? "The refresh token" : "The token";
+        if (r.revoked) return `${what} was revoked.`;
+        return `${what} was not revoked (${r.status === undefined ? "the server could not be reached" : `HTTP ${r.status}`}); it stops working when it expires.`;
+      })
+      .join(" ");
 
   $("logout").addEventListener("click", async () => {
-    clearError();
-    const token = client.getToken();
-    client.logout();
-    if (!token) return announce("Signed out.");
-    announce("Signed out. Revoking the token…");
     try {
-      // RFC 7009: tell the server, so the token stops working for anyone who copied it.
-      const response = await fetch(config.revocationEndpoint, {
-        method: "POST",
-        body: new URLSearchParams({ token: token.accessToken, token_type_hint: "access_token", client_id: config.clientId }),
-      });
-      announce(response.ok ? "Signed out. The token was revoked at the authorization server." : `Signed out. (Revocation failed: HTTP ${response.status}.)`);
-    } catch {
-      announce("Signed out. (The authorization server could not be reached to revoke the token.)");
+      // Signed out here first (every tab), then the token is revoked and, when the server has an
+      // end-session endpoint, the browser goes there to end the session; it comes back here.
+      const { revocations, endingSession } = await sdk.signOut(client);
+      announce(endingSession ? "Signed out here. Ending the session at the authorization server…" : `Signed out. ${revocationText(revocations)}`);
+    } catch (e) {
+      announce("Signed out here, but the session at the authorization server could not be ended.");
+      showError(e);
     }
   });
 
+  /** The last API call, repeated once more scope was allowed. @type {[url: string, what: string] | undefined} */
+  let lastCall;
+  /** The scope the last refusal asked for. @type {string[]} */
+  let missing = [];
+
   /**
-   * Calls `url` through client.fetch and shows the outcome.
+   * Calls `url` through client.fetch and shows the outcome next to the buttons.
    * @param {string} url
-   * @param {string} what - for the status line
+   * @param {string} what - for the result line
    */
   const call = async (url, what) => {
-    clearError();
+    clearMessages();
+    lastCall = [url, what];
     const output = $("output");
+    output.hidden = false;
     output.textContent = `GET ${url} …`;
     try {
       const response = await client.fetch(url);
       const body = await response.json().catch(() => null);
       output.textContent = `GET ${url}\n→ ${response.status}\n${JSON.stringify(body, null, 2)}`;
-      if (response.ok) return announce(`${what}: OK.`);
-      const challenge = sdk.parseBearerChallenge(response.headers.get("WWW-Authenticate"));
-      output.textContent += challenge ? `\nWWW-Authenticate: ${response.headers.get("WWW-Authenticate")}` : "";
-      if (challenge?.error === "insufficient_scope") {
-        const needed = challenge.scope?.join(" ") ?? "another";
-        announce(`${what}: refused (insufficient_scope). The API needs the “${needed}” scope, which this token does not have. Sign out, tick “Also ask for the ${needed} scope” and sign in again.`);
+      if (response.ok) return result(`${what}: OK.`);
+      const header = response.headers.get("WWW-Authenticate");
+      const challenge = sdk.parseBearerChallenge(header);
+      output.textContent += challenge ? `\nWWW-Authenticate: ${header}` : "";
+      if (challenge?.error === "insufficient_scope" && challenge.scope?.length) {
+        missing = challenge.scope;
+        const needed = missing.join(" ");
+        result(`${what}: refused (insufficient_scope). The API needs the “${needed}” scope, which this token does not have.`);
+        $("step-up-text").textContent = `Ask the authorization server for “${needed}” as well, in a popup. You stay signed in; the new token replaces this one only if you allow it.`;
+        $("allow-more").textContent = `Allow access to ${needed}`;
+        $("step-up").hidden = false;
       } else if (challenge?.error === "invalid_token") {
-        announce(`${what}: refused (invalid_token). The token expired or was revoked, so the app dropped it. Sign in again.`);
+        result(`${what}: refused (invalid_token). The token expired or was revoked, so the app dropped it. Sign in again.`);
       } else {
-        announce(`${what}: HTTP ${response.status}${challenge?.error ? ` (${challenge.error})` : ""}.`);
+        result(`${what}: HTTP ${response.status}${challenge?.error ? ` (${challenge.error})` : ""}.`);
       }
+      if (challenge?.errorUri && safeLink(challenge.errorUri)) result(`${$("result").textContent} More: ${challenge.errorUri}`);
     } catch (e) {
       output.textContent = `GET ${url}\n→ not sent or failed`;
-      announce(`${what}: failed.`);
+      result(`${what}: failed.`);
       showError(e);
     }
   };
@@ -233,23 +354,57 @@ export async function startDemo(sdk, { page }) {
   $("call-third-party").addEventListener("click", async () => {
     await call(config.thirdPartyOrigin + "/echo", "Third-party origin");
     const text = $("output").textContent ?? "";
-    if (text.includes('"authorizationHeaderReceived": false')) announce("The third-party origin received no token: it is not in resourceOrigins.");
-    if (text.includes('"authorizationHeaderReceived": true')) announce("Warning: the third-party origin received an Authorization header!");
+    if (text.includes('"authorizationHeaderReceived": false')) result("The third-party origin received no token: it is not in resourceOrigins.");
+    if (text.includes('"authorizationHeaderReceived": true')) result("Warning: the third-party origin received an Authorization header!");
   });
 
-  // Every load: complete a sign-in if this URL is the authorization server's answer; otherwise
-  // take a token from another open tab, or get one silently (hidden frame, prompt=none) while the
-  // user is signed in at the authorization server. It never navigates. In a popup or frame that
-  // the SDK opened, it only hands the answer to the page that opened it.
+  // Step-up: the scope the token has, plus what the API asked for, in one popup.
+  $("allow-more").addEventListener("click", async () => {
+    const had = client.getToken();
+    const scope = [...new Set([...(had?.scope ?? DEFAULT_SCOPE), ...missing])];
+    // No await before this call (the popup needs the click).
+    const popup = sdk.loginWithPopup(client, { scope });
+    popupOpen(true);
+    try {
+      const { token } = await popup;
+      $("step-up").hidden = true;
+      if (!missing.every((s) => token.scope.includes(s))) {
+        result(`The server granted “${token.scope.join(" ")}” only, without “${missing.join(" ")}”.`);
+      } else if (lastCall) {
+        await call(...lastCall);
+      }
+    } catch (e) {
+      const denied = sdk.isAuthError(e) && e.code === "access_denied";
+      showError(e, denied ? "You chose Deny, so the app keeps the token it had, without the new scope." : undefined);
+    } finally {
+      popupOpen(false);
+    }
+  });
+
+  // Every load: complete a sign-out if the authorization server sent the user back from one;
+  // complete a sign-in if this URL is its answer; otherwise take a token from another open tab,
+  // or get one silently (hidden frame, prompt=none) while the user is signed in there. It never
+  // navigates. In a popup or frame that the SDK opened, it only hands the answer over.
+  /** @type {{ revocations: { tokenTypeHint: string, revoked: boolean, status?: number }[] } | null} */
+  let signedOut = null;
+  try {
+    signedOut = sdk.handleSignOut(client);
+  } catch (e) {
+    showError(e);
+  }
   const returning = location.hash.includes("state=");
   try {
     const token = await sdk.restore(client, { shareTokens: true });
     const how = returning ? "" : " without a login page";
-    announce(token ? `Signed in${how}. Granted scope: ${token.scope.join(" ")}.` : "Signed out.");
+    if (token) announce(`Signed in${how}. Granted scope: ${token.scope.join(" ")}.`);
+    else if (signedOut) announce(`Signed out, here and at the authorization server. ${revocationText(signedOut.revocations)}`.trim());
+    else announce("Signed out.");
   } catch (e) {
     announce("The sign-in did not complete.");
     showError(e);
   }
+  // Who is signed in, before the page says it is ready.
+  if (client.getToken()) await loadProfile();
   render();
   document.body.dataset.ready = "true";
 }

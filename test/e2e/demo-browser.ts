@@ -12,8 +12,8 @@ export interface DemoBrowser {
   browser: Browser;
   /** Authorization headers that reached the API, in order. */
   apiAuthorization: string[];
-  /** A fresh browser profile (no cookies, no storage), closed after the test. */
-  newContext(): Promise<BrowserContext>;
+  /** A fresh browser profile (no cookies, no storage), closed after the test; 800×760 unless told. */
+  newContext(viewport?: { width: number; height: number }): Promise<BrowserContext>;
 }
 
 /**
@@ -26,8 +26,8 @@ export function useDemoBrowser(options: { demo?: Omit<DemoOptions, "onApiRequest
   const pageErrors: Error[] = [];
   const env = {
     apiAuthorization: [] as string[],
-    async newContext() {
-      const context = await env.browser.newContext({ viewport: { width: 800, height: 760 } });
+    async newContext(viewport = { width: 800, height: 760 }) {
+      const context = await env.browser.newContext({ viewport });
       contexts.push(context);
       context.on("page", (page) => page.on("pageerror", (e) => pageErrors.push(e)));
       return context;

@@ -128,7 +128,7 @@ describe.each(PAGES)("$label", ({ key, other }) => {
 
     // The API gets it.
     await page.getByRole("button", { name: "Get profile" }).click();
-    await eventually(() => textOf(page.getByRole("status"))).toBe("Profile: OK.");
+    await eventually(() => textOf(page.locator("#result"))).toBe("Profile: OK.");
     await eventually(() => textOf(page.locator("#output"))).toContain(DEMO_USER.name);
     expect(apiAuthorization).toContain("Bearer " + token);
 
@@ -137,14 +137,14 @@ describe.each(PAGES)("$label", ({ key, other }) => {
 
     // Only the profile scope was asked for, so the orders API refuses.
     await page.getByRole("button", { name: "Get orders" }).click();
-    await eventually(() => textOf(page.getByRole("status"))).toContain("refused (insufficient_scope)");
-    await eventually(() => textOf(page.getByRole("status"))).toContain("needs the “orders” scope");
+    await eventually(() => textOf(page.locator("#result"))).toContain("refused (insufficient_scope)");
+    await eventually(() => textOf(page.locator("#result"))).toContain("needs the “orders” scope");
     expect(await accessToken(page)).toBe(token);
 
     // A third origin the page calls through client.fetch() never sees it.
     const before = demo.thirdParty.received.length;
     await page.getByRole("button", { name: "Call a third-party origin" }).click();
-    await eventually(() => textOf(page.getByRole("status"))).toBe("The third-party origin received no token: it is not in resourceOrigins.");
+    await eventually(() => textOf(page.locator("#result"))).toBe("The third-party origin received no token: it is not in resourceOrigins.");
     const received = demo.thirdParty.received.slice(before);
     expect(received).toContainEqual(expect.objectContaining({ method: "GET", path: "/echo" }));
     for (const request of received) {
@@ -201,17 +201,18 @@ describe.each(PAGES)("$label", ({ key, other }) => {
     await signIn(page, { orders: true });
     await eventually(() => textOf(page.locator("#scope"))).toBe("profile orders");
     await page.getByRole("button", { name: "Get orders" }).click();
-    await eventually(() => textOf(page.getByRole("status"))).toBe("Orders: OK.");
+    await eventually(() => textOf(page.locator("#result"))).toBe("Orders: OK.");
     await eventually(() => textOf(page.locator("#output"))).toContain("Rubber duck");
   });
 
-  it("signs out: forgets the token, revokes it at the server, and shows Sign in again", async () => {
+  it("signs out: forgets the token, revokes it, ends the server session, and shows Sign in again", async () => {
     const page = await newPage();
     await open(page, url());
     await signIn(page);
     const token = await accessToken(page);
     await page.getByRole("button", { name: "Sign out" }).click();
-    await eventually(() => textOf(page.getByRole("status"))).toBe("Signed out. The token was revoked at the authorization server.");
+    await eventually(() => textOf(page.getByRole("status"))).toBe("Signed out, here and at the authorization server. The token was revoked.");
+    expect(page.url()).toBe(url());
     await eventually(() => page.getByRole("button", { name: "Sign in", exact: true }).isVisible()).toBe(true);
     expect(await accessToken(page)).toBeNull();
 
@@ -346,7 +347,7 @@ describe("the README's screenshot", () => {
     await open(page, docsDemo.spa.pages["script-tag"]);
     await signIn(page, { servers: docsDemo });
     await page.getByRole("button", { name: "Get profile" }).click();
-    await eventually(() => textOf(page.getByRole("status"))).toBe("Profile: OK.");
+    await eventually(() => textOf(page.locator("#result"))).toBe("Profile: OK.");
     await eventually(() => textOf(page.locator("#output"))).toContain(DEMO_USER.name);
     expect(await countdown(page)).toBe(90);
     // No focus ring or hover state from the click.

@@ -95,11 +95,16 @@ describe.each(PAGES)("--provider oidc, $label", ({ key }) => {
 
     // The access token works at the API, which introspects it at the OpenID provider.
     await page.getByRole("button", { name: "Get profile" }).click();
-    await eventually(() => status(page)).toBe("Profile: OK.");
+    await eventually(() => page.locator("#result").innerText()).toBe("Profile: OK.");
     expect(apiAuthorization.at(-1)).toMatch(/^Bearer /);
 
+    // Sign out: revoked, then the provider asks whether to end its session too.
     await page.getByRole("button", { name: "Sign out" }).click();
-    await eventually(() => status(page)).toBe("Signed out. The token was revoked at the authorization server.");
+    await page.waitForURL((url) => url.origin === oidc.issuer);
+    await page.getByRole("button", { name: "Yes, sign me out" }).click();
+    await page.waitForURL((url) => url.href === demo.spa.pages[key]);
+    await page.locator("body[data-ready]").waitFor();
+    await eventually(() => status(page)).toBe("Signed out, here and at the authorization server. The token was revoked.");
     await eventually(() => page.locator("#user").isHidden()).toBe(true);
     expect(await page.evaluate(() => (window as unknown as DemoWindow).demoClient.getUser())).toBeNull();
   });

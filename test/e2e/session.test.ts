@@ -54,6 +54,8 @@ async function signIn(page: Page) {
 
 const accessToken = (page: Page) => page.evaluate(() => (window as unknown as DemoWindow).demoClient.getToken()?.accessToken ?? null);
 const statusOf = async (page: Page) => ((await page.getByRole("status").innerText()) ?? "").trim();
+/** The outcome of the last API button, shown next to the buttons. */
+const resultOf = async (page: Page) => ((await page.locator("#result").innerText()) ?? "").trim();
 /** Retries `read` until the assertion chained on it passes. */
 const eventually = <T>(read: () => Promise<T>, timeout = 5000) => expect.poll(read, { timeout, interval: 50 });
 
@@ -103,7 +105,7 @@ describe("restore() at start-up", () => {
 
     // The new token works at the API.
     await page.getByRole("button", { name: "Get profile" }).click();
-    await eventually(() => statusOf(page)).toBe("Profile: OK.");
+    await eventually(() => resultOf(page)).toBe("Profile: OK.");
     expect(apiAuthorization).toContain("Bearer " + second);
   });
 
@@ -152,7 +154,7 @@ describe("loginWithPopup()", () => {
     expect(page.url()).toBe(demo.spa.pages.esm);
     expect(await storageOf(page)).not.toContain(token!);
     await page.getByRole("button", { name: "Get profile" }).click();
-    await eventually(() => statusOf(page)).toBe("Profile: OK.");
+    await eventually(() => resultOf(page)).toBe("Profile: OK.");
   });
 
   it("rejects popup_closed when the user closes the popup", async () => {
@@ -208,6 +210,8 @@ describe("several tabs", () => {
     await eventually(() => accessToken(first)).toBeNull();
     await eventually(() => statusOf(first)).toBe("Signed out.");
     await eventually(() => first.getByRole("button", { name: "Sign in", exact: true }).isVisible()).toBe(true);
+    // The second tab went to end the session at the authorization server, and is back.
+    await eventually(() => statusOf(second)).toMatch(/^Signed out, here and at the authorization server\./);
     expect(await accessToken(second)).toBeNull();
 
     // Signed in again in the second tab (a popup this time), out in the first: both out.
@@ -232,7 +236,7 @@ describe("autoRenew()", () => {
 
     const before = apiAuthorization.length;
     await page.getByRole("button", { name: "Get profile" }).click();
-    await eventually(() => statusOf(page)).toBe("Profile: OK.");
+    await eventually(() => resultOf(page)).toBe("Profile: OK.");
     const second = await accessToken(page);
     expect(second).not.toBe(first);
     expect(apiAuthorization.slice(before)).toEqual(["Bearer " + first, "Bearer " + second]);
