@@ -117,7 +117,7 @@ const server = oidc
 console.log(`
 implicitly demo is running on loopback${oidc ? ", with OpenID Connect" : ""}.
 
-  Open  ${spa.pages["script-tag"]}        (SDK loaded by <script> tag: dist/implicitly${oidc ? "-oidc" : ""}.umd.min.js)
+  Open  ${spa.pages["script-tag"]}        (SDK loaded by <script> tag: dist/implicitly-oidc.umd.min.js)
    or   ${spa.pages.esm}  (SDK imported as an ES module: dist/implicitly.mjs)
 
   ${signIn}

@@ -368,6 +368,7 @@ export async function startDemo(sdk, { page }) {
     try {
       const { token } = await popup;
       $("step-up").hidden = true;
+      announce(`Still signed in. Granted scope now: ${token.scope.join(" ")}.`);
       if (!missing.every((s) => token.scope.includes(s))) {
         result(`The server granted “${token.scope.join(" ")}” only, without “${missing.join(" ")}”.`);
       } else if (lastCall) {

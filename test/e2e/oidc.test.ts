@@ -1,6 +1,7 @@
 // The demo with `--provider oidc`, driven in Chromium against the built SDK (dist/): both pages
 // sign in at a real OpenID provider (oidc-provider, its development login and consent pages) with
 // response_type=id_token token, and show the user's name from the verified ID token's claims.
+import { mkdir } from "node:fs/promises";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Demo } from "../../demo/demo.mjs";
@@ -51,6 +52,50 @@ async function signIn(page: Page): Promise<URL> {
   return sent;
 }
 
+/** At the provider, in a popup: log in when asked, then Continue on the consent page. */
+async function consentInPopup(popup: Page) {
+  await popup.waitForURL((url) => url.origin === oidc.issuer);
+  const login = popup.getByPlaceholder("Enter any login");
+  if (await login.isVisible()) {
+    await login.fill("demo");
+    await popup.getByPlaceholder("and password").fill("any password");
+    await popup.getByRole("button", { name: "Sign-in" }).click();
+  }
+  await popup.getByRole("button", { name: "Continue" }).click();
+}
+
+describe("--provider oidc: the session at the provider", () => {
+  it("a reload signs in again without a login page (prompt=none answers with a token), and step-up adds orders in a popup", async () => {
+    const page = await (await env.newContext({ width: 1280, height: 800 })).newPage();
+    await page.goto(demo.spa.pages.esm);
+    await page.locator("body[data-ready]").waitFor();
+    await signIn(page);
+    const first = await page.evaluate(() => (window as unknown as DemoWindow).demoClient.getToken()?.accessToken);
+    await page.reload();
+    await page.locator("body[data-ready]").waitFor();
+    await eventually(() => status(page)).toBe("Signed in without a login page. Granted scope: openid profile.");
+    const second = await page.evaluate(() => (window as unknown as DemoWindow).demoClient.getToken()?.accessToken);
+    expect(second).not.toBe(first);
+    expect(await page.locator("#user").innerText()).toBe(`${OIDC_ACCOUNTS.demo!.name} (from the verified ID token)`);
+
+    // The provider knows the orders scope; the app asks for it without signing out.
+    await page.getByRole("button", { name: "Get orders" }).click();
+    await eventually(() => page.locator("#result").innerText()).toContain("refused (insufficient_scope)");
+    const popupOpened = page.waitForEvent("popup");
+    const request = page.context().waitForEvent("request", (r) => r.url().startsWith(oidc.authorizationEndpoint + "?"));
+    await page.getByRole("button", { name: "Allow access to orders" }).click();
+    const popup = await popupOpened;
+    expect(new URL((await request).url()).searchParams.get("scope")).toBe("openid profile orders");
+    await consentInPopup(popup);
+    await popup.waitForEvent("close");
+    await eventually(() => page.locator("#result").innerText()).toBe("Orders: OK.");
+    expect(await page.locator("#scope").innerText()).toBe("openid profile orders");
+    await mkdir("test-results", { recursive: true });
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: "test-results/demo-oidc-step-up-done.png" });
+  });
+});
+
 const PAGES = [
   { label: "script-tag page (dist/implicitly-oidc.umd.min.js)", key: "script-tag" },
   { label: "ES-module page (dist/implicitly.mjs)", key: "esm" },
@@ -62,6 +107,7 @@ describe.each(PAGES)("--provider oidc, $label", ({ key }) => {
     await page.goto(demo.spa.pages[key]);
     await page.locator("body[data-ready]").waitFor();
     await eventually(() => status(page)).toBe("Signed out.");
+    expect(await page.getByRole("heading", { level: 1 }).innerText()).toMatch(/^OpenID Connect implicit flow, /);
     if (key === "script-tag") {
       // The plain script-tag build has no OpenID Connect; this page loads the one that has.
       expect(await page.evaluate(() => [...document.scripts].map((s) => s.getAttribute("src")).filter(Boolean))).toContain("/dist/implicitly-oidc.umd.min.js");
@@ -105,6 +151,12 @@ describe.each(PAGES)("--provider oidc, $label", ({ key }) => {
     await page.waitForURL((url) => url.href === demo.spa.pages[key]);
     await page.locator("body[data-ready]").waitFor();
     await eventually(() => status(page)).toBe("Signed out, here and at the authorization server. The token was revoked.");
+    expect(page.url()).toBe(demo.spa.pages[key]);
+    // The provider's session is over: a reload stays signed out.
+    await page.reload();
+    await page.locator("body[data-ready]").waitFor();
+    await eventually(() => status(page)).toBe("Signed out.");
+    expect(await page.evaluate(() => (window as unknown as DemoWindow).demoClient.getToken())).toBeNull();
     await eventually(() => page.locator("#user").isHidden()).toBe(true);
     expect(await page.evaluate(() => (window as unknown as DemoWindow).demoClient.getUser())).toBeNull();
   });
