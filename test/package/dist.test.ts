@@ -235,3 +235,23 @@ describe("dist/implicitly.d.ts", () => {
     expect(diagnostics).toEqual([]);
   }, 60_000);
 });
+
+describe("sign-out at the server in the builds", () => {
+  const umd = (file: string) => {
+    const dom = new JSDOM("<!doctype html><html><body></body></html>", { url: APP, runScripts: "dangerously" });
+    const script = dom.window.document.createElement("script");
+    script.textContent = readFileSync(join(DIST, file), "utf8");
+    dom.window.document.head.append(script);
+    return (dom.window as unknown as { Implicitly: Record<string, unknown> }).Implicitly;
+  };
+
+  it("is in the ES module and the full script-tag build, not in the plain one (its size budget)", async () => {
+    const esm = (await import(/* @vite-ignore */ join(DIST, "implicitly.mjs"))) as Sdk;
+    expect(typeof esm.signOut).toBe("function");
+    expect(typeof esm.handleSignOut).toBe("function");
+    const full = umd("implicitly-oidc.umd.min.js");
+    expect([typeof full.signOut, typeof full.handleSignOut, typeof full.createOidcClient]).toEqual(["function", "function", "function"]);
+    const plain = umd("implicitly.umd.min.js");
+    expect([plain.signOut, plain.handleSignOut]).toEqual([undefined, undefined]);
+  });
+});

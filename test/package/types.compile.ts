@@ -21,6 +21,12 @@ import {
   type StorageLike,
   type Token,
   type UnauthorizedEvent,
+  handleSignOut,
+  signOut,
+  type Revocation,
+  type SignOutOptions,
+  type SignOutResult,
+  type SignOutReturn,
 } from "../../src/index";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -210,4 +216,21 @@ export function wrongUsage(client: Client, unknownError: unknown): void {
   parseBearerChallenge("Bearer").error;
   // @ts-expect-error challenge scope is split into tokens
   const scope: string | undefined = parseBearerChallenge("Bearer")?.scope;
+}
+
+// Sign-out at the server: results typed, options checked.
+{
+  const client = createClient({ authorizationEndpoint: endpoint, clientId: "spa", revocationEndpoint: endpoint, endSessionEndpoint: endpoint });
+  const options: SignOutOptions = { revoke: true, endSession: false, postLogoutRedirectUri: endpoint, appState: { a: 1 }, method: "POST" };
+  const result: Promise<SignOutResult> = signOut(client, options);
+  void result.then((r) => {
+    const first: Revocation | undefined = r.revocations[0];
+    const hint: "access_token" | "refresh_token" | undefined = first?.tokenTypeHint;
+    const ended: boolean = r.endingSession;
+    return [hint, ended];
+  });
+  const back: SignOutReturn | null = handleSignOut(client, endpoint);
+  void back?.revocations.length;
+  // @ts-expect-error only GET and POST
+  void signOut(client, { method: "PUT" });
 }
