@@ -206,9 +206,18 @@ describe("several tabs", () => {
     expect(requests).toEqual([]);
     expect(await storageOf(second)).not.toContain(token!);
 
+    // Something of the user on the first tab's screen, to be cleared by the sign-out.
+    await first.getByRole("button", { name: "Get profile" }).click();
+    await eventually(() => resultOf(first)).toBe("Profile: OK.");
+    expect(await first.locator("#user").innerText()).toBe(`${DEMO_USER.name} (from the API's profile)`);
+
     await second.getByRole("button", { name: "Sign out" }).click();
     await eventually(() => accessToken(first)).toBeNull();
     await eventually(() => statusOf(first)).toBe("Signed out.");
+    // No stale message, result or profile of the previous user.
+    expect(await first.locator("#result").innerText()).toBe("");
+    expect(await first.locator("#output").isHidden()).toBe(true);
+    expect(await first.locator("#user").innerText()).toBe("");
     await eventually(() => first.getByRole("button", { name: "Sign in", exact: true }).isVisible()).toBe(true);
     // The second tab went to end the session at the authorization server, and is back.
     await eventually(() => statusOf(second)).toMatch(/^Signed out, here and at the authorization server\./);
@@ -275,6 +284,8 @@ describe("autoRenew()", () => {
       await expect.poll(async () => seen.add(await accessToken(page)).size, { timeout: 9000, interval: 200 }).toBeGreaterThanOrEqual(3);
       expect(await expired).toBe(false);
       expect(seen.has(null)).toBe(false);
+      // The warning does not outlive the renewal that answered it.
+      await eventually(() => statusOf(page)).toBe("Your token was renewed.");
     }, 20_000);
   });
 });
