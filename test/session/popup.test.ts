@@ -74,6 +74,27 @@ describe("loginWithPopup", () => {
     expect(popup.close).toHaveBeenCalled();
   });
 
+  it("step-up: more scope in a popup replaces the held token only when one is granted", async () => {
+    const client = make();
+    let promise = loginWithPopup(client, { scope: ["profile"] });
+    post(handoff(granted(stateIn(await loaded()), "first-token", "&scope=profile"), CALLBACK), win());
+    const held = (await promise).token;
+    // Denied, or closed: the client keeps the token it had.
+    popup.location.replace.mockClear();
+    promise = loginWithPopup(client, { scope: [...held.scope, "orders"] });
+    const asked = new URL(await loaded());
+    expect(asked.searchParams.get("scope")).toBe("profile orders");
+    post(handoff(`error=access_denied&state=${stateIn(asked.href)}`, CALLBACK), win());
+    await expect(promise).rejects.toMatchObject({ code: "access_denied" });
+    expect(client.getToken()).toBe(held);
+    // Granted: the new token replaces it.
+    popup.location.replace.mockClear();
+    promise = loginWithPopup(client, { scope: [...held.scope, "orders"] });
+    post(handoff(granted(stateIn(await loaded()), "second-token", "&scope=profile%20orders"), CALLBACK), win());
+    expect((await promise).token).toMatchObject({ accessToken: "second-token", scope: ["profile", "orders"] });
+    expect(client.getToken()?.accessToken).toBe("second-token");
+  });
+
   it("checks the origin of the per-call redirectUri", async () => {
     const other = "http://127.0.0.1:3000/cb";
     const promise = loginWithPopup(make(), { redirectUri: other });
