@@ -23,8 +23,7 @@ export const REDIRECT_PATHS = Object.freeze({ ...PAGES, silent: "/silent.html" }
  * @property {string} revocationEndpoint
  * @property {string} [endSessionEndpoint] - the OAuth 2.0 server's (an OpenID provider's is in its metadata)
  * @property {string} clientId
- * @property {string} [issuer] - the OpenID provider's issuer: the pages then use `createOidcClient`,
- *   and the script-tag page loads the script-tag build with OpenID Connect
+ * @property {string} [issuer] - the OpenID provider's issuer: the pages then use `createOidcClient`
  * @property {string} apiOrigin - the only entry of the pages' `resourceOrigins`
  * @property {string} thirdPartyOrigin - an origin the pages call that must not get the token
  * @property {Record<string, string>} redirectUris - key (`script-tag`, `esm`, `silent`) → redirect URI
