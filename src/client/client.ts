@@ -4,6 +4,7 @@ import { createEmitter } from "../browser/events";
 import { createFetch } from "../browser/fetch";
 import { channelName, internals, type Handoff, type Hooks, type Internals } from "./internals";
 import { checkParams, checkScope, checkUrl, resolveOptions } from "./options";
+import { inPage } from "../browser/page";
 import { createPendingStore, type PendingLogin } from "../browser/pending";
 import { randomString } from "../browser/random";
 import { parseAuthorizationResponse, type AuthorizationResponse } from "../protocol/response";
@@ -105,9 +106,11 @@ export const createClient = (options: ClientOptions): Client => {
   const client: Client = {
     authorizationUrl: async (opts) => (await start(opts)).url,
     async login(opts) {
+      inPage();
       location.assign((await start(opts)).url);
     },
     async handleRedirect(url) {
+      inPage();
       const href = url ?? location.href;
       if (last?.includes(href)) return last[2];
       const response = parse(href);

@@ -1,6 +1,7 @@
 import { awaitResponse } from "./await-response";
 import { AuthError } from "../protocol/errors";
 import { internalsOf } from "../client/internals";
+import { inPage } from "../browser/page";
 import type { Client, LoginOptions, RedirectResult } from "../client/types";
 
 /** Options of {@link loginWithPopup}. */
@@ -10,6 +11,7 @@ export interface PopupOptions extends LoginOptions {
 }
 
 const inPopup = async (client: Client, popup: Window | null | undefined, opts: LoginOptions, seconds: number) => {
+  inPage();
   if (popup === undefined) throw new AuthError("invalid_config", "popupTimeout");
   if (!popup) throw new AuthError("popup_blocked");
   try {
@@ -58,6 +60,7 @@ const inPopup = async (client: Client, popup: Window | null | undefined, opts: L
 export const loginWithPopup = (client: Client, opts: PopupOptions = {}): Promise<RedirectResult> => {
   const { popupTimeout = 300, ...login } = opts;
   // Synchronously, before any await: only then does the browser still see the user's click.
-  const popup = popupTimeout > 0 && popupTimeout < 2e6 ? open("", "", "popup,width=500,height=640") : undefined;
+  // Outside a page there is nothing to open, and inPopup rejects no_browser.
+  const popup = popupTimeout > 0 && popupTimeout < 2e6 && typeof window == "object" ? open("", "", "popup,width=500,height=640") : undefined;
   return inPopup(client, popup, login, popupTimeout);
 };

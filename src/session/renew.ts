@@ -1,5 +1,6 @@
 import { awaitResponse } from "./await-response";
 import { internalsOf } from "../client/internals";
+import { inPage } from "../browser/page";
 import { checkUrl } from "../client/options";
 import type { Client, LoginOptions } from "../client/types";
 import type { Token } from "../protocol/types";
@@ -8,6 +9,7 @@ import type { Token } from "../protocol/types";
 const flights = new WeakMap<Client, Promise<Token>>();
 
 const silently = async (client: Client, opts: LoginOptions): Promise<Token> => {
+  inPage();
   const i = internalsOf(client);
   // Checked here, not in createClient, so that apps without renewal do not ship the check.
   const redirectUri = opts.redirectUri ?? checkUrl("silentRedirectUri", i.options.silentRedirectUri ?? i.options.redirectUri);
