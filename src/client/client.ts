@@ -28,7 +28,8 @@ const parse = (href: string): AuthorizationResponse | AuthError | null => {
  *
  * @param options - see {@link ClientOptions}
  * @returns the client
- * @throws AuthError `invalid_config` naming the option at fault
+ * @throws AuthError `invalid_config` naming the option at fault; `no_browser` (description
+ *   `redirectUri`) outside a page when `redirectUri` is not given, as there is no page to default to
  * @example
  * ```ts
  * const auth = createClient({

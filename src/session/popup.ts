@@ -45,7 +45,8 @@ const inPopup = async (client: Client, popup: Window | null | undefined, opts: L
  * @returns the token and the `appState` given in `opts`
  * @throws AuthError `popup_blocked` when the browser refused to open the window (no login was
  *   started), `popup_closed` when the user closed it, `timeout` after `popupTimeout` seconds, the
- *   server's code (e.g. `access_denied`), or any code of {@link Client.handleRedirect}
+ *   server's code (e.g. `access_denied`), `no_browser` outside a page, or any code of
+ *   {@link Client.handleRedirect}
  * @example
  * ```ts
  * button.onclick = async () => {

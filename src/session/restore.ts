@@ -45,7 +45,8 @@ const SIGNED_OUT = /^((login|interaction|consent|account_selection)_required|tim
  * @param client - a client made by {@link createClient}
  * @param opts - see {@link RestoreOptions}
  * @returns the token, or `null` when signed out
- * @throws AuthError from the authorization response in the URL, or from the renewal (see above)
+ * @throws AuthError from the authorization response in the URL, or from the renewal (see above);
+ *   `no_browser` outside a page
  * @example
  * ```ts
  * const auth = createClient({ authorizationEndpoint, clientId, silentRedirectUri });

@@ -1,5 +1,5 @@
 // @vitest-environment node
-// Server-side rendering, workers, Node: no window. What needs a page rejects `no_browser` (an
+// Server-side rendering, Node: no page (no location, no window). What needs a page rejects `no_browser` (an
 // AuthError an app can branch on), never a ReferenceError, and stores nothing first.
 import { describe, expect, it } from "vitest";
 import { inPage } from "../../src/browser/page";
