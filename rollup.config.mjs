@@ -28,5 +28,12 @@ export default [
     plugins: [ts()],
     output: { file: "dist/implicitly-oidc.umd.min.js", format: "umd", name: "Implicitly", plugins: [terser(terserOptions)] },
   },
-  { input, plugins: [dts()], output: { file: "dist/implicitly.d.ts", format: "es" } },
+  // The same declarations three times: `.d.mts` for `import`, `.d.cts` for `require` (TypeScript
+  // reads a declaration's module format from its extension, so one file cannot serve both), and
+  // `.d.ts` for the top-level `types` field of resolvers that ignore `exports` (node10).
+  {
+    input,
+    plugins: [dts()],
+    output: ["d.mts", "d.cts", "d.ts"].map((ext) => ({ file: "dist/implicitly." + ext, format: "es" })),
+  },
 ];

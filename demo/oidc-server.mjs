@@ -3,7 +3,7 @@
 // client for the demo SPA, a demo account, and the package's built-in development login and consent
 // pages. Everything is held in memory, with signing keys made fresh on every start.
 import crypto from "node:crypto";
-import Provider from "oidc-provider";
+import Provider, { offlinePages } from "./oidc-provider-offline.mjs";
 import { listen } from "./lib.mjs";
 
 /** The demo SPA's client identifier at the OpenID provider. */
@@ -141,6 +141,7 @@ export async function startOidcProvider({
     if (code === "implicit-force-https") return;
     invalidate.call(this, message, code);
   };
+  provider.use(offlinePages); // no web fonts: nothing beyond loopback
   handler = provider.callback();
 
   return {

@@ -4,7 +4,12 @@
 //   fetch), or the core with the session features, or OpenID Connect: each built from
 //   dist/implicitly.mjs with the same rollup and terser settings as the script-tag build, so
 //   tree-shaking decides what is left.
-import { existsSync, readFileSync } from "node:fs";
+// It also prints the Subresource Integrity hash of each script-tag build, and keeps the README
+// true: it writes the size table (between the size-table markers) and the version and
+// `integrity` of every unpkg <script> tag. With --check (CI) it writes nothing and fails when the
+// README differs from what it measured.
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import terser from "@rollup/plugin-terser";
@@ -14,12 +19,42 @@ import { terserOptions } from "../rollup.config.mjs";
 const esm = resolve("dist/implicitly.mjs");
 const session = ["renew", "loginWithPopup", "restore", "autoRenew", "syncTabs"];
 const budgets = [
-  { what: "core import (createClient)", imports: ["createClient"], max: 3584 },
-  { what: "core + session features", imports: ["createClient", ...session], max: 5120 },
-  { what: "core + sign-out (signOut, handleSignOut)", imports: ["createClient", "signOut", "handleSignOut"], max: 4608 },
-  { what: "OpenID Connect import (createOidcClient)", imports: ["createOidcClient"], max: 6144 },
-  { what: "script-tag build", file: "dist/implicitly.umd.min.js", max: 5120 },
-  { what: "script-tag build with OpenID Connect and sign-out", file: "dist/implicitly-oidc.umd.min.js", max: 7936 },
+  {
+    what: "core import (createClient)",
+    readme: "`import { createClient }`: login, callback, `fetch` (what a bundler keeps)",
+    imports: ["createClient"],
+    max: 3624,
+  },
+  {
+    what: "core + session features",
+    readme: "the same plus `restore`, `renew`, `autoRenew`, `loginWithPopup`, `syncTabs`",
+    imports: ["createClient", ...session],
+    max: 5120,
+  },
+  {
+    what: "core + sign-out (signOut, handleSignOut)",
+    readme: "`createClient` plus `signOut`, `handleSignOut`",
+    imports: ["createClient", "signOut", "handleSignOut"],
+    max: 4608,
+  },
+  {
+    what: "OpenID Connect import (createOidcClient)",
+    readme: "`import { createOidcClient }` (core included)",
+    imports: ["createOidcClient"],
+    max: 6144,
+  },
+  {
+    what: "script-tag build",
+    readme: "`dist/implicitly.umd.min.js` (script tag: core and session features)",
+    file: "dist/implicitly.umd.min.js",
+    max: 5120,
+  },
+  {
+    what: "script-tag build with OpenID Connect and sign-out",
+    readme: "`dist/implicitly-oidc.umd.min.js` (script tag with OpenID Connect and sign-out: every export)",
+    file: "dist/implicitly-oidc.umd.min.js",
+    max: 7936,
+  },
 ];
 
 /** Bundles `import { names } from dist/implicitly.mjs` as an app would, minified. */
@@ -33,12 +68,18 @@ const bundle = async (names) => {
   return output[0].code;
 };
 
+/** The `integrity` value of a file (SHA-384, as the SRI spec recommends). */
+const sri = (bytes) => "sha384-" + createHash("sha384").update(bytes).digest("base64");
+const bytes = (n) => n.toLocaleString("en-US") + " B";
+
 if (!existsSync(esm)) {
   console.error("dist/ is missing: run npm run build first");
   process.exit(1);
 }
 let failed = false;
-for (const { what, file, imports, max } of budgets) {
+const rows = [];
+const hashes = new Map();
+for (const { what, readme, file, imports, max } of budgets) {
   let code;
   try {
     code = file ? readFileSync(file) : await bundle(imports);
@@ -47,9 +88,36 @@ for (const { what, file, imports, max } of budgets) {
     failed = true;
     continue;
   }
-  const bytes = gzipSync(code, { level: 9 }).length;
-  const ok = bytes <= max;
+  const size = gzipSync(code, { level: 9 }).length;
+  const ok = size <= max;
   failed ||= !ok;
-  console.log(`${ok ? "ok  " : "OVER"} ${what.padEnd(42)} ${String(bytes).padStart(5)} B gzip  (budget ${max} B)`);
+  console.log(`${ok ? "ok  " : "OVER"} ${what.padEnd(42)} ${String(size).padStart(5)} B gzip  (budget ${max} B)`);
+  rows.push(`| ${readme} | ${bytes(size)} | ${bytes(max)} |`);
+  if (file) hashes.set(file.slice("dist/".length), sri(code));
+}
+console.log("\nSubresource Integrity (the README's <script integrity>):");
+for (const [file, hash] of hashes) console.log(`  dist/${file}  ${hash}`);
+
+// The README, as it should read with these measurements.
+const { version } = JSON.parse(readFileSync("package.json", "utf8"));
+const before = readFileSync("README.md", "utf8");
+const table = ["| what you ship | gzip -9 | budget |", "|---|---|---|", ...rows].join("\n");
+let after = before.replace(/(<!-- size-table -->\n)[\s\S]*?(\n<!-- \/size-table -->)/, (_, open, close) => open + table + close);
+after = after.replace(
+  /<script src="https:\/\/unpkg\.com\/implicitly@[^/"]*\/dist\/([\w.-]+)"[^>]*><\/script>/g,
+  (tag, file) =>
+    hashes.has(file) ? `<script src="https://unpkg.com/implicitly@${version}/dist/${file}" integrity="${hashes.get(file)}" crossorigin="anonymous"></script>` : tag,
+);
+if (!after.includes("<!-- size-table -->")) {
+  console.log("FAIL README.md has no <!-- size-table --> markers");
+  failed = true;
+} else if (after != before) {
+  if (process.argv.includes("--check")) {
+    console.log("FAIL README.md's size table or script-tag hashes differ from these figures: run npm run size and commit README.md");
+    failed = true;
+  } else {
+    writeFileSync("README.md", after);
+    console.log("\nREADME.md: size table and script-tag hashes updated");
+  }
 }
 process.exit(failed ? 1 : 0);

@@ -12,7 +12,7 @@ export { restore } from "./session/restore";
 export { syncTabs } from "./session/tabs";
 export type { AuthErrorCode } from "./protocol/errors";
 export type { IdTokenClaims, OidcErrorCode } from "./oidc/id-token";
-export type { OidcClient, OidcClientOptions, OidcToken } from "./oidc/oidc-client";
+export type { IdTokenAlgorithm, OidcClient, OidcClientOptions, OidcToken } from "./oidc/oidc-client";
 export type { AuthorizationResponse } from "./protocol/response";
 export type { Revocation } from "./logout/revoke";
 export type { SignOutOptions, SignOutResult, SignOutReturn } from "./logout/sign-out";

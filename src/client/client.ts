@@ -4,6 +4,7 @@ import { createEmitter } from "../browser/events";
 import { createFetch } from "../browser/fetch";
 import { channelName, internals, type Handoff, type Hooks, type Internals } from "./internals";
 import { checkParams, checkScope, checkUrl, resolveOptions } from "./options";
+import { inPage } from "../browser/page";
 import { createPendingStore, type PendingLogin } from "../browser/pending";
 import { randomString } from "../browser/random";
 import { parseAuthorizationResponse, type AuthorizationResponse } from "../protocol/response";
@@ -27,7 +28,8 @@ const parse = (href: string): AuthorizationResponse | AuthError | null => {
  *
  * @param options - see {@link ClientOptions}
  * @returns the client
- * @throws AuthError `invalid_config` naming the option at fault
+ * @throws AuthError `invalid_config` naming the option at fault; `no_browser` (description
+ *   `redirectUri`) outside a page when `redirectUri` is not given, as there is no page to default to
  * @example
  * ```ts
  * const auth = createClient({
@@ -105,9 +107,11 @@ export const createClient = (options: ClientOptions): Client => {
   const client: Client = {
     authorizationUrl: async (opts) => (await start(opts)).url,
     async login(opts) {
+      inPage();
       location.assign((await start(opts)).url);
     },
     async handleRedirect(url) {
+      inPage();
       const href = url ?? location.href;
       if (last?.includes(href)) return last[2];
       const response = parse(href);

@@ -1,6 +1,7 @@
 import { AuthError } from "../protocol/errors";
 import { isSecure, parseResource, type Resource } from "../protocol/resources";
 import { NQCHARS, VSCHARS } from "../protocol/syntax";
+import { inPage } from "../browser/page";
 import type { StorageLike } from "../browser/pending";
 import type { ClientOptions, ScopeInput } from "./types";
 
@@ -97,7 +98,8 @@ export const resolveOptions = (options: ClientOptions): ResolvedOptions => {
     ...options, // clientId and fetch, checked above
     ...numbers,
     authorizationEndpoint: checkUrl("authorizationEndpoint", options.authorizationEndpoint),
-    redirectUri: checkUrl("redirectUri", options.redirectUri ?? (page && page.origin + page.pathname)),
+    // Outside a page there is no default to take: say so (no_browser), not "invalid redirectUri".
+    redirectUri: checkUrl("redirectUri", options.redirectUri ?? (page ? page.origin + page.pathname : inPage("redirectUri"))),
     scope: checkScope("scope", options.scope ?? []),
     resources: resourceOrigins.map((entry: unknown) => {
       const resource = typeof entry == "string" && parseResource(entry, page?.href);

@@ -119,7 +119,8 @@ export interface ClientEvents<T extends Token = Token> {
 export interface Client<T extends Token = Token> {
   /**
    * Starts a login: stores a pending login and navigates to the authorization server.
-   * @throws AuthError `storage_unavailable` when the pending login cannot be stored (nothing navigates)
+   * @throws AuthError `storage_unavailable` when the pending login cannot be stored (nothing navigates);
+   *   `no_browser` outside a page (nothing is stored)
    */
   login(opts?: LoginOptions): Promise<void>;
   /** Like {@link Client.login}, but returns the authorization URL instead of navigating. */
@@ -129,6 +130,7 @@ export interface Client<T extends Token = Token> {
    * response (the URL is left alone); otherwise consumes the pending login, removes the response
    * from the address bar, and resolves the token or rejects with an {@link AuthError}.
    * @param url - @default location.href
+   * @throws AuthError the response's or the validation's code; `no_browser` outside a page
    */
   handleRedirect(url?: string): Promise<RedirectResult<T> | null>;
   /** The current token, or `null` when there is none or it has expired. */

@@ -12,6 +12,15 @@ import type { Client, ClientOptions } from "../client/types";
 import type { Token } from "../protocol/types";
 
 /**
+ * The JWS `alg` values an ID token may be signed with: the asymmetric ones implicitly verifies
+ * (RS256/384/512, PS256/384/512, ES256/384/512, and Ed25519 as `EdDSA` or `Ed25519`). `none` and
+ * the HMAC algorithms (`HS*`) are left out on purpose, so listing them is a type error: a public
+ * client has no secret, and an HMAC keyed with the issuer's public key proves nothing.
+ * @see RFC 7518 §3.1, RFC 8037 §3.1
+ */
+export type IdTokenAlgorithm = `${"RS" | "PS" | "ES"}${256 | 384 | 512}` | "EdDSA" | "Ed25519";
+
+/**
  * Options of {@link createOidcClient}: those of {@link ClientOptions}, with the authorization
  * endpoint optional (read from the provider's metadata), plus the OpenID provider's issuer. The
  * `fetch` option also fetches the metadata and the JWK Set; `clockSkew` also applies to the ID
@@ -38,11 +47,12 @@ export interface OidcClientOptions extends Omit<ClientOptions, "authorizationEnd
   jwksUri?: string;
   /**
    * The `alg` values an ID token may be signed with. Only asymmetric ones are possible: `none`
-   * and `HS*` are refused here (`invalid_config`) and in every token.
+   * and `HS*` are not {@link IdTokenAlgorithm}s (a type error), are refused at run time too
+   * (`invalid_config`), and never verify in any token.
    * @default the provider metadata's `id_token_signing_alg_values_supported` when it was read,
    * else RS256/384/512, PS256/384/512, ES256/384/512 and EdDSA
    */
-  algorithms?: readonly string[];
+  algorithms?: readonly IdTokenAlgorithm[];
 }
 
 /** A token of {@link createOidcClient}: the access token, and the ID token that came with it. */

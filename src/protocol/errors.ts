@@ -11,7 +11,8 @@ export type AuthErrorCode =
   | "storage_unavailable"
   | "timeout"
   | "popup_blocked"
-  | "popup_closed";
+  | "popup_closed"
+  | "no_browser";
 
 /**
  * The one error type of implicitly. Branch on {@link AuthError.code}, never on the message.

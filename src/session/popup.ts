@@ -1,6 +1,7 @@
 import { awaitResponse } from "./await-response";
 import { AuthError } from "../protocol/errors";
 import { internalsOf } from "../client/internals";
+import { inPage } from "../browser/page";
 import type { Client, LoginOptions, RedirectResult } from "../client/types";
 
 /** Options of {@link loginWithPopup}. */
@@ -10,6 +11,7 @@ export interface PopupOptions extends LoginOptions {
 }
 
 const inPopup = async (client: Client, popup: Window | null | undefined, opts: LoginOptions, seconds: number) => {
+  inPage();
   if (popup === undefined) throw new AuthError("invalid_config", "popupTimeout");
   if (!popup) throw new AuthError("popup_blocked");
   try {
@@ -43,7 +45,8 @@ const inPopup = async (client: Client, popup: Window | null | undefined, opts: L
  * @returns the token and the `appState` given in `opts`
  * @throws AuthError `popup_blocked` when the browser refused to open the window (no login was
  *   started), `popup_closed` when the user closed it, `timeout` after `popupTimeout` seconds, the
- *   server's code (e.g. `access_denied`), or any code of {@link Client.handleRedirect}
+ *   server's code (e.g. `access_denied`), `no_browser` outside a page, or any code of
+ *   {@link Client.handleRedirect}
  * @example
  * ```ts
  * button.onclick = async () => {
@@ -58,6 +61,7 @@ const inPopup = async (client: Client, popup: Window | null | undefined, opts: L
 export const loginWithPopup = (client: Client, opts: PopupOptions = {}): Promise<RedirectResult> => {
   const { popupTimeout = 300, ...login } = opts;
   // Synchronously, before any await: only then does the browser still see the user's click.
-  const popup = popupTimeout > 0 && popupTimeout < 2e6 ? open("", "", "popup,width=500,height=640") : undefined;
+  // Outside a page there is nothing to open, and inPopup rejects no_browser.
+  const popup = popupTimeout > 0 && popupTimeout < 2e6 && typeof window == "object" ? open("", "", "popup,width=500,height=640") : undefined;
   return inPopup(client, popup, login, popupTimeout);
 };

@@ -1,5 +1,6 @@
 import { awaitResponse } from "./await-response";
 import { internalsOf } from "../client/internals";
+import { inPage } from "../browser/page";
 import { checkUrl } from "../client/options";
 import type { Client, LoginOptions } from "../client/types";
 import type { Token } from "../protocol/types";
@@ -8,6 +9,7 @@ import type { Token } from "../protocol/types";
 const flights = new WeakMap<Client, Promise<Token>>();
 
 const silently = async (client: Client, opts: LoginOptions): Promise<Token> => {
+  inPage();
   const i = internalsOf(client);
   // Checked here, not in createClient, so that apps without renewal do not ship the check.
   const redirectUri = opts.redirectUri ?? checkUrl("silentRedirectUri", i.options.silentRedirectUri ?? i.options.redirectUri);
@@ -42,7 +44,8 @@ const silently = async (client: Client, opts: LoginOptions): Promise<Token> => {
  * @throws AuthError with the server's code when it cannot answer without the user
  *   (`login_required`, `interaction_required`, `consent_required`, `account_selection_required`),
  *   `timeout` after `silentTimeout` seconds without a response, `invalid_config` for an invalid
- *   `silentRedirectUri` (no frame is added), or any code of {@link Client.handleRedirect}
+ *   `silentRedirectUri` (no frame is added), `no_browser` outside a page, or any code of
+ *   {@link Client.handleRedirect}
  * @see OpenID Connect Core 1.0 §3.1.2.1 (`prompt=none`)
  * @example
  * ```ts

@@ -1,6 +1,7 @@
 import { autoRenew } from "./auto-renew";
 import { stateOf } from "./await-response";
 import { AuthError } from "../protocol/errors";
+import { inPage } from "../browser/page";
 import { renew } from "./renew";
 import { askTabs, syncTabs } from "./tabs";
 import type { Client } from "../client/types";
@@ -44,7 +45,8 @@ const SIGNED_OUT = /^((login|interaction|consent|account_selection)_required|tim
  * @param client - a client made by {@link createClient}
  * @param opts - see {@link RestoreOptions}
  * @returns the token, or `null` when signed out
- * @throws AuthError from the authorization response in the URL, or from the renewal (see above)
+ * @throws AuthError from the authorization response in the URL, or from the renewal (see above);
+ *   `no_browser` outside a page
  * @example
  * ```ts
  * const auth = createClient({ authorizationEndpoint, clientId, silentRedirectUri });
@@ -58,6 +60,7 @@ const SIGNED_OUT = /^((login|interaction|consent|account_selection)_required|tim
  */
 export const restore = async (client: Client, opts: RestoreOptions = {}): Promise<Token | null> => {
   const { tabs = true, shareTokens = false } = opts;
+  inPage();
   // A frame's or popup's redirect page: handleRedirect() hands the response to the opener.
   if (stateOf(location.href)?.[1] == ".") {
     await client.handleRedirect();

@@ -197,36 +197,48 @@ describe("package.json exports", () => {
   it("maps require to dist/implicitly.cjs and serves the same API", () => {
     expect(require.resolve("implicitly")).toBe(join(DIST, "implicitly.cjs"));
     expect(require("implicitly")).toBe(require("../../dist/implicitly.cjs"));
-    const pkg = require("implicitly/package.json") as { exports: Record<string, Record<string, string>>; sideEffects: boolean; dependencies?: unknown };
-    expect(pkg.exports["."]).toEqual({ types: "./dist/implicitly.d.ts", import: "./dist/implicitly.mjs", require: "./dist/implicitly.cjs" });
-    expect(Object.keys(pkg.exports["."]!)[0]).toBe("types");
+    const pkg = require("implicitly/package.json") as { exports: Record<string, Record<string, Record<string, string>>>; sideEffects: boolean; dependencies?: unknown };
+    // Declarations per format, `types` first in each condition: TypeScript takes a declaration's
+    // module format from its extension, so `require` needs a .d.cts (else TS1479 in CommonJS).
+    expect(pkg.exports["."]).toEqual({
+      import: { types: "./dist/implicitly.d.mts", default: "./dist/implicitly.mjs" },
+      require: { types: "./dist/implicitly.d.cts", default: "./dist/implicitly.cjs" },
+    });
+    for (const condition of Object.values(pkg.exports["."]!)) expect(Object.keys(condition)[0]).toBe("types");
     expect(pkg.sideEffects).toBe(false);
     expect(pkg.dependencies).toBeUndefined();
   });
 });
 
-describe("dist/implicitly.d.ts", () => {
-  it("passes the compile-only type test (test/types.compile.ts) in place of src/", () => {
+describe("dist/implicitly.d.mts, .d.cts and .d.ts", () => {
+  it("each passes the compile-only type test (test/types.compile.ts) in place of src/", () => {
     const original = readFileSync(join(TEST_DIR, "types.compile.ts"), "utf8");
-    const source = original.replace('from "../../src/index"', 'from "../../dist/implicitly"');
-    expect(source).not.toContain("../src/");
-    expect(source.match(/@ts-expect-error/g)!.length).toBeGreaterThan(30);
+    expect(original).toContain('from "../../src/index"');
+    expect(original.match(/@ts-expect-error/g)!.length).toBeGreaterThan(30);
+    // One virtual copy per declaration file: `.mjs` resolves to the .d.mts, `.cjs` to the .d.cts,
+    // and the bare path to the .d.ts.
+    const copies = new Map(
+      ["implicitly.mjs", "implicitly.cjs", "implicitly"].map((target, n) => {
+        const source = original.replace('from "../../src/index"', `from "../../dist/${target}"`);
+        expect(source).not.toContain("/src/");
+        return [join(TEST_DIR, `types.dist${n}.compile.ts`), source] as const;
+      }),
+    );
     const config = ts.getParsedCommandLineOfConfigFile(join(TEST_DIR, "..", "tsconfig.json"), {}, {
       ...ts.sys,
       onUnRecoverableConfigFileDiagnostic: (d) => {
         throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
       },
     })!;
-    const virtual = join(TEST_DIR, "types.dist.compile.ts");
     const host = ts.createCompilerHost(config.options);
     const { getSourceFile, fileExists, readFile } = host;
     host.getSourceFile = (name, language, ...rest) =>
-      name === virtual ? ts.createSourceFile(name, source, language) : getSourceFile.call(host, name, language, ...rest);
-    host.fileExists = (name) => name === virtual || fileExists.call(host, name);
-    host.readFile = (name) => (name === virtual ? source : readFile.call(host, name));
-    const program = ts.createProgram({ rootNames: [virtual], options: { ...config.options, noEmit: true }, host });
+      copies.has(name) ? ts.createSourceFile(name, copies.get(name)!, language) : getSourceFile.call(host, name, language, ...rest);
+    host.fileExists = (name) => copies.has(name) || fileExists.call(host, name);
+    host.readFile = (name) => copies.get(name) ?? readFile.call(host, name);
+    const program = ts.createProgram({ rootNames: [...copies.keys()], options: { ...config.options, noEmit: true }, host });
     const files = program.getSourceFiles().map((f) => f.fileName);
-    expect(files).toContain(join(DIST, "implicitly.d.ts"));
+    expect(files).toEqual(expect.arrayContaining(["implicitly.d.mts", "implicitly.d.cts", "implicitly.d.ts"].map((f) => join(DIST, f))));
     expect(files.filter((f) => f.includes("/src/"))).toEqual([]);
     const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
       const where = d.file ? `${d.file.fileName.slice(d.file.fileName.lastIndexOf("/") + 1)}:${d.file.getLineAndCharacterOfPosition(d.start!).line + 1} ` : "";

@@ -61,7 +61,7 @@ describe("dist in Node", () => {
     expect(isAuthError(new AuthError("login_required"))).toBe(true);
   });
 
-  it("createClient works with explicit options, and reports a missing page as invalid_config, not a ReferenceError", async () => {
+  it("createClient works with explicit options, and reports a missing page as no_browser, not a ReferenceError", async () => {
     const { createClient } = (await import(/* @vite-ignore */ join(DIST, "implicitly.mjs"))) as Sdk;
     const storage = new MemoryStorage();
     const client = createClient({
@@ -75,7 +75,20 @@ describe("dist in Node", () => {
     expect(url.searchParams.get("redirect_uri")).toBe("https://app.example.com/cb");
     expect(storage.getItem("implicitly:spa")).toContain(url.searchParams.get("state"));
     expect(() => createClient({ authorizationEndpoint: "https://id.example.com/authorize", clientId: "spa" })).toThrow(
-      expect.objectContaining({ name: "AuthError", code: "invalid_config", description: "redirectUri" }),
+      expect.objectContaining({ name: "AuthError", code: "no_browser", description: "redirectUri" }),
     );
+  });
+
+  it("handleRedirect, login, restore, renew and loginWithPopup reject no_browser, not a ReferenceError", async () => {
+    const { createClient, restore, renew, loginWithPopup } = (await import(/* @vite-ignore */ join(DIST, "implicitly.mjs"))) as Sdk;
+    const storage = new MemoryStorage();
+    const client = createClient({ authorizationEndpoint: "https://id.example.com/authorize", clientId: "spa", redirectUri: "https://app.example.com/", storage });
+    const noBrowser = { name: "AuthError", code: "no_browser" };
+    await expect(client.handleRedirect()).rejects.toMatchObject(noBrowser);
+    await expect(client.login()).rejects.toMatchObject(noBrowser);
+    await expect(restore(client)).rejects.toMatchObject(noBrowser);
+    await expect(renew(client)).rejects.toMatchObject(noBrowser);
+    await expect(loginWithPopup(client)).rejects.toMatchObject(noBrowser);
+    expect(storage.writes).toEqual([]);
   });
 });

@@ -1,11 +1,13 @@
 // Compile-only test of the public types: `npm run typecheck` checks this file against src/, and
-// test/dist.test.ts checks the same text against the built dist/implicitly.d.ts. Every
+// test/package/dist.test.ts checks the same text against each built declaration file
+// (dist/implicitly.d.mts, .d.cts and .d.ts). Every
 // `@ts-expect-error` must meet an error (else TS2578), and every other line must compile.
 // Nothing here runs.
 import {
   AuthError,
   buildAuthorizationUrl,
   createClient,
+  createOidcClient,
   isAuthError,
   parseAuthorizationResponse,
   parseBearerChallenge,
@@ -15,6 +17,8 @@ import {
   type Client,
   type ClientEvents,
   type ClientOptions,
+  type IdTokenAlgorithm,
+  type OidcClientOptions,
   type LoginOptions,
   type RedirectResult,
   type ScopeInput,
@@ -233,4 +237,38 @@ export function wrongUsage(client: Client, unknownError: unknown): void {
   void back?.revocations.length;
   // @ts-expect-error only GET and POST
   void signOut(client, { method: "PUT" });
+}
+
+export function oidcUsage(): void {
+  const issuer = "https://id.example.com";
+  // Every option of createOidcClient (the core's apply too).
+  const options: OidcClientOptions = {
+    issuer,
+    clientId: "spa",
+    responseType: "id_token token",
+    authorizationEndpoint: endpoint,
+    jwksUri: issuer + "/jwks",
+    algorithms: ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519"],
+    scope: ["profile"],
+    clockSkew: 30,
+  };
+  createOidcClient(options).getUser()?.sub;
+  createOidcClient({ issuer, clientId: "spa", responseType: "token" });
+  const fromMetadata: readonly IdTokenAlgorithm[] = ["ES256"] as const;
+  createOidcClient({ issuer, clientId: "spa", algorithms: fromMetadata });
+
+  // @ts-expect-error alg none is never accepted
+  createOidcClient({ issuer, clientId: "spa", algorithms: ["none"] });
+  // @ts-expect-error HMAC is never accepted (a public client has no secret)
+  createOidcClient({ issuer, clientId: "spa", algorithms: ["RS256", "HS256"] });
+  // @ts-expect-error HS384 and HS512 neither
+  const hmac: IdTokenAlgorithm = "HS512";
+  // @ts-expect-error an unknown alg
+  createOidcClient({ issuer, clientId: "spa", algorithms: ["RS1024"] });
+  // @ts-expect-error a list, not one alg
+  createOidcClient({ issuer, clientId: "spa", algorithms: "RS256" });
+  // @ts-expect-error responseType is "id_token token" or "token"
+  createOidcClient({ issuer, clientId: "spa", responseType: "code" });
+  // @ts-expect-error issuer is required
+  createOidcClient({ clientId: "spa" });
 }
