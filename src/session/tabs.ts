@@ -24,6 +24,11 @@ const ANSWER_WAIT = 300;
 const channelOf = (client: Client) =>
   typeof BroadcastChannel == "function" ? new BroadcastChannel("implicitly-tabs:" + internalsOf(client).options.clientId) : undefined;
 
+// A tab that holds a token (and answers, with shareTokens) holds this Web Lock, shared: a new tab
+// asks only when a holder exists, instead of waiting for answers that cannot come.
+const lockName = (client: Client) => "implicitly-token:" + internalsOf(client).options.clientId;
+const locks = () => (typeof navigator == "object" ? (navigator.locks as LockManager | undefined) : undefined);
+
 // True while this page performs a logout that another tab announced, so that it is not
 // announced again (which would bounce between tabs forever).
 let echo = false;
@@ -47,6 +52,18 @@ export const syncTabs = (client: Client, opts: SyncTabsOptions = {}): (() => voi
   if (!channel) return () => {};
   const send = (message: TabMessage) => channel.postMessage(message);
   const off = client.on("logout", () => echo || send({ tabs: "logout" }));
+  let release: (() => void) | undefined;
+  const hold = () => {
+    if (!opts.shareTokens || release || !locks()) return;
+    const held = new Promise<void>((r) => (release = r));
+    locks()!.request(lockName(client), { mode: "shared" }, () => held).catch(drop);
+  };
+  const drop = () => {
+    release?.();
+    release = undefined;
+  };
+  const offs = [client.on("token", hold), client.on("expired", drop), client.on("logout", drop)];
+  if (client.getToken()) hold();
   channel.onmessage = ({ data }: MessageEvent<Partial<TabMessage> | null>) => {
     const token = client.getToken();
     if (data?.tabs === "logout") {
@@ -59,6 +76,8 @@ export const syncTabs = (client: Client, opts: SyncTabsOptions = {}): (() => voi
   };
   return () => {
     off();
+    offs.forEach((f) => f());
+    drop();
     channel.close();
   };
 };
@@ -83,12 +102,17 @@ const tokenOf = (value: unknown): Token | undefined => {
  * Asks the other tabs of this app for a current token (they answer when they run
  * {@link syncTabs} with `shareTokens`) and holds the first one that comes back within 300 ms.
  * Only an answer to this request (a random id) is taken, and only a well-formed, unexpired
- * Bearer token.
+ * Bearer token. With Web Locks (`navigator.locks`), it asks only when a tab holds a token (that
+ * tab holds a shared lock), and otherwise resolves `null` at once.
  *
  * @param client - a client made by {@link createClient}
  * @returns the token now held, or `null` when no tab answered
  */
-export const askTabs = (client: Client): Promise<Token | null> =>
+export const askTabs = async (client: Client): Promise<Token | null> =>
+  locks() && !(await locks()!.query()).held?.some((lock) => lock.name == lockName(client)) ? null : ask(client);
+
+// Asks, and takes the first answer within ANSWER_WAIT.
+const ask = (client: Client): Promise<Token | null> =>
   new Promise((resolve) => {
     const channel = channelOf(client);
     if (!channel) return resolve(null);
