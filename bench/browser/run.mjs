@@ -265,7 +265,6 @@ const errors = new Map();
 const started = Date.now();
 for (let round = 0; round < WARM_UP + ROUNDS; round++) {
   const times = new Map();
-  const roundStart = Date.now();
   for (let k = 0; k < tasks.length; k++) {
     const task = tasks[(k + round) % tasks.length];
     try {
@@ -278,7 +277,6 @@ for (let round = 0; round < WARM_UP + ROUNDS; round++) {
       errors.set(task.name, [...(errors.get(task.name) ?? []), String(error.message ?? error).split("\n")[0]]);
     }
   }
-  if (process.env.BENCH_DEBUG) console.log(`round ${round}: ${Date.now() - roundStart} ms`, [...times].map(([n, t]) => `${n}=${t.toFixed(1)}`).join(" "));
   const floor = times.get("bare iframe");
   if (round < WARM_UP || floor === undefined) continue;
   for (const [name, ms] of times) samples.get(name).push({ ms, ratio: ms / floor });
@@ -341,9 +339,10 @@ await writeSection(
   "browser",
   `## Start-up in a browser (\`npm run bench:browser\`)
 
-Headless Chromium ${browserVersion}, ${machineLine(m)}; ${ROUNDS} interleaved rounds, load average
-${load.map((l) => l.toFixed(1)).join(" → ")} during the run. Ratios are medians of each round's time
-over that round's floor.
+Headless Chromium ${browserVersion}; ${machineLine(m)}; ${ROUNDS} interleaved rounds; load average
+${load.map((l) => l.toFixed(1)).join(" → ")} (1 minute, at the start and the end). Each ratio is the
+median of each round's time over that round's floor (a bare hidden iframe loading the same
+\`prompt=none\` request), with the 25th and 75th percentiles.
 
 ${table}
 `,

@@ -16,12 +16,13 @@ const silently = async (client: Client, opts: LoginOptions): Promise<Token> => {
   frame.style.display = "none";
   frame.src = url;
   (document.body || document.documentElement).append(frame);
-  const response = awaitResponse(i, state, redirectUri, frame.contentWindow!, i.options.silentTimeout);
-  // Removed in every outcome, but in the task after it settles: removing a frame unloads its
-  // document, a few milliseconds the caller need not wait for.
-  const remove = () => setTimeout(() => frame.remove());
-  response.then(remove, remove);
-  return (await response).token;
+  try {
+    return (await awaitResponse(i, state, redirectUri, frame.contentWindow!, i.options.silentTimeout)).token;
+  } finally {
+    // In the task after the promise settles: removing a frame unloads its document, a few
+    // milliseconds the caller need not wait for.
+    setTimeout(() => frame.remove());
+  }
 };
 
 /**

@@ -21,13 +21,12 @@ type TabMessage = { tabs: "logout" } | { tabs: "ask"; id: string } | { tabs: "to
 /** How long {@link askTabs} waits for an answer, in ms. */
 const ANSWER_WAIT = 300;
 
-const channelOf = (client: Client) =>
-  typeof BroadcastChannel == "function" ? new BroadcastChannel("implicitly-tabs:" + internalsOf(client).options.clientId) : undefined;
+// The tabs' channel, and the Web Lock that a tab holds, shared, while it has a token to answer
+// with: a new tab asks only when a holder exists, instead of waiting for answers that cannot come.
+const nameOf = (client: Client) => "implicitly-tabs:" + internalsOf(client).options.clientId;
+const locks = () => globalThis.navigator?.locks as LockManager | undefined;
 
-// A tab that holds a token (and answers, with shareTokens) holds this Web Lock, shared: a new tab
-// asks only when a holder exists, instead of waiting for answers that cannot come.
-const lockName = (client: Client) => "implicitly-token:" + internalsOf(client).options.clientId;
-const locks = () => (typeof navigator == "object" ? (navigator.locks as LockManager | undefined) : undefined);
+const channelOf = (client: Client) => (typeof BroadcastChannel == "function" ? new BroadcastChannel(nameOf(client)) : undefined);
 
 // True while this page performs a logout that another tab announced, so that it is not
 // announced again (which would bounce between tabs forever).
@@ -38,7 +37,8 @@ let echo = false;
  * in memory only:
  * - a {@link Client.logout} in one tab logs out every other tab;
  * - with `shareTokens`, this tab answers a new tab that asks for a current token ({@link restore}
- *   asks), so that it needs no silent renewal.
+ *   asks), so that it needs no silent renewal. While it holds a token, it holds a shared Web Lock
+ *   (`implicitly-tabs:` + `clientId`), so that new tabs ask only when some tab can answer.
  *
  * Nothing is ever written to storage. Messages not shaped as expected are ignored. Without
  * `BroadcastChannel` it does nothing.
@@ -52,18 +52,16 @@ export const syncTabs = (client: Client, opts: SyncTabsOptions = {}): (() => voi
   if (!channel) return () => {};
   const send = (message: TabMessage) => channel.postMessage(message);
   const off = client.on("logout", () => echo || send({ tabs: "logout" }));
+  // Holds the lock while there is a token (released and taken again for a new one).
   let release: (() => void) | undefined;
   const hold = () => {
-    if (!opts.shareTokens || release || !locks()) return;
-    const held = new Promise<void>((r) => (release = r));
-    locks()!.request(lockName(client), { mode: "shared" }, () => held).catch(drop);
-  };
-  const drop = () => {
     release?.();
     release = undefined;
+    const held = opts.shareTokens && client.getToken() && new Promise<void>((r) => (release = r));
+    if (held) locks()?.request(nameOf(client), { mode: "shared" }, () => held);
   };
-  const offs = [client.on("token", hold), client.on("expired", drop), client.on("logout", drop)];
-  if (client.getToken()) hold();
+  const offs = (["token", "expired", "logout"] as const).map((event) => client.on(event, hold));
+  hold();
   channel.onmessage = ({ data }: MessageEvent<Partial<TabMessage> | null>) => {
     const token = client.getToken();
     if (data?.tabs === "logout") {
@@ -77,7 +75,7 @@ export const syncTabs = (client: Client, opts: SyncTabsOptions = {}): (() => voi
   return () => {
     off();
     offs.forEach((f) => f());
-    drop();
+    release?.();
     channel.close();
   };
 };
@@ -109,7 +107,8 @@ const tokenOf = (value: unknown): Token | undefined => {
  * @returns the token now held, or `null` when no tab answered
  */
 export const askTabs = async (client: Client): Promise<Token | null> =>
-  locks() && !(await locks()!.query()).held?.some((lock) => lock.name == lockName(client)) ? null : ask(client);
+  // Where Web Locks are missing (or fail), it asks anyway.
+  (await locks()?.query().catch(() => undefined))?.held?.some((lock) => lock.name == nameOf(client)) === false ? null : ask(client);
 
 // Asks, and takes the first answer within ANSWER_WAIT.
 const ask = (client: Client): Promise<Token | null> =>

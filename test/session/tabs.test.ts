@@ -239,7 +239,7 @@ describe("shareTokens with Web Locks", () => {
   afterEach(() => {
     delete (navigator as { locks?: unknown }).locks;
   });
-  const holders = () => locks.held.filter((lock) => lock.name == "implicitly-token:" + clientId);
+  const holders = () => locks.held.filter((lock) => lock.name == "implicitly-tabs:" + clientId);
 
   it("a tab holds the shared lock exactly while it has a token to answer with", async () => {
     const open = tab();
@@ -247,7 +247,7 @@ describe("shareTokens with Web Locks", () => {
     expect(holders()).toEqual([]); // no token yet
     await signIn(open);
     await settle();
-    expect(holders()).toEqual([{ name: "implicitly-token:" + clientId, mode: "shared" }]);
+    expect(holders()).toEqual([{ name: "implicitly-tabs:" + clientId, mode: "shared" }]);
     await signIn(open, "another"); // a new token: still one lock
     await settle();
     expect(holders()).toHaveLength(1);
@@ -288,6 +288,14 @@ describe("shareTokens with Web Locks", () => {
     await expect(askTabs(tab())).resolves.toBeNull();
     await settle();
     expect(asks).toEqual([]);
+  });
+
+  it("a new tab asks anyway when the lock manager fails (e.g. a SecurityError)", async () => {
+    const open = tab();
+    sync(open, { shareTokens: true });
+    const token = await signIn(open, "shared-token");
+    locks.query = () => Promise.reject(new DOMException("no locks here", "SecurityError"));
+    await expect(askTabs(tab())).resolves.toEqual(token);
   });
 
   it("a new tab asks when a tab holds the lock, and gets its token", async () => {
