@@ -1,6 +1,7 @@
 import terser from "@rollup/plugin-terser";
 import typescript from "@rollup/plugin-typescript";
 import { dts } from "rollup-plugin-dts";
+import { readFileSync } from "node:fs";
 
 const input = "src/index.ts";
 const ts = () => typescript({ tsconfig: "./tsconfig.json", declaration: false, noEmitOnError: true });
@@ -8,10 +9,18 @@ const ts = () => typescript({ tsconfig: "./tsconfig.json", declaration: false, n
 /** Minifier settings shared by the script-tag build and the size check's bundles. */
 export const terserOptions = { ecma: 2021, compress: { passes: 3, unsafe_arrows: true }, format: { comments: false } };
 
+/** The silent redirect page, shipped as written (a copyable file, not a module). */
+const silentPage = {
+  name: "silent-page",
+  generateBundle() {
+    this.emitFile({ type: "asset", fileName: "implicitly-silent.html", source: readFileSync("src/session/silent.html", "utf8") });
+  },
+};
+
 export default [
   {
     input,
-    plugins: [ts()],
+    plugins: [ts(), silentPage],
     output: [
       { file: "dist/implicitly.mjs", format: "es" },
       { file: "dist/implicitly.cjs", format: "cjs" },

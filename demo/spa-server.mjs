@@ -1,6 +1,7 @@
 // Serves the demo single-page app: its static files, the SDK's two browser builds from dist/, and
 // /config.json telling the pages where the other servers are.
-import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import express from "express";
 import { DIST_DIR, listen, logRequests, PUBLIC_DIR } from "./lib.mjs";
 
@@ -11,11 +12,17 @@ const BUILDS = ["implicitly.umd.min.js", "implicitly.mjs", "implicitly-oidc.umd.
 export const PAGES = Object.freeze({ "script-tag": "/", esm: "/esm.html" });
 
 /**
- * Every redirect URI of the demo client: key → path. The pages, and `silent.html`, which only
- * completes a sign-in (`client.handleRedirect()`) in a hidden iframe, for silent renewal with
- * `prompt=none`. It is the only page that may be framed, by this origin only.
+ * Every redirect URI of the demo client: key → path. The pages, and `silent.html` (a copy of the
+ * SDK's silent redirect page, dist/implicitly-silent.html), which only hands the response of a
+ * hidden iframe to the page, for silent renewal with `prompt=none`. It is the only page that may
+ * be framed, by this origin only.
  */
 export const REDIRECT_PATHS = Object.freeze({ ...PAGES, silent: "/silent.html" });
+
+// silent.html is the SDK's silent redirect page (dist/implicitly-silent.html): one inline script,
+// allowed by its hash, on that page only.
+const SILENT_SCRIPT = /<script[^>]*>([\s\S]*?)<\/script>/.exec(readFileSync(PUBLIC_DIR + "silent.html", "utf8"))?.[1] ?? "";
+const SILENT_HASH = `'sha256-${createHash("sha256").update(SILENT_SCRIPT).digest("base64")}'`;
 
 /**
  * @typedef {object} SpaConfig - what the pages read from `/config.json`
@@ -58,10 +65,11 @@ export async function startSpaServer({ port = 0, host = "127.0.0.1", log } = {})
     // The pages may frame the authorization server (silent renewal: a hidden iframe that it
     // redirects back to silent.html), and only silent.html may be framed, by this origin alone.
     const frames = config ? new URL(config.authorizationEndpoint).origin : "";
-    const ancestors = req.path === REDIRECT_PATHS.silent ? "'self'" : "'none'";
+    const silent = req.path === REDIRECT_PATHS.silent;
+    const ancestors = silent ? "'self'" : "'none'";
     // Scripts from this origin only: an injected script could read the token from memory.
     res.set({
-      "Content-Security-Policy": `default-src 'self'; script-src 'self'; connect-src 'self' ${connect}; frame-src 'self' ${frames}; object-src 'none'; base-uri 'none'; frame-ancestors ${ancestors}; form-action 'none'`,
+      "Content-Security-Policy": `default-src 'self'; script-src 'self'${silent ? " " + SILENT_HASH : ""}; connect-src 'self' ${connect}; frame-src 'self' ${frames}; object-src 'none'; base-uri 'none'; frame-ancestors ${ancestors}; form-action 'none'`,
       "X-Content-Type-Options": "nosniff",
       "Cache-Control": "no-store",
     });

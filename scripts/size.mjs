@@ -47,13 +47,13 @@ const budgets = [
     what: "script-tag build",
     readme: "`dist/implicitly.umd.min.js` (script tag: core and session features)",
     file: "dist/implicitly.umd.min.js",
-    max: 5120,
+    max: 5248,
   },
   {
     what: "script-tag build with OpenID Connect and sign-out",
     readme: "`dist/implicitly-oidc.umd.min.js` (script tag with OpenID Connect and sign-out: every export)",
     file: "dist/implicitly-oidc.umd.min.js",
-    max: 7936,
+    max: 8192,
   },
 ];
 

@@ -21,7 +21,9 @@ const silently = async (client: Client, opts: LoginOptions): Promise<Token> => {
   try {
     return (await awaitResponse(i, state, redirectUri, frame.contentWindow!, i.options.silentTimeout)).token;
   } finally {
-    frame.remove();
+    // In the task after the promise settles: removing a frame unloads its document, a few
+    // milliseconds the caller need not wait for.
+    setTimeout(() => frame.remove());
   }
 };
 
@@ -32,8 +34,8 @@ const silently = async (client: Client, opts: LoginOptions): Promise<Token> => {
  * it exactly as a redirect, holds the token and emits `token`.
  *
  * Calls made while a renewal runs share it (one frame; their options are ignored). The frame is
- * removed in every outcome. A response is accepted only from that frame's window, from the
- * redirect URI's origin, and with the state of that request.
+ * removed in every outcome, in the task after the promise settles. A response is accepted only
+ * from that frame's window, from the redirect URI's origin, and with the state of that request.
  *
  * Needs a session at the authorization server (a cookie it can read in a frame: same site, or
  * third-party cookies allowed) and an authorization endpoint that may be framed by this origin.

@@ -21,8 +21,12 @@ type TabMessage = { tabs: "logout" } | { tabs: "ask"; id: string } | { tabs: "to
 /** How long {@link askTabs} waits for an answer, in ms. */
 const ANSWER_WAIT = 300;
 
-const channelOf = (client: Client) =>
-  typeof BroadcastChannel == "function" ? new BroadcastChannel("implicitly-tabs:" + internalsOf(client).options.clientId) : undefined;
+// The tabs' channel, and the Web Lock that a tab holds, shared, while it has a token to answer
+// with: a new tab asks only when a holder exists, instead of waiting for answers that cannot come.
+const nameOf = (client: Client) => "implicitly-tabs:" + internalsOf(client).options.clientId;
+const locks = () => globalThis.navigator?.locks as LockManager | undefined;
+
+const channelOf = (client: Client) => (typeof BroadcastChannel == "function" ? new BroadcastChannel(nameOf(client)) : undefined);
 
 // True while this page performs a logout that another tab announced, so that it is not
 // announced again (which would bounce between tabs forever).
@@ -33,7 +37,8 @@ let echo = false;
  * in memory only:
  * - a {@link Client.logout} in one tab logs out every other tab;
  * - with `shareTokens`, this tab answers a new tab that asks for a current token ({@link restore}
- *   asks), so that it needs no silent renewal.
+ *   asks), so that it needs no silent renewal. While it holds a token, it holds a shared Web Lock
+ *   (`implicitly-tabs:` + `clientId`), so that new tabs ask only when some tab can answer.
  *
  * Nothing is ever written to storage. Messages not shaped as expected are ignored. Without
  * `BroadcastChannel` it does nothing.
@@ -47,6 +52,16 @@ export const syncTabs = (client: Client, opts: SyncTabsOptions = {}): (() => voi
   if (!channel) return () => {};
   const send = (message: TabMessage) => channel.postMessage(message);
   const off = client.on("logout", () => echo || send({ tabs: "logout" }));
+  // Holds the lock while there is a token (released and taken again for a new one).
+  let release: (() => void) | undefined;
+  const hold = () => {
+    release?.();
+    release = undefined;
+    const held = opts.shareTokens && client.getToken() && new Promise<void>((r) => (release = r));
+    if (held) locks()?.request(nameOf(client), { mode: "shared" }, () => held);
+  };
+  const offs = (["token", "expired", "logout"] as const).map((event) => client.on(event, hold));
+  hold();
   channel.onmessage = ({ data }: MessageEvent<Partial<TabMessage> | null>) => {
     const token = client.getToken();
     if (data?.tabs === "logout") {
@@ -59,6 +74,8 @@ export const syncTabs = (client: Client, opts: SyncTabsOptions = {}): (() => voi
   };
   return () => {
     off();
+    offs.forEach((f) => f());
+    release?.();
     channel.close();
   };
 };
@@ -83,12 +100,18 @@ const tokenOf = (value: unknown): Token | undefined => {
  * Asks the other tabs of this app for a current token (they answer when they run
  * {@link syncTabs} with `shareTokens`) and holds the first one that comes back within 300 ms.
  * Only an answer to this request (a random id) is taken, and only a well-formed, unexpired
- * Bearer token.
+ * Bearer token. With Web Locks (`navigator.locks`), it asks only when a tab holds a token (that
+ * tab holds a shared lock), and otherwise resolves `null` at once.
  *
  * @param client - a client made by {@link createClient}
  * @returns the token now held, or `null` when no tab answered
  */
-export const askTabs = (client: Client): Promise<Token | null> =>
+export const askTabs = async (client: Client): Promise<Token | null> =>
+  // Where Web Locks are missing (or fail), it asks anyway.
+  (await locks()?.query().catch(() => undefined))?.held?.some((lock) => lock.name == nameOf(client)) === false ? null : ask(client);
+
+// Asks, and takes the first answer within ANSWER_WAIT.
+const ask = (client: Client): Promise<Token | null> =>
   new Promise((resolve) => {
     const channel = channelOf(client);
     if (!channel) return resolve(null);

@@ -128,7 +128,8 @@ describe("restore() at start-up", () => {
       );
     });
     expect(outcome).toBe("AuthError: login_required");
-    expect(await page.locator("iframe").count()).toBe(0);
+    // Removed right after the promise settled.
+    await eventually(() => page.locator("iframe").count()).toBe(0);
     expect(await accessToken(page)).toBeNull();
   });
 });
@@ -231,6 +232,51 @@ describe("several tabs", () => {
     await first.evaluate(() => (window as unknown as DemoWindow).demoClient.logout());
     await eventually(() => accessToken(second)).toBeNull();
     await eventually(() => statusOf(second)).toBe("Signed out.");
+  });
+});
+
+describe("several tabs, with Web Locks", () => {
+  /** The `implicitly-tabs:` locks held on the page's origin, as the page sees them. */
+  const tokenLocks = (page: Page) =>
+    page.evaluate(async () => ((await navigator.locks.query()).held ?? []).filter((l) => l.name?.startsWith("implicitly-tabs:")).map((l) => `${l.name} ${l.mode}`));
+  /** Starts recording, in `page`, the requests for a token that other tabs send. */
+  const recordAsks = (page: Page, clientId: string) =>
+    page.evaluate((name) => {
+      const asks: unknown[] = ((window as unknown as { asks: unknown[] }).asks = []);
+      new BroadcastChannel(name).onmessage = ({ data }) => data?.tabs === "ask" && asks.push(data.id);
+    }, "implicitly-tabs:" + clientId);
+  const asksSeen = (page: Page) => page.evaluate(() => (window as unknown as { asks: unknown[] }).asks.length);
+
+  it("a new tab asks the others only when one holds a token (and the shared lock that says so)", async () => {
+    const context = await newContext();
+    const first = await newPage(context);
+    await open(first, demo.spa.pages["script-tag"]);
+    await eventually(() => statusOf(first)).toBe("Signed out.");
+    expect(await tokenLocks(first)).toEqual([]);
+    await recordAsks(first, demo.auth.clientId);
+
+    // No tab holds a token: the new tab asks nobody and goes straight to prompt=none.
+    const second = await newPage(context);
+    await open(second, demo.spa.pages.esm);
+    await eventually(() => statusOf(second)).toBe("Signed out.");
+    expect(await asksSeen(first)).toBe(0);
+    await second.close();
+
+    // Signed in: the tab holds the lock, shared; a new tab asks, and takes its token.
+    await signIn(first);
+    await recordAsks(first, demo.auth.clientId);
+    const token = await accessToken(first);
+    await eventually(() => tokenLocks(first)).toEqual([`implicitly-tabs:${demo.auth.clientId} shared`]);
+    const third = await newPage(context);
+    const requests = authorizationRequests(third);
+    await open(third, demo.spa.pages.esm);
+    await eventually(() => accessToken(third)).toBe(token);
+    expect(requests).toEqual([]);
+    expect(await asksSeen(first)).toBe(1);
+    // Both hold it now; a logout (in every tab) releases it.
+    await eventually(() => tokenLocks(first)).toHaveLength(2);
+    await third.getByRole("button", { name: "Sign out" }).click();
+    await eventually(() => tokenLocks(first)).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@ import { autoRenew } from "../../src/session/auto-renew";
 import { internalsOf } from "../../src/client/internals";
 import type { Client, ClientOptions } from "../../src/client/types";
 import { MemoryStorage } from "../support/memory-storage";
-import { API, flush, frames, granted, handoff, makeClient, nextFrame, post, stateIn } from "../support/session";
+import { API, flush, frames, framesLeft, granted, handoff, makeClient, nextFrame, post, stateIn } from "../support/session";
 import { signIn } from "../support/sign-in";
 
 let storage: MemoryStorage;
@@ -48,7 +48,7 @@ describe("autoRenew: before expiry", () => {
     const client = await renewing({ clockSkew: 0, expiringNotice: 60 });
     vi.advanceTimersByTime(3_539_999);
     await flush();
-    expect(frames()).toEqual([]);
+    expect(await framesLeft()).toEqual([]);
     vi.advanceTimersByTime(1);
     const frame = await nextFrame();
     const url = new URL(frame.src);
@@ -74,11 +74,11 @@ describe("autoRenew: before expiry", () => {
     await answerFrame((s) => `error=login_required&state=${s}`);
     await flush();
     expect(client.getToken()?.accessToken).toBe("first-token");
-    expect(frames()).toEqual([]);
+    expect(await framesLeft()).toEqual([]);
     vi.advanceTimersByTime(60_000);
     expect(expired).toHaveBeenCalledTimes(1);
     expect(client.getToken()).toBeNull();
-    expect(frames()).toEqual([]);
+    expect(await framesLeft()).toEqual([]);
   });
 
   it("stops when told", async () => {
@@ -89,7 +89,7 @@ describe("autoRenew: before expiry", () => {
     expect(internalsOf(client).hooks.retry).toBeUndefined();
     vi.advanceTimersByTime(3_540_000);
     await flush();
-    expect(frames()).toEqual([]);
+    expect(await framesLeft()).toEqual([]);
   });
 });
 
@@ -105,7 +105,7 @@ describe("autoRenew: a Bearer 401 invalid_token from fetch()", () => {
     const [, init] = send.mock.calls[1]!;
     expect(init).toMatchObject({ method: "POST", body: "x=1" });
     expect(new Headers(init!.headers).get("x-trace")).toBe("1");
-    expect(frames()).toEqual([]);
+    expect(await framesLeft()).toEqual([]);
   });
 
   it("never more than once: a second 401 is returned as it is, with no second renewal", async () => {
@@ -119,7 +119,7 @@ describe("autoRenew: a Bearer 401 invalid_token from fetch()", () => {
     expect(await response).toBe(second);
     expect(send).toHaveBeenCalledTimes(2);
     await flush();
-    expect(frames()).toEqual([]);
+    expect(await framesLeft()).toEqual([]);
     // Both tokens were reported invalid, and dropped.
     expect(expired).toHaveBeenCalledTimes(2);
     expect(client.getToken()).toBeNull();
@@ -142,7 +142,7 @@ describe("autoRenew: a Bearer 401 invalid_token from fetch()", () => {
     const b = client.fetch(API + "/b");
     await answerFrame();
     await Promise.all([a, b]);
-    expect(frames()).toEqual([]);
+    expect(await framesLeft()).toEqual([]);
     expect(send).toHaveBeenCalledTimes(4);
     expect(sentAuthorization().slice(2)).toEqual(["Bearer second-token", "Bearer second-token"]);
   });
@@ -164,7 +164,7 @@ describe("autoRenew: a Bearer 401 invalid_token from fetch()", () => {
     send.mockResolvedValueOnce(first);
     expect(await client.fetch(...args())).toBe(first);
     await flush();
-    expect(frames()).toEqual([]);
+    expect(await framesLeft()).toEqual([]);
     expect(send).toHaveBeenCalledTimes(1);
   });
 
@@ -197,7 +197,7 @@ describe("autoRenew: a Bearer 401 invalid_token from fetch()", () => {
     expect(await client.fetch(API + "/a")).toBe(refused);
     expect(await client.fetch(API + "/a")).toBe(unauthenticated);
     await flush();
-    expect(frames()).toEqual([]);
+    expect(await framesLeft()).toEqual([]);
     expect(send).toHaveBeenCalledTimes(2);
   });
 
@@ -213,7 +213,7 @@ describe("autoRenew: a Bearer 401 invalid_token from fetch()", () => {
     send.mockResolvedValueOnce(again);
     expect(await client.fetch(API + "/a")).toBe(again);
     await flush();
-    expect(frames()).toEqual([]);
+    expect(await framesLeft()).toEqual([]);
   });
 
   it("a stop leaves a newer autoRenew's hook in place", async () => {

@@ -3,7 +3,7 @@ import { createClient } from "../../src/client/client";
 import { renew } from "../../src/session/renew";
 import type { Client, ClientOptions } from "../../src/client/types";
 import { MemoryStorage, brokenStorage } from "../support/memory-storage";
-import { CALLBACK, ENDPOINT, ORIGIN, SILENT, flush, frames, granted, handoff, makeClient, nextFrame, post, stateIn, tokensOf } from "../support/session";
+import { CALLBACK, ENDPOINT, ORIGIN, SILENT, flush, frames, framesLeft, granted, handoff, makeClient, nextFrame, post, stateIn, tokensOf } from "../support/session";
 
 let storage: MemoryStorage;
 const make = (extra: Partial<ClientOptions> = {}) => makeClient(storage, extra);
@@ -56,8 +56,22 @@ describe("renew", () => {
     expect(token).toEqual({ accessToken: "renewed-token", tokenType: "Bearer", scope: ["profile"], expiresAt: 1_000_000 + 570_000 });
     expect(client.getToken()).toEqual(token);
     expect(seen).toEqual([token]);
-    expect(frame.isConnected).toBe(false);
-    expect(frames()).toEqual([]);
+    expect((await framesLeft(), frame.isConnected)).toBe(false);
+    expect(await framesLeft()).toEqual([]);
+  });
+
+  it("removes the frame right after the promise settles, not before: the caller has its outcome first", async () => {
+    const client = make();
+    let run = await started(client);
+    post(handoff(granted(run.state)), run.win);
+    await run.promise;
+    expect(run.frame.isConnected).toBe(true);
+    expect(await framesLeft()).toEqual([]);
+    run = await started(client);
+    post(handoff(`error=login_required&state=${run.state}`), run.win);
+    await expect(run.promise).rejects.toMatchObject({ code: "login_required" });
+    expect(run.frame.isConnected).toBe(true);
+    expect(await framesLeft()).toEqual([]);
   });
 
   it("validates the response exactly as handleRedirect: token type", async () => {
@@ -66,7 +80,7 @@ describe("renew", () => {
     post(handoff(`access_token=a&token_type=mac&state=${state}`), win);
     await expect(promise).rejects.toMatchObject({ code: "unsupported_token_type" });
     expect(client.getToken()).toBeNull();
-    expect(frames()).toEqual([]);
+    expect(await framesLeft()).toEqual([]);
   });
 
   it.each(["login_required", "interaction_required", "consent_required", "account_selection_required"])(
@@ -77,7 +91,7 @@ describe("renew", () => {
       post(handoff(`error=${code}&error_description=No+session&state=${state}`), win);
       await expect(promise).rejects.toMatchObject({ name: "AuthError", code, description: "No session" });
       expect(client.getToken()).toBeNull();
-      expect(frames()).toEqual([]);
+      expect(await framesLeft()).toEqual([]);
     },
   );
 
@@ -128,6 +142,7 @@ describe("renew", () => {
     post(message, first.win);
     await flush();
     expect(seen).toHaveLength(1);
+    expect(await framesLeft()).toEqual([]);
 
     const second = await started(client);
     post(message, second.win); // the first request's state, from the new frame
@@ -149,7 +164,7 @@ describe("renew", () => {
     expect(renew(client)).toBe(a);
     post(handoff(granted(stateIn(frame.src))), frame.contentWindow);
     expect(await a).toBe(await b);
-    expect(frames()).toHaveLength(0);
+    expect(await framesLeft()).toHaveLength(0);
 
     const c = renew(client);
     expect(c).not.toBe(a);
@@ -188,7 +203,7 @@ describe("renew", () => {
     expect(frame.isConnected).toBe(true);
     vi.advanceTimersByTime(1);
     expect(await outcome).toMatchObject({ name: "AuthError", code: "timeout" });
-    expect(frame.isConnected).toBe(false);
+    expect((await framesLeft(), frame.isConnected)).toBe(false);
     expect(vi.getTimerCount()).toBe(0);
     expect(remove).toHaveBeenCalledWith("message", expect.any(Function));
     // A late answer is ignored.
@@ -217,6 +232,7 @@ describe("renew", () => {
     const { promise, win, state } = await started(client);
     post(handoff(granted(state, "t", "")), win); // no expires_in: the token arms no timers
     await promise;
+    await framesLeft(); // runs the frame's removal
     expect(vi.getTimerCount()).toBe(0);
     const listener = add.mock.calls.find(([type]) => type == "message")![1];
     expect(remove).toHaveBeenCalledWith("message", listener);
@@ -224,14 +240,14 @@ describe("renew", () => {
 
   it("adds no frame when the request cannot be started (storage_unavailable)", async () => {
     await expect(renew(make({ storage: brokenStorage() }))).rejects.toMatchObject({ code: "storage_unavailable" });
-    expect(frames()).toEqual([]);
+    expect(await framesLeft()).toEqual([]);
   });
 
   it("rejects an invalid silentRedirectUri with invalid_config, adding no frame", async () => {
     for (const silentRedirectUri of ["http://evil.test/silent", "https://localhost:3000/silent#x", "silent"]) {
       await expect(renew(make({ silentRedirectUri }))).rejects.toMatchObject({ code: "invalid_config", description: "silentRedirectUri" });
     }
-    expect(frames()).toEqual([]);
+    expect(await framesLeft()).toEqual([]);
   });
 
   it("rejects invalid_config for an object that is not a client", async () => {

@@ -4,7 +4,7 @@ import { restore } from "../../src/session/restore";
 import { syncTabs } from "../../src/session/tabs";
 import type { Client, ClientOptions } from "../../src/client/types";
 import { MemoryStorage } from "../support/memory-storage";
-import { CALLBACK, PAGE, flush, frames, freshClientId, granted, handoff, makeClient, nextFrame, post, stateIn } from "../support/session";
+import { CALLBACK, PAGE, flush, frames, framesLeft, freshClientId, granted, handoff, makeClient, nextFrame, post, stateIn } from "../support/session";
 import { signIn } from "../support/sign-in";
 
 let storage: MemoryStorage;
@@ -44,7 +44,7 @@ describe("restore: the URL carries an authorization response", () => {
     expect(token?.accessToken).toBe("redirect-token");
     expect(client.getToken()).toEqual(token);
     expect(location.href).toBe(CALLBACK + "?x=1");
-    expect(frames()).toEqual([]);
+    expect(await framesLeft()).toEqual([]);
   });
 
   it("rejects with its error (e.g. access_denied), and tries no silent renewal", async () => {
@@ -53,7 +53,7 @@ describe("restore: the URL carries an authorization response", () => {
     history.replaceState(null, "", CALLBACK + `#error=access_denied&state=${state}`);
     await expect(restore(client, { tabs: false })).rejects.toMatchObject({ code: "access_denied" });
     await flush();
-    expect(frames()).toEqual([]);
+    expect(await framesLeft()).toEqual([]);
   });
 
   it.each(["f", "p"])("in a frame or popup (%s. state) only hands the response over and resolves null", async (via) => {
@@ -71,7 +71,7 @@ describe("restore: the URL carries an authorization response", () => {
     history.replaceState(null, "", CALLBACK + "#" + granted(via + ".abc"));
     await expect(restore(client, { autoRenew: true, shareTokens: true })).resolves.toBeNull();
     await flush();
-    expect(frames()).toEqual([]);
+    expect(await framesLeft()).toEqual([]);
     expect(client.getToken()).toBeNull();
     expect(internalsOf(client).hooks.retry).toBeUndefined();
     // No tab sync (the core's handoff may open a channel of its own: this page has no opener).
@@ -88,7 +88,7 @@ describe("restore: no response in the URL", () => {
     await answerFrame((s) => granted(s, "silent-token"));
     expect((await result)?.accessToken).toBe("silent-token");
     expect(client.getToken()?.accessToken).toBe("silent-token");
-    expect(frames()).toEqual([]);
+    expect(await framesLeft()).toEqual([]);
     expect(assign).not.toHaveBeenCalled();
   });
 
@@ -109,7 +109,7 @@ describe("restore: no response in the URL", () => {
       await expect(result).resolves.toBeNull();
       expect(assign).not.toHaveBeenCalled();
       await flush();
-      expect(frames()).toEqual([]);
+      expect(await framesLeft()).toEqual([]);
     },
   );
 
@@ -119,7 +119,7 @@ describe("restore: no response in the URL", () => {
     await nextFrame();
     vi.advanceTimersByTime(3000);
     await expect(result).resolves.toBeNull();
-    expect(frames()).toEqual([]);
+    expect(await framesLeft()).toEqual([]);
   });
 
   it("rejects other errors (they need attention), and still never navigates", async () => {
@@ -134,7 +134,7 @@ describe("restore: no response in the URL", () => {
     const token = await signIn(client);
     await expect(restore(client, { tabs: false })).resolves.toBe(token);
     await flush();
-    expect(frames()).toEqual([]);
+    expect(await framesLeft()).toEqual([]);
   });
 });
 
@@ -189,7 +189,7 @@ describe("restore: options", () => {
     const client = make();
     const token = await restore(client, { shareTokens: true });
     expect(token?.accessToken).toBe("other-tab-token");
-    expect(frames()).toEqual([]);
+    expect(await framesLeft()).toEqual([]);
   });
 
   it("shareTokens: renews silently when no tab answers", async () => {

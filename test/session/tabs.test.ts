@@ -207,3 +207,104 @@ describe("syncTabs with shareTokens, and askTabs", () => {
     expect(Object.keys(got!).sort()).toEqual(["accessToken", "expiresAt", "scope", "tokenType"]);
   });
 });
+
+/**
+ * A stand-in for `navigator.locks` (jsdom has none), shared by every "tab" of the test as a
+ * browser shares one lock manager between the tabs of an origin.
+ */
+const fakeLocks = () => {
+  const held: { name: string; mode: LockMode }[] = [];
+  const manager = {
+    held,
+    async request(name: string, options: LockOptions, callback: (lock: Lock | null) => Promise<unknown>) {
+      const lock = { name, mode: options.mode ?? "exclusive" };
+      held.push(lock);
+      try {
+        return await callback(lock);
+      } finally {
+        held.splice(held.indexOf(lock), 1);
+      }
+    },
+    query: async () => ({ held: held.map((lock) => ({ ...lock, clientId: "tab" })), pending: [] }),
+  };
+  Object.defineProperty(navigator, "locks", { value: manager, configurable: true });
+  return manager;
+};
+
+describe("shareTokens with Web Locks", () => {
+  let locks: ReturnType<typeof fakeLocks>;
+  beforeEach(() => {
+    locks = fakeLocks();
+  });
+  afterEach(() => {
+    delete (navigator as { locks?: unknown }).locks;
+  });
+  const holders = () => locks.held.filter((lock) => lock.name == "implicitly-tabs:" + clientId);
+
+  it("a tab holds the shared lock exactly while it has a token to answer with", async () => {
+    const open = tab();
+    const stop = sync(open, { shareTokens: true });
+    expect(holders()).toEqual([]); // no token yet
+    await signIn(open);
+    await settle();
+    expect(holders()).toEqual([{ name: "implicitly-tabs:" + clientId, mode: "shared" }]);
+    await signIn(open, "another"); // a new token: still one lock
+    await settle();
+    expect(holders()).toHaveLength(1);
+    open.logout();
+    await settle();
+    expect(holders()).toEqual([]);
+    await signIn(open);
+    await settle();
+    expect(holders()).toHaveLength(1);
+    stop();
+    await settle();
+    expect(holders()).toEqual([]);
+  });
+
+  it("a tab that already has a token when it starts holds it; the lock goes when the token expires", async () => {
+    const open = tab();
+    await signIn(open, "t", "&expires_in=31"); // 1 s after the 30 s clock skew
+    sync(open, { shareTokens: true });
+    await settle();
+    expect(holders()).toHaveLength(1);
+    await vi.waitFor(() => expect(holders()).toEqual([]), { timeout: 4000 });
+  });
+
+  it("without shareTokens a tab holds no lock (it would not answer)", async () => {
+    const open = tab();
+    sync(open);
+    await signIn(open);
+    await settle();
+    expect(locks.held).toEqual([]);
+  });
+
+  it("a new tab does not ask when no tab holds the lock: null at once, no message sent", async () => {
+    const asks: unknown[] = [];
+    raw().onmessage = ({ data }) => asks.push(data);
+    const other = tab(freshClientId()); // another app's holder does not count
+    sync(other, { shareTokens: true });
+    await signIn(other);
+    await expect(askTabs(tab())).resolves.toBeNull();
+    await settle();
+    expect(asks).toEqual([]);
+  });
+
+  it("a new tab asks anyway when the lock manager fails (e.g. a SecurityError)", async () => {
+    const open = tab();
+    sync(open, { shareTokens: true });
+    const token = await signIn(open, "shared-token");
+    locks.query = () => Promise.reject(new DOMException("no locks here", "SecurityError"));
+    await expect(askTabs(tab())).resolves.toEqual(token);
+  });
+
+  it("a new tab asks when a tab holds the lock, and gets its token", async () => {
+    const open = tab();
+    sync(open, { shareTokens: true });
+    const token = await signIn(open, "shared-token");
+    await settle();
+    const fresh = tab();
+    await expect(askTabs(fresh)).resolves.toEqual(token);
+    expect(fresh.getToken()).toEqual(token);
+  });
+});

@@ -24,6 +24,8 @@ declare module "jsdom" {
     resources?: "usable";
     pretendToBeVisual?: boolean;
     virtualConsole?: VirtualConsole;
+    /** Runs once the window exists, before the document is parsed and its scripts run. */
+    beforeParse?(window: DOMWindow): void;
   }
 
   export class JSDOM {

@@ -41,6 +41,17 @@ export const flush = async () => {
 /** The hidden frames on the page. */
 export const frames = () => [...document.querySelectorAll("iframe")];
 
+/**
+ * The hidden frames still on the page once the task after a renewal settled has run: renew()
+ * removes its frame then, not before its promise settles. Works with fake timers too.
+ */
+export const framesLeft = async () => {
+  // Faked timers carry their clock; with only Date faked, setTimeout is the real one.
+  if ("clock" in setTimeout) vi.advanceTimersByTime(0);
+  else await new Promise((r) => setTimeout(r));
+  return frames();
+};
+
 /** Waits for renew() to add its frame, and returns it. */
 export const nextFrame = async (): Promise<HTMLIFrameElement> => {
   const found = () => {
