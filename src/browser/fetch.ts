@@ -63,5 +63,9 @@ export const createFetch = (
   else (headers as Headers).set("Authorization", value);
   const response = await send(input, { ...init, headers });
   // Every 401 and 403 counts, with a challenge or without one (none sent, or hidden by CORS).
-  return (/40[13]/.test(response.status as unknown as string) && (await challenged(token, response, parseBearerChallenge(response.headers.get("WWW-Authenticate")), input, init))) || response;
+  return (
+    (/40[13]/.test(response.status as unknown as string) &&
+      (await challenged(token, response, parseBearerChallenge(response.headers.get("WWW-Authenticate")), input, init))) ||
+    response
+  );
 };

@@ -34,16 +34,16 @@ export const FRAME_GRACE = 1000;
  * construction, so only the state is checked), for when Cross-Origin-Opener-Policy cut the link.
  * Every listener, timer and channel is removed when the wait ends, whatever the outcome.
  *
- * @param i - the client's internals
- * @param state - the state of the request
- * @param redirectUri - the request's redirect URI
- * @param source - the frame's or popup's window
  * With `frame`, a frame that finishes loading a page other than the redirect page (a page of
  * another origin, such as the server's login page, or the browser's error page for a page that
  * refused to be framed) means that the server wants the user: it rejects `interaction_required`
  * after {@link FRAME_GRACE} ms, unless the frame loads the redirect page or the response comes in
  * the meantime (a page that redirects by script).
  *
+ * @param i - the client's internals
+ * @param state - the state of the request
+ * @param redirectUri - the request's redirect URI
+ * @param source - the frame's or popup's window
  * @param seconds - how long to wait before rejecting `timeout`
  * @param popup - `source` is a popup: also reject `popup_closed` when the user closes it
  * @param frame - the frame whose window is `source` (silent renewal)
@@ -87,7 +87,9 @@ export const awaitResponse = (
         // Another origin's document is out of reach (null). The redirect page keeps its path when
         // it cleans its URL, so the path is what tells it.
         const here = frame.contentDocument?.location;
-        if (!here || here.origin + here.pathname != origin + pathname) grace = setTimeout(fail, FRAME_GRACE, "interaction_required");
+        if (!here || here.origin + here.pathname != origin + pathname) {
+          grace = setTimeout(fail, FRAME_GRACE, "interaction_required");
+        }
       };
     }
     // A cut opener link also reads as `closed`, while the response may still be on its way over

@@ -46,8 +46,9 @@ const silently = async (client: Client, opts: LoginOptions): Promise<Token> => {
  * @returns the new token
  * @throws AuthError with the server's code when it cannot answer without the user
  *   (`login_required`, `interaction_required`, `consent_required`, `account_selection_required`),
- *   `interaction_required` when the frame shows a page instead, `timeout` after `silentTimeout` seconds without a response, `invalid_config` for an invalid
- *   `silentRedirectUri` (no frame is added), or any code of {@link Client.handleRedirect}
+ *   `interaction_required` when the frame shows a page instead, `timeout` after `silentTimeout`
+ *   seconds without a response, `invalid_config` for an invalid `silentRedirectUri` (no frame is
+ *   added), or any code of {@link Client.handleRedirect}
  * @see OpenID Connect Core 1.0 §3.1.2.1 (`prompt=none`)
  * @example
  * ```ts
