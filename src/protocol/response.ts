@@ -108,7 +108,7 @@ export const parseAuthorizationResponse = (urlOrFragment: string): Authorization
  * @param url - a whole URL
  * @param names - the names of the response's parameters @default {@link QUERY_RESPONSE}
  * @returns the response's pairs as fragment text (`#…`), and `url` without them and without its
- *   fragment (the app's own parameters kept, in their order)
+ *   fragment (the app's own parameters kept, in their order; empty pairs dropped)
  * @example
  * ```ts
  * splitQuery("https://app.example.com/cb?tab=2&error=access_denied&state=xyz");
@@ -118,12 +118,14 @@ export const parseAuthorizationResponse = (urlOrFragment: string): Authorization
  */
 export const splitQuery = (url: string, names: RegExp = QUERY_RESPONSE): [response: string, rest: string] => {
   const [, path, query] = /^([^?#]*)\??([^#]*)/.exec(url)!;
-  const ours = ["#"];
-  const rest: string[] = [];
+  let ours = "#";
+  let rest = "";
   for (const pair of query!.split("&")) {
     const name = pair.split("=")[0]!;
-    // An access_token keeps its name only: the response is malformed, its value goes nowhere.
-    (names.test(name) ? ours : rest).push(name == "access_token" ? name : pair);
+    // An access_token keeps its name only: a response with one is malformed, its value goes nowhere.
+    const kept = name == "access_token" ? name : pair;
+    if (names.test(name)) ours += "&" + kept;
+    else if (pair) rest += "&" + kept;
   }
-  return [ours.join("&"), path + (rest[0] ? "?" + rest.join("&") : "")];
+  return [ours, path + rest.replace("&", "?")];
 };

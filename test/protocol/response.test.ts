@@ -273,6 +273,7 @@ describe("splitQuery: an authorization response in the query", () => {
     expect(splitQuery(`${APP}?error=access_denied&state=s`)[1]).toBe(APP);
     expect(splitQuery(`${APP}?error=access_denied&state=s#/route`)[1]).toBe(APP);
     expect(splitQuery(`${APP}?next=/a?b=1&error=e&state=s`)[1]).toBe(`${APP}?next=/a?b=1`);
+    expect(splitQuery(`${APP}?&error=e&&tab=1&state=s&`)[1]).toBe(`${APP}?tab=1`);
   });
 
   it("reads the response's parameters with the fragment's rules", () => {
