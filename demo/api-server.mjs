@@ -27,7 +27,14 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
  * @property {string} [realm] - the `realm` of its challenges, default `implicitly-demo`
  * @property {(req: import("node:http").IncomingMessage) => void} [onRequest] - sees every request
  *   as it arrives (tests use it to check which headers reached this origin)
+ * @property {ApiServerQuirks} [quirks] - behave like APIs people run, where they bend the spec
  * @property {(line: string) => void} [log] - request log; nothing is logged when undefined
+ *
+ * @typedef {object} ApiServerQuirks - each off by default
+ * @property {boolean} [bareChallenges] - 401 and 403 without `WWW-Authenticate`, as Glewlwyd's
+ *   userinfo (401) and Django OAuth Toolkit's protected views (403) answer
+ * @property {boolean} [hiddenChallenges] - `WWW-Authenticate` sent but not exposed to the page by
+ *   CORS (no `Access-Control-Expose-Headers`), as with many cross-origin APIs
  *
  * @typedef {object} ApiServer
  * @property {string} origin
@@ -41,14 +48,14 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
  * revoked one `401` with `error="invalid_token"`; a malformed `Authorization` header `400` with
  * `error="invalid_request"`; a token without the scope `403` with `error="insufficient_scope"` and
  * the `scope` needed (RFC 6750 §3, §3.1). CORS admits `allowedOrigin` only, lets it send
- * `Authorization` and read `WWW-Authenticate`.
+ * `Authorization` and read `WWW-Authenticate`. `quirks` change that.
  *
  * @param {ApiServerOptions} options
  * @returns {Promise<ApiServer>}
  * @throws {import("./lib.mjs").PortInUseError} when the port is taken
  */
 export async function startApiServer(options) {
-  const { introspectionEndpoint, credentials, allowedOrigin, port = 0, host = "127.0.0.1", realm = "implicitly-demo", onRequest, log } = options;
+  const { introspectionEndpoint, credentials, allowedOrigin, port = 0, host = "127.0.0.1", realm = "implicitly-demo", quirks = {}, onRequest, log } = options;
   const basic = "Basic " + Buffer.from(`${encodeURIComponent(credentials.id)}:${encodeURIComponent(credentials.secret)}`).toString("base64");
 
   const app = express();
@@ -56,7 +63,7 @@ export async function startApiServer(options) {
   app.disable("etag");
   app.use((req, _res, next) => (onRequest?.(req), next()));
   app.use(logRequests("api", log));
-  app.use(cors([allowedOrigin], { methods: "GET", headers: "Authorization", expose: "WWW-Authenticate" }));
+  app.use(cors([allowedOrigin], { methods: "GET", headers: "Authorization", ...(quirks.hiddenChallenges ? {} : { expose: "WWW-Authenticate" }) }));
   app.use((_req, res, next) => (res.set("Cache-Control", "no-store"), next()));
 
   app.get("/", (_req, res) => res.json({ endpoints: { "/api/profile": "scope profile", "/api/orders": "scope orders" } }));
@@ -115,7 +122,9 @@ export async function startApiServer(options) {
    */
   function challenge(res, status, params, body = params) {
     const attributes = [["realm", realm], ...Object.entries(params)].map(([k, v]) => `${k}="${v.replace(/["\\]/g, "\\$&")}"`);
-    res.status(status).set("WWW-Authenticate", "Bearer " + attributes.join(", ")).json(body);
+    // Quirk: the status and the body only.
+    if (!quirks.bareChallenges) res.set("WWW-Authenticate", "Bearer " + attributes.join(", "));
+    res.status(status).json(body);
   }
 
   /**

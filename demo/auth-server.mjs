@@ -6,6 +6,8 @@ import { promisify } from "node:util";
 import express from "express";
 import session from "express-session";
 import oauth2orize from "oauth2orize";
+import fragmentMode from "oauth2orize/lib/response/fragment.js";
+import queryMode from "oauth2orize/lib/response/query.js";
 import { cors, escapeHtml, listen, logRequests, PUBLIC_DIR } from "./lib.mjs";
 
 const { AuthorizationError } = oauth2orize;
@@ -56,7 +58,15 @@ export const DEMO_CLIENT_ID = "implicitly-demo-spa";
  *   `freeAttempts` (3) wrong passwords for a username, further tries are refused for `delay` (1) s,
  *   doubling with each failure up to `maxDelay` (60) s
  * @property {() => number} [clock] - the time in ms since epoch, default `Date.now` (tests move it)
+ * @property {AuthServerQuirks} [quirks] - behave like servers people run, where they bend the spec
  * @property {(line: string) => void} [log] - request log; nothing is logged when undefined
+ *
+ * @typedef {object} AuthServerQuirks - each off by default
+ * @property {boolean} [queryErrors] - errors go back in the query (`redirect_uri?error=…&state=…`),
+ *   not the fragment, as Django OAuth Toolkit does; tokens still go in the fragment
+ * @property {boolean} [interactivePromptNone] - `prompt=none` is ignored where it would need an
+ *   answer without a page: the login or consent page is shown instead (both refuse framing), as
+ *   Django OAuth Toolkit does; a signed-in user who allowed the scope still gets a token at once
  *
  * @typedef {object} AuthServer
  * @property {string} origin
@@ -83,7 +93,8 @@ export const DEMO_CLIENT_ID = "implicitly-demo-spa";
  * a short page with a link back to the app instead of an error.
  *
  * Requests naming an unknown client or an unregistered redirect URI get an error page and are
- * never redirected (RFC 6749 §4.2.2.1); every other error goes back to the client in the fragment.
+ * never redirected (RFC 6749 §4.2.2.1); every other error goes back to the client in the fragment
+ * (in the query with `quirks.queryErrors`).
  *
  * Framing: the redirects of `GET /authorize` may be framed by the origins of the redirect URIs
  * (the SPA), so `prompt=none` works in a hidden iframe; every HTML page (login, consent, errors)
@@ -102,6 +113,7 @@ export async function startAuthServer(options) {
     tokenLifetime = 120,
     clientId = DEMO_CLIENT_ID,
     clock = Date.now,
+    quirks = {},
     log,
   } = options;
   const throttle = { freeAttempts: 3, delay: 1, maxDelay: 60, ...options.loginThrottle };
@@ -130,8 +142,10 @@ export async function startAuthServer(options) {
   const server = oauth2orize.createServer();
   server.serializeClient((client, done) => done(null, client.id));
   server.deserializeClient((id, done) => done(null, clients.get(id) ?? false));
+  // Quirk: errors in the query, with oauth2orize's own query response mode; tokens in the fragment.
+  const errorsInQuery = (txn, res, params) => (params.error ? queryMode : fragmentMode)(txn, res, params);
   server.grant(
-    oauth2orize.grant.token((client, user, _ares, areq, done) => {
+    oauth2orize.grant.token(quirks.queryErrors ? { modes: { fragment: errorsInQuery } } : {}, (client, user, _ares, areq, done) => {
       const now = clock();
       pruneTokens(now);
       const accessToken = crypto.randomBytes(32).toString("base64url");
@@ -181,10 +195,12 @@ export async function startAuthServer(options) {
    */
   const immediate = (client, user, scope, _type, areq, done) => {
     if (areq.prompt !== "none") return done(null, false);
-    if (!user) return done(new AuthorizationError("The user is not signed in", "login_required"));
+    // Quirk: the page instead of the answer, where one is needed.
+    const page = quirks.interactivePromptNone;
+    if (!user) return done(page ? null : new AuthorizationError("The user is not signed in", "login_required"), false);
     const allowed = consents.get(user.username + "\n" + client.id) ?? [];
     if (!scope.every((s) => allowed.includes(s))) {
-      return done(new AuthorizationError("The user has not allowed this scope", "consent_required"));
+      return done(page ? null : new AuthorizationError("The user has not allowed this scope", "consent_required"), false);
     }
     return done(null, true, { scope });
   };
@@ -320,7 +336,8 @@ export async function startAuthServer(options) {
     res.status(200).end();
   });
 
-  // Errors of an authorization request with a valid client and redirect URI go back in the fragment.
+  // Errors of an authorization request with a valid client and redirect URI go back in the
+  // fragment (in the query with the queryErrors quirk).
   app.use(server.authorizationErrorHandler());
   // Anything else, including unknown clients and redirect URIs: an error page, never a redirect.
   app.use((err, _req, res, _next) => {

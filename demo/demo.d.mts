@@ -32,12 +32,29 @@ export interface DemoOptions {
   onApiRequest?: (req: IncomingMessage) => void;
   /** Request log of all servers (method, path, status; never tokens). */
   log?: (line: string) => void;
+  /** Make the demo's servers behave like servers people run, where they bend the spec. */
+  quirks?: DemoQuirks;
   /**
    * The pages' authorization server: the demo's OAuth 2.0 server, or the OpenID provider
    * (oidc-provider; the pages then use `createOidcClient`, and the API introspects there).
    * @default "oauth2"
    */
   provider?: "oauth2" | "oidc";
+}
+
+/** Quirks of real servers that the demo can copy; each off by default. See docs/servers.md. */
+export interface DemoQuirks {
+  /** The authorization server sends errors in the query, not the fragment (Django OAuth Toolkit). */
+  queryErrors?: boolean;
+  /**
+   * The authorization server answers a `prompt=none` request that needs the user with its login
+   * or consent page (which refuse framing) instead of an error (Django OAuth Toolkit).
+   */
+  interactivePromptNone?: boolean;
+  /** The API answers 401 and 403 without `WWW-Authenticate` (Glewlwyd, Django OAuth Toolkit). */
+  bareChallenges?: boolean;
+  /** The API sends `WWW-Authenticate` but its CORS does not expose it to the page. */
+  hiddenChallenges?: boolean;
 }
 
 export interface SpaConfig {

@@ -21,9 +21,13 @@ export const DEFAULT_PORTS = Object.freeze({ spa: 8700, auth: 8701, api: 8702, t
  * @property {() => number} [clock] - the authorization server's clock (ms since epoch)
  * @property {(req: import("node:http").IncomingMessage) => void} [onApiRequest] - sees every request to the API
  * @property {(line: string) => void} [log] - request log of all servers
+ * @property {DemoQuirks} [quirks] - make the demo's servers behave like servers people run
  * @property {"oauth2" | "oidc"} [provider] - the pages' authorization server: the demo's OAuth 2.0
  *   server (`oauth2`, the default), or the OpenID provider (`oidc`: oidc-provider, with the pages
  *   using `createOidcClient`, `response_type=id_token token`); the API then introspects there too
+ *
+ * @typedef {import("./auth-server.mjs").AuthServerQuirks & import("./api-server.mjs").ApiServerQuirks} DemoQuirks -
+ *   each to the server it concerns (the OAuth 2.0 authorization server, the API)
  *
  * @typedef {object} Demo
  * @property {import("./spa-server.mjs").SpaServer} spa
@@ -46,7 +50,7 @@ export const DEFAULT_PORTS = Object.freeze({ spa: 8700, auth: 8701, api: 8702, t
  * @throws {import("./lib.mjs").PortInUseError} when a port is taken (the servers already started are closed)
  */
 export async function startDemo(options = {}) {
-  const { ports = {}, host = "127.0.0.1", tokenLifetime, loginThrottle, clock, onApiRequest, log, provider = "oauth2" } = options;
+  const { ports = {}, host = "127.0.0.1", tokenLifetime, loginThrottle, clock, onApiRequest, log, provider = "oauth2", quirks = {} } = options;
   if (provider !== "oauth2" && provider !== "oidc") throw new Error(`provider: "${provider}" is neither "oauth2" nor "oidc"`);
   /** @type {(() => Promise<void>)[]} */
   const closers = [];
@@ -64,6 +68,7 @@ export async function startDemo(options = {}) {
       ...(tokenLifetime === undefined ? {} : { tokenLifetime }),
       ...(loginThrottle === undefined ? {} : { loginThrottle }),
       ...(clock === undefined ? {} : { clock }),
+      quirks: { queryErrors: quirks.queryErrors, interactivePromptNone: quirks.interactivePromptNone },
       log,
     });
     closers.push(auth.close);
@@ -88,6 +93,7 @@ export async function startDemo(options = {}) {
       introspectionEndpoint: as.introspectionEndpoint,
       credentials,
       allowedOrigin: spa.origin,
+      quirks: { bareChallenges: quirks.bareChallenges, hiddenChallenges: quirks.hiddenChallenges },
       onRequest: onApiRequest,
       log,
     });

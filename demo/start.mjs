@@ -17,6 +17,9 @@ const SETTINGS = {
   tokenLifetime: ["--token-lifetime", "IMPLICITLY_DEMO_TOKEN_LIFETIME", 120],
 };
 
+/** The quirks of real servers the demo's servers can copy (startDemo's `quirks`). */
+const QUIRKS = ["queryErrors", "interactivePromptNone", "bareChallenges", "hiddenChallenges"];
+
 const USAGE = `Usage: npm run demo -- [options]
 
 Options (each also settable by the environment variable shown):
@@ -29,6 +32,9 @@ Options (each also settable by the environment variable shown):
   --provider P          oauth2 or oidc         IMPLICITLY_DEMO_PROVIDER          (default oauth2)
                         oidc: the pages sign in at an OpenID provider (oidc-provider) with
                         response_type=id_token token and show who signed in from the ID token
+  --quirks LIST         server quirks          IMPLICITLY_DEMO_QUIRKS            (default none)
+                        comma-separated, copying servers that bend the spec (docs/servers.md):
+                        ${QUIRKS.join(", ")}
   --quiet               do not log requests
   --help                show this text
 Port 0 picks a free port.`;
@@ -49,6 +55,7 @@ try {
     options: {
       ...Object.fromEntries(Object.values(SETTINGS).map(([flag]) => [flag.slice(2), { type: "string" }])),
       provider: { type: "string" },
+      quirks: { type: "string" },
       quiet: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -75,6 +82,10 @@ for (const [name, [flag, env, fallback]] of Object.entries(SETTINGS)) {
 const provider = args.provider ?? (process.env.IMPLICITLY_DEMO_PROVIDER || "oauth2");
 if (provider !== "oauth2" && provider !== "oidc") fail(`--provider / IMPLICITLY_DEMO_PROVIDER: "${provider}" is neither oauth2 nor oidc.`);
 
+const quirkNames = (args.quirks ?? process.env.IMPLICITLY_DEMO_QUIRKS ?? "").split(",").map((q) => q.trim()).filter(Boolean);
+for (const name of quirkNames) if (!QUIRKS.includes(name)) fail(`--quirks / IMPLICITLY_DEMO_QUIRKS: "${name}" is none of ${QUIRKS.join(", ")}.`);
+const quirks = Object.fromEntries(quirkNames.map((name) => [name, true]));
+
 for (const file of ["implicitly.umd.min.js", "implicitly.mjs", "implicitly-oidc.umd.min.js"]) {
   if (!existsSync(DIST_DIR + file)) fail(`dist/${file} is missing. Run \`npm run build\` (\`npm run demo\` does it for you).`);
 }
@@ -94,6 +105,7 @@ try {
     ports: { spa: settings.spa, auth: settings.auth, api: settings.api, thirdParty: settings.thirdParty, oidc: settings.oidc },
     provider,
     tokenLifetime: settings.tokenLifetime,
+    quirks,
     log: args.quiet ? undefined : (line) => console.log(line),
   });
 } catch (err) {
@@ -115,7 +127,7 @@ const server = oidc
   ? `OpenID provider       ${oidc.issuer}   (oidc-provider, response_type=id_token token; tokens live ${oidc.tokenLifetime} s)`
   : `Authorization server  ${auth.origin}   (tokens live ${auth.tokenLifetime} s)`;
 console.log(`
-implicitly demo is running on loopback${oidc ? ", with OpenID Connect" : ""}.
+implicitly demo is running on loopback${oidc ? ", with OpenID Connect" : ""}${quirkNames.length ? ", with the quirks " + quirkNames.join(", ") : ""}.
 
   Open  ${spa.pages["script-tag"]}        (SDK loaded by <script> tag: dist/implicitly-oidc.umd.min.js)
    or   ${spa.pages.esm}  (SDK imported as an ES module: dist/implicitly.mjs)

@@ -23,13 +23,13 @@ const budgets = [
     what: "core import (createClient)",
     readme: "`import { createClient }`: login, callback, `fetch` (what a bundler keeps)",
     imports: ["createClient"],
-    max: 3624,
+    max: 3800,
   },
   {
     what: "core + session features",
     readme: "the same plus `restore`, `renew`, `autoRenew`, `loginWithPopup`, `syncTabs`",
     imports: ["createClient", ...session],
-    max: 5120,
+    max: 5376,
   },
   {
     what: "core + sign-out (signOut, handleSignOut)",
@@ -47,13 +47,13 @@ const budgets = [
     what: "script-tag build",
     readme: "`dist/implicitly.umd.min.js` (script tag: core and session features)",
     file: "dist/implicitly.umd.min.js",
-    max: 5248,
+    max: 5504,
   },
   {
     what: "script-tag build with OpenID Connect and sign-out",
     readme: "`dist/implicitly-oidc.umd.min.js` (script tag with OpenID Connect and sign-out: every export)",
     file: "dist/implicitly-oidc.umd.min.js",
-    max: 8192,
+    max: 8448,
   },
 ];
 

@@ -7,20 +7,20 @@ import type { BearerChallenge, Token } from "../protocol/types";
 export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
 /**
- * Called for a 401/403 with a Bearer challenge to a request that carried `token`; may return the
- * response of a replay of the request (`input`, `init`).
+ * Called for every 401/403 to a request that carried `token`, with its Bearer challenge (`null`
+ * when none could be read); may return the response of a replay of the request (`input`, `init`).
  */
 export type Challenged = (
   token: Token,
   response: Response,
-  challenge: BearerChallenge,
+  challenge: BearerChallenge | null,
   input: RequestInfo | URL,
   init: RequestInit | undefined,
 ) => Promise<Response | undefined> | false | undefined;
 
 /**
  * Makes the authenticated `fetch`: adds `Authorization: Bearer …` to requests inside the
- * resources, passes every other request through untouched, and watches for Bearer challenges.
+ * resources, passes every other request through untouched, and watches for 401 and 403 answers.
  * A header the caller set is kept.
  * @param resources - where the token may go
  * @param getToken - the current token
@@ -62,9 +62,10 @@ export const createFetch = (
   if (plain) (headers as Record<string, string>).Authorization = value;
   else (headers as Headers).set("Authorization", value);
   const response = await send(input, { ...init, headers });
-  if (response.status == 401 || response.status == 403) {
-    const challenge = parseBearerChallenge(response.headers.get("WWW-Authenticate"));
-    if (challenge) return (await challenged(token, response, challenge, input, init)) || response;
-  }
-  return response;
+  // Every 401 and 403 counts, with a challenge or without one (none sent, or hidden by CORS).
+  return (
+    (/40[13]/.test(response.status as unknown as string) &&
+      (await challenged(token, response, parseBearerChallenge(response.headers.get("WWW-Authenticate")), input, init))) ||
+    response
+  );
 };

@@ -7,7 +7,7 @@ import { checkParams, checkScope, checkUrl, resolveOptions } from "./options";
 import { inPage } from "../browser/page";
 import { createPendingStore, type PendingLogin } from "../browser/pending";
 import { randomString } from "../browser/random";
-import { parseAuthorizationResponse, type AuthorizationResponse } from "../protocol/response";
+import { parseAuthorizationResponse, splitQuery, type AuthorizationResponse } from "../protocol/response";
 import { createTokenStore } from "../browser/tokens";
 import type { Client, ClientEvents, ClientOptions, RedirectResult } from "./types";
 import { tokenFromResponse } from "../protocol/validate";
@@ -72,12 +72,14 @@ export const createClient = (options: ClientOptions): Client => {
     return { url: buildAuthorizationUrl(endpoint, params), state };
   };
 
-  const complete = async (response: AuthorizationResponse | AuthError | null): Promise<RedirectResult> => {
-    // State first, for error responses too (RFC 6749 §10.12): an error for a login we did not
-    // start is a forgery, not a denial. A malformed response (an AuthError from the parser) still
-    // consumes the login its state names.
-    const state = (response as { state?: string } | null)?.state;
-    const login = state !== undefined && pending.take(state);
+  // State first, for error responses too (RFC 6749 §10.12): an error for a login we did not
+  // start is a forgery, not a denial. A malformed response (an AuthError from the parser) still
+  // consumes the login its state names. `login`: already taken (a response from the query).
+  const complete = async (
+    response: AuthorizationResponse | AuthError | null,
+    state = (response as { state?: string } | null)?.state,
+    login = state !== undefined && pending.take(state),
+  ): Promise<RedirectResult> => {
     const malformed = response instanceof AuthError && response;
     if (!login || login == "expired") {
       throw malformed || new AuthError("state_mismatch", "state " + (state === undefined ? "missing" : login || "unknown or used"));
@@ -98,7 +100,11 @@ export const createClient = (options: ClientOptions): Client => {
   };
 
   const send = createFetch(o.resources, tokens.get, o.fetch, (token, response, challenge, input, init) => {
-    const invalid = response.status == 401 && challenge.error == "invalid_token";
+    // A 401 refuses the token (RFC 6750 §3.1 invalid_token), also one without a readable Bearer
+    // challenge, unless its WWW-Authenticate names another scheme only.
+    const invalid =
+      response.status == 401 &&
+      (challenge ? challenge.error == "invalid_token" : /bearer/i.test(response.headers.get("WWW-Authenticate") || "bearer"));
     if (invalid) tokens.expire(token);
     events.emit("unauthorized", { response, challenge });
     return invalid && hooks.retry?.(input, init);
@@ -114,23 +120,30 @@ export const createClient = (options: ClientOptions): Client => {
       inPage();
       const href = url ?? location.href;
       if (last?.includes(href)) return last[2];
-      const response = parse(href);
-      if (!response) return null;
-      // Out of the address bar in every outcome, without a new history entry.
-      const clean = href.split("#")[0]!;
+      let response = parse(href);
+      // The response as text (the URL, for its fragment; else the part of its query that is one),
+      // and the URL without it, for the address bar in every outcome.
+      const [raw, clean] = response ? [href, href.split("#")[0]!] : splitQuery(href);
+      response ||= parse(raw);
+      const state = (response as AuthorizationResponse | null)?.state;
+      let login;
+      // Some servers send errors in the query. Such a response is ours only when its state names
+      // a login of ours (or a frame's or popup's, which the page that opened it checks); otherwise
+      // the query is the app's business.
+      if (!response || (raw != href && state?.[1] != "." && !(login = pending.take(state!)))) return null;
+      // Without a new history entry.
       if (href == location.href) history.replaceState(history.state, "", clean);
-      const { state } = response as AuthorizationResponse;
       // "f." or "p.": a frame or popup that renew() or loginWithPopup() opened. Hand the raw
       // response to the page that opened it (same origin only), which validates it; nothing else.
       if (state?.[1] == ".") {
-        const message: Handoff = { implicitly: href };
+        const message: Handoff = { implicitly: raw };
         // With the opener link cut (Cross-Origin-Opener-Policy), a same-origin broadcast instead.
         (state[0] == "f" ? parent : opener || new BroadcastChannel(channelName(o.clientId))).postMessage(message, location.origin);
         // A popup closes itself: its opener may not be able to (the message is already queued).
         if (state[0] == "p") close();
         return null;
       }
-      return (last = [href, clean, complete(response)])[2];
+      return (last = [href, clean, complete(response, state, login)])[2];
     },
     getToken: tokens.get,
     fetch: send,

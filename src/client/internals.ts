@@ -18,7 +18,8 @@ export interface Hooks {
   /** Completes a new token (e.g. verifies an ID token) before the client holds it. */
   accept?(token: Token, response: AuthorizationResponse, login: PendingLogin): Promise<Token>;
   /**
-   * After a Bearer `401 invalid_token` from {@link Client.fetch}: a replacement response, or
+   * After a `401` from {@link Client.fetch} that refused the token (a Bearer `invalid_token`, or
+   * no readable Bearer challenge and no other scheme named): a replacement response, or
    * undefined to return the 401. A replay goes through `client.fetch` again, so the hook itself
    * must recognise its own replays (no loops).
    */

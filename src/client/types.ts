@@ -88,12 +88,16 @@ export interface RedirectResult<T extends Token = Token> {
   appState?: unknown;
 }
 
-/** Payload of the `unauthorized` event. */
+/** Payload of the `unauthorized` event: a 401 or 403 to a request that carried the token. */
 export interface UnauthorizedEvent {
   /** The response, still unread. */
   response: Response;
-  /** The parsed Bearer challenge. */
-  challenge: BearerChallenge;
+  /**
+   * The parsed Bearer challenge of its `WWW-Authenticate` header, or `null` when none could be
+   * read: no header, a header of another scheme only, a malformed one, or a header that a
+   * cross-origin API does not expose (`Access-Control-Expose-Headers: WWW-Authenticate`).
+   */
+  challenge: BearerChallenge | null;
 }
 
 /** Events of {@link Client.on} and their payloads. */
@@ -103,11 +107,11 @@ export interface ClientEvents<T extends Token = Token> {
   token: T;
   /** The token expires in `expiringNotice` seconds or less. */
   expiring: T;
-  /** The token expired, or the resource server said it is invalid. */
+  /** The token expired, or a resource server refused it (a 401; see {@link Client.fetch}). */
   expired: T;
   /** {@link Client.logout} was called. */
   logout: undefined;
-  /** A resource server answered 401 or 403 with a Bearer challenge. */
+  /** A resource server answered 401 or 403 to a request that carried the token. */
   unauthorized: UnauthorizedEvent;
 }
 
@@ -136,7 +140,10 @@ export interface Client<T extends Token = Token> {
   /** The current token, or `null` when there is none or it has expired. */
   getToken(): T | null;
   /**
-   * `fetch` that adds `Authorization: Bearer …` to requests inside `resourceOrigins`.
+   * `fetch` that adds `Authorization: Bearer …` to requests inside `resourceOrigins`. Every 401
+   * or 403 to such a request emits `unauthorized`. A 401 whose Bearer challenge says
+   * `invalid_token`, or that has no readable Bearer challenge and names no other scheme, drops
+   * the token and emits `expired` first. The response is returned unread.
    * @throws AuthError `login_required` for a resource request while no valid token is held (nothing is sent)
    */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;

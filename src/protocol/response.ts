@@ -39,6 +39,12 @@ const ABNF: Readonly<Record<string, RegExp | undefined>> = {
 // Any one of these makes a fragment an authorization response; anything else is the app's own.
 const RESPONSE = /^(access_token|error|state|id_token)$/;
 
+/**
+ * The query parameters that {@link splitQuery} takes by default: those of an error response, and
+ * `access_token`, which it takes only to refuse it.
+ */
+export const QUERY_RESPONSE = /^(error(_description|_uri)?|state|iss|access_token)$/;
+
 // Without "%" or "+" there is nothing to decode (and nothing that could fail): the common case.
 const decode = (s: string): string => (/[%+]/.test(s) ? decodeURIComponent(s.replace(/\+/g, " ")) : s);
 
@@ -88,4 +94,38 @@ export const parseAuthorizationResponse = (urlOrFragment: string): Authorization
   if (params.expires_in) out.expiresIn = +params.expires_in;
   if (params.scope) out.scope = params.scope.split(" ");
   return out;
+};
+
+/**
+ * Splits the query of a redirect URL, for the servers that send an authorization response there
+ * (against RFC 6749 §4.2.2.1): the pairs whose name, as spelled, `names` matches belong to the
+ * response; the others are the app's, left as they are, unread and unchecked. Hand the first
+ * part to {@link parseAuthorizationResponse}, which reads it with the rules of a fragment (a
+ * parameter given twice, bad percent-encoding, a value outside its ABNF: `invalid_response`).
+ * A token is never read from a query, nor left in one (RFC 9700 §4.3.2): an `access_token` keeps
+ * its name only, so that a response with one is malformed (`access_token malformed`).
+ *
+ * @param url - a whole URL
+ * @param names - the names of the response's parameters @default {@link QUERY_RESPONSE}
+ * @returns the response's pairs as fragment text (`#…`), and `url` without them and without its
+ *   fragment (the app's own parameters kept, in their order; empty pairs dropped)
+ * @example
+ * ```ts
+ * splitQuery("https://app.example.com/cb?tab=2&error=access_denied&state=xyz");
+ * // ["#&error=access_denied&state=xyz", "https://app.example.com/cb?tab=2"]
+ * ```
+ * @see RFC 6749 §4.2.2.1, RFC 9700 §4.3.2
+ */
+export const splitQuery = (url: string, names: RegExp = QUERY_RESPONSE): [response: string, rest: string] => {
+  const [, path, query] = /^([^?#]*)\??([^#]*)/.exec(url)!;
+  let ours = "#";
+  let rest = "";
+  for (const pair of query!.split("&")) {
+    const name = pair.split("=")[0]!;
+    // An access_token keeps its name only: a response with one is malformed, its value goes nowhere.
+    const kept = name == "access_token" ? name : pair;
+    if (names.test(name)) ours += "&" + kept;
+    else if (pair) rest += "&" + kept;
+  }
+  return [ours, path + rest.replace("&", "?")];
 };

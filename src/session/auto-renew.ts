@@ -16,8 +16,9 @@ const replayable = (input: RequestInfo | URL, init: RequestInit | undefined) =>
  * - `expiringNotice` seconds before the token expires, renews it (asking for the scope the
  *   token has). When that fails nothing else happens: the client emits `expired` at expiry, as
  *   without this.
- * - When a request of {@link Client.fetch} gets a Bearer `401` with `error="invalid_token"`,
- *   renews once and sends the request once more with the new token. Never more: the second
+ * - When a request of {@link Client.fetch} gets a `401` that refused the token (a Bearer
+ *   `error="invalid_token"`, or no readable Bearer challenge and no other scheme named), renews
+ *   once and sends the request once more with the new token. Never more: the second
  *   response is returned as it is, whatever it says. A request whose body cannot be sent again
  *   (a `ReadableStream`, or a `Request` with a body) is not replayed; neither is one when the
  *   renewal fails: the `401` is returned, as without this.

@@ -1,19 +1,26 @@
 import { AuthError } from "../protocol/errors";
 import { channelName, type Handoff, type Internals } from "../client/internals";
-import { parseAuthorizationResponse } from "../protocol/response";
+import { parseAuthorizationResponse, splitQuery } from "../protocol/response";
 import type { RedirectResult } from "../client/types";
 
 /**
- * The `state` of the authorization response in `href`.
+ * The `state` of the authorization response in `href`: in its fragment, else in its query (see
+ * {@link splitQuery}).
  * @returns the state; undefined when `href` is not a string, has no response or a malformed one
  */
 export const stateOf = (href: unknown): string | undefined => {
   try {
-    return parseAuthorizationResponse(href as string)?.state;
+    return (parseAuthorizationResponse(href as string) || parseAuthorizationResponse(splitQuery(href as string)[0]))?.state;
   } catch {
     return undefined;
   }
 };
+
+/**
+ * How long a frame may stay on a page other than the redirect page, in ms, before
+ * {@link awaitResponse} gives up on it: time for a page that redirects by script.
+ */
+export const FRAME_GRACE = 1000;
 
 /**
  * Waits for the response that a frame or popup opened by this page hands over (see
@@ -27,13 +34,20 @@ export const stateOf = (href: unknown): string | undefined => {
  * construction, so only the state is checked), for when Cross-Origin-Opener-Policy cut the link.
  * Every listener, timer and channel is removed when the wait ends, whatever the outcome.
  *
+ * With `frame`, a frame that finishes loading a page other than the redirect page (a page of
+ * another origin, such as the server's login page, or the browser's error page for a page that
+ * refused to be framed) means that the server wants the user: it rejects `interaction_required`
+ * after {@link FRAME_GRACE} ms, unless the frame loads the redirect page or the response comes in
+ * the meantime (a page that redirects by script).
+ *
  * @param i - the client's internals
  * @param state - the state of the request
  * @param redirectUri - the request's redirect URI
  * @param source - the frame's or popup's window
  * @param seconds - how long to wait before rejecting `timeout`
  * @param popup - `source` is a popup: also reject `popup_closed` when the user closes it
- * @throws AuthError `timeout`, `popup_closed`, or whatever the response's validation throws
+ * @param frame - the frame whose window is `source` (silent renewal)
+ * @throws AuthError `timeout`, `popup_closed`, `interaction_required`, or whatever the response's validation throws
  */
 export const awaitResponse = (
   i: Internals,
@@ -42,16 +56,20 @@ export const awaitResponse = (
   source: Window,
   seconds: number,
   popup?: boolean,
+  frame?: HTMLIFrameElement,
 ): Promise<RedirectResult> =>
   new Promise((resolve, reject) => {
-    const origin = new URL(redirectUri).origin;
+    const { origin, pathname } = new URL(redirectUri);
     const channel = popup && typeof BroadcastChannel == "function" ? new BroadcastChannel(channelName(i.options.clientId)) : undefined;
     let closedPolls = 0;
+    let grace: ReturnType<typeof setTimeout> | undefined;
     const settle = (outcome: Promise<RedirectResult>) => {
       removeEventListener("message", onMessage);
       channel?.close();
       clearTimeout(timer);
+      clearTimeout(grace);
       clearInterval(poll);
+      if (frame) frame.onload = null;
       outcome.then(resolve, reject);
     };
     const fail = (code: string) => settle(Promise.reject(new AuthError(code)));
@@ -63,6 +81,17 @@ export const awaitResponse = (
     addEventListener("message", onMessage);
     if (channel) channel.onmessage = (e) => take(e.data);
     const timer = setTimeout(fail, seconds * 1000, "timeout");
+    if (frame) {
+      frame.onload = () => {
+        clearTimeout(grace);
+        // Another origin's document is out of reach (null). The redirect page keeps its path when
+        // it cleans its URL, so the path is what tells it.
+        const here = frame.contentDocument?.location;
+        if (!here || here.origin + here.pathname != origin + pathname) {
+          grace = setTimeout(fail, FRAME_GRACE, "interaction_required");
+        }
+      };
+    }
     // A cut opener link also reads as `closed`, while the response may still be on its way over
     // the channel: a popup counts as closed by the user after some 2 s of it.
     const poll = popup ? setInterval(() => source.closed && ++closedPolls > 4 && fail("popup_closed"), 500) : undefined;

@@ -19,7 +19,7 @@ const silently = async (client: Client, opts: LoginOptions): Promise<Token> => {
   frame.src = url;
   (document.body || document.documentElement).append(frame);
   try {
-    return (await awaitResponse(i, state, redirectUri, frame.contentWindow!, i.options.silentTimeout)).token;
+    return (await awaitResponse(i, state, redirectUri, frame.contentWindow!, i.options.silentTimeout, false, frame)).token;
   } finally {
     // In the task after the promise settles: removing a frame unloads its document, a few
     // milliseconds the caller need not wait for.
@@ -37,6 +37,11 @@ const silently = async (client: Client, opts: LoginOptions): Promise<Token> => {
  * removed in every outcome, in the task after the promise settles. A response is accepted only
  * from that frame's window, from the redirect URI's origin, and with the state of that request.
  *
+ * It fails fast when the server shows a page instead of answering (servers that ignore
+ * `prompt=none`): once the frame has loaded a page that is not the redirect page (another
+ * origin's, or the browser's error page for a page that refuses framing), it rejects
+ * `interaction_required` after a grace of one second, for pages that redirect by script.
+ *
  * Needs a session at the authorization server (a cookie it can read in a frame: same site, or
  * third-party cookies allowed) and an authorization endpoint that may be framed by this origin.
  *
@@ -45,9 +50,9 @@ const silently = async (client: Client, opts: LoginOptions): Promise<Token> => {
  * @returns the new token
  * @throws AuthError with the server's code when it cannot answer without the user
  *   (`login_required`, `interaction_required`, `consent_required`, `account_selection_required`),
- *   `timeout` after `silentTimeout` seconds without a response, `invalid_config` for an invalid
- *   `silentRedirectUri` (no frame is added), `no_browser` outside a page, or any code of
- *   {@link Client.handleRedirect}
+ *   `interaction_required` when the frame shows a page instead, `timeout` after `silentTimeout`
+ *   seconds without a response, `invalid_config` for an invalid `silentRedirectUri` (no frame is
+ *   added), `no_browser` outside a page, or any code of {@link Client.handleRedirect}
  * @see OpenID Connect Core 1.0 §3.1.2.1 (`prompt=none`)
  * @example
  * ```ts

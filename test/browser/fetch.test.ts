@@ -353,14 +353,50 @@ describe("Bearer challenges", () => {
   });
 
   it.each([
-    ["a non-Bearer 401", () => challenge(401, 'Basic realm="x"')],
-    ["a 401 without WWW-Authenticate", () => challenge(401)],
-    ["a non-Bearer 403", () => challenge(403, 'Negotiate abc==')],
-    ["a 200 carrying a Bearer header", () => new Response("ok", { headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' } })],
-  ])("%s: no event, token kept, response returned", async (_, make401) => {
+    ["a 401 without WWW-Authenticate (none sent, or not exposed by CORS)", () => challenge(401)],
+    ["a 401 with an empty WWW-Authenticate", () => challenge(401, "")],
+    ["a 401 whose Bearer challenge cannot be read", () => challenge(401, 'Bearer error="invalid_token')],
+    ["a 401 naming Bearer after a malformed challenge", () => challenge(401, 'Basic realm="x" "y", Bearer error="invalid_token"')],
+  ])("%s: the token was refused: drops it, emits expired, then unauthorized with challenge null", async (_, make401) => {
     const client = await signedIn();
+    const token = client.getToken()!;
     const seen = record(client);
     const response = make401();
+    send.mockResolvedValueOnce(response);
+    expect(await client.fetch(API + "/x")).toBe(response);
+    expect(seen).toEqual([
+      ["expired", token],
+      ["unauthorized", { response, challenge: null }],
+    ]);
+    expect(client.getToken()).toBeNull();
+    expect(response.bodyUsed).toBe(false);
+  });
+
+  it.each([
+    ["a 401 naming another scheme only", () => challenge(401, 'Basic realm="x"')],
+    ["a 401 naming other schemes only", () => challenge(401, 'Negotiate, Digest realm="x", nonce="n"')],
+    ["a bare 403", () => challenge(403)],
+    ["a 403 naming another scheme", () => challenge(403, "Negotiate abc==")],
+    ["a 403 whose Bearer challenge cannot be read", () => challenge(403, 'Bearer error="insufficient_scope')],
+  ])("%s: emits unauthorized with challenge null and keeps the token", async (_, make) => {
+    const client = await signedIn();
+    const seen = record(client);
+    const response = make();
+    send.mockResolvedValueOnce(response);
+    expect(await client.fetch(API + "/x")).toBe(response);
+    expect(seen).toEqual([["unauthorized", { response, challenge: null }]]);
+    expect(client.getToken()).not.toBeNull();
+  });
+
+  it.each([
+    ["a 200 carrying a Bearer header", () => new Response("ok", { headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' } })],
+    ["a 400", () => challenge(400, 'Bearer error="invalid_request"')],
+    ["a 404", () => challenge(404)],
+    ["a 500", () => challenge(500)],
+  ])("%s: no event, token kept, response returned", async (_, make) => {
+    const client = await signedIn();
+    const seen = record(client);
+    const response = make();
     send.mockResolvedValueOnce(response);
     expect(await client.fetch(API + "/x")).toBe(response);
     expect(seen).toEqual([]);

@@ -262,6 +262,101 @@ describe("handleRedirect", () => {
   });
 });
 
+describe("handleRedirect: an error response in the query (servers that send it there)", () => {
+  const queried = (query: string) => APP + "callback?" + query;
+
+  it("rejects with the server's error when the state names a pending login, and consumes it", async () => {
+    const client = make();
+    const state = await start(client, { appState: "/x" });
+    const p = client.handleRedirect(queried(`error=access_denied&error_description=The+user+said+no&error_uri=https%3A%2F%2Fid.example.com%2Fe&state=${state}`));
+    await expect(p).rejects.toMatchObject({ name: "AuthError", code: "access_denied", description: "The user said no", uri: "https://id.example.com/e", appState: "/x" });
+    expect(storage.getItem("implicitly:spa")).toBeNull();
+    expect(client.getToken()).toBeNull();
+  });
+
+  it("cleans only the response's parameters out of the address bar, keeping the app's, history.state and the history length", async () => {
+    const client = make();
+    const state = await start(client);
+    history.replaceState({ app: 1 }, "", queried(`tab=2&error=access_denied&state=${state}&iss=https%3A%2F%2Fid.example.com&q=a+b`));
+    const length = history.length;
+    await expect(client.handleRedirect()).rejects.toMatchObject({ code: "access_denied" });
+    expect(location.href).toBe(APP + "callback?tab=2&q=a+b");
+    expect(history.state).toEqual({ app: 1 });
+    expect(history.length).toBe(length);
+    history.replaceState(null, "", queried(`error=login_required&state=${await start(client)}`));
+    await expect(client.handleRedirect()).rejects.toMatchObject({ code: "login_required" });
+    expect(location.href).toBe(APP + "callback");
+  });
+
+  it("leaves a query error without a pending state alone: the app's business", async () => {
+    const client = make();
+    await start(client);
+    for (const query of ["error=access_denied", "error=access_denied&state=unknown", "error=a&error=b&state=unknown", "state=CA", "error=%zz"]) {
+      history.replaceState(null, "", queried(query));
+      await expect(client.handleRedirect(), query).resolves.toBeNull();
+      expect(location.href).toBe(queried(query));
+    }
+    // The pending login is still there.
+    expect(Object.keys(JSON.parse(storage.getItem("implicitly:spa")!))).toHaveLength(1);
+  });
+
+  it("checks the response strictly once its state is pending: a repeated parameter is invalid_response, and consumes the login", async () => {
+    const client = make();
+    const state = await start(client);
+    history.replaceState(null, "", queried(`error=access_denied&error=server_error&state=${state}&tab=1`));
+    await expect(client.handleRedirect()).rejects.toMatchObject({ code: "invalid_response", description: "error repeated" });
+    expect(location.href).toBe(queried("tab=1"));
+    expect(storage.getItem("implicitly:spa")).toBeNull();
+  });
+
+  it("refuses a token in the query (invalid_response), consumes the login and takes the token out of the address bar", async () => {
+    const client = make();
+    const state = await start(client);
+    history.replaceState(null, "", queried(`access_token=2YotnFZFEjr1zMsicMWpAA&token_type=Bearer&state=${state}`));
+    await expect(client.handleRedirect()).rejects.toMatchObject({ code: "invalid_response", description: "access_token malformed" });
+    expect(location.href).not.toContain("2YotnFZFEjr1zMsicMWpAA");
+    expect(client.getToken()).toBeNull();
+    expect(storage.getItem("implicitly:spa")).toBeNull();
+  });
+
+  it("an expired login's query error is still ours: state_mismatch (state expired), cleaned", async () => {
+    vi.useFakeTimers({ now: 5_000_000 });
+    const client = make({ stateTtl: 60 });
+    const state = await start(client);
+    vi.setSystemTime(5_000_000 + 61_000);
+    history.replaceState(null, "", queried(`error=access_denied&state=${state}`));
+    await expect(client.handleRedirect()).rejects.toMatchObject({ code: "state_mismatch", description: "state expired" });
+    expect(location.href).toBe(APP + "callback");
+  });
+
+  it("prefers a response in the fragment, and leaves the query alone then", async () => {
+    const client = make();
+    const state = await start(client);
+    const other = await start(client);
+    const result = await client.handleRedirect(APP + `callback?error=access_denied&state=${other}#` + `access_token=tok&token_type=Bearer&state=${state}`);
+    expect(result!.token.accessToken).toBe("tok");
+    // The other login is still pending.
+    expect(Object.keys(JSON.parse(storage.getItem("implicitly:spa")!))).toEqual([other]);
+  });
+
+  it("gives a second call the same outcome", async () => {
+    const client = make();
+    history.replaceState(null, "", queried(`error=access_denied&state=${await start(client)}`));
+    const a = client.handleRedirect();
+    const b = client.handleRedirect();
+    await expect(a).rejects.toMatchObject({ code: "access_denied" });
+    await expect(b).rejects.toMatchObject({ code: "access_denied" });
+  });
+
+  it("in a frame or popup (f. or p. state), hands the response part of the query to the page that opened it, cleaned", async () => {
+    const post = vi.spyOn(window, "postMessage");
+    history.replaceState(null, "", queried("tab=1&error=login_required&error_description=No+session&state=f.abc"));
+    expect(await make().handleRedirect()).toBeNull();
+    expect(post).toHaveBeenCalledWith({ implicitly: "#&error=login_required&error_description=No+session&state=f.abc" }, location.origin);
+    expect(location.href).toBe(queried("tab=1"));
+  });
+});
+
 describe("token lifecycle and events", () => {
   const signIn = async (client = make(), expiresIn = 3600) => {
     const state = await start(client);

@@ -43,7 +43,7 @@ function makeClient(options: Partial<ClientOptions> = {}): Client {
 
 /** Records a client's events. */
 function watch(client: Client) {
-  const seen = { token: [] as Token[], expired: [] as Token[], unauthorized: [] as BearerChallenge[] };
+  const seen = { token: [] as Token[], expired: [] as Token[], unauthorized: [] as (BearerChallenge | null)[] };
   client.on("token", (t) => seen.token.push(t));
   client.on("expired", (t) => seen.expired.push(t));
   client.on("unauthorized", ({ challenge }) => seen.unauthorized.push(challenge));

@@ -58,7 +58,7 @@ describe("dist/implicitly.umd.min.js in a page", () => {
     const seen: string[] = [];
     client.on("token", (t) => seen.push("token:" + t.accessToken));
     client.on("expired", () => seen.push("expired"));
-    client.on("unauthorized", ({ challenge }) => seen.push("unauthorized:" + challenge.error));
+    client.on("unauthorized", ({ challenge }) => seen.push("unauthorized:" + challenge?.error));
 
     // Before login: a resource request is refused and nothing is sent.
     const early = await client.fetch(API + "/me").catch((e: unknown) => e);

@@ -99,14 +99,18 @@ export function correctUsage(storage: Storage, unknownError: unknown): void {
   client.on("logout", (payload: undefined) => payload);
   client.on("unauthorized", ({ response, challenge }) => {
     const status: number = response.status;
-    const needed: string[] | undefined = challenge.scope;
-    const error: string | undefined = challenge.error;
+    // null when no Bearer challenge could be read (a bare 401/403, or a header CORS hides)
+    const needed: string[] | undefined = challenge?.scope;
+    const error: string | undefined = challenge?.error;
   });
-  const unauthorized = (event: UnauthorizedEvent) => event.challenge.realm;
+  // @ts-expect-error the challenge may be null
+  client.on("unauthorized", ({ challenge }) => challenge.error);
+  const unauthorized = (event: UnauthorizedEvent) => event.challenge?.realm;
   client.on("unauthorized", unauthorized);
   assertType<Equal<ClientEvents["token"], Token>>(true);
   assertType<Equal<ClientEvents["logout"], undefined>>(true);
   assertType<Equal<ClientEvents["unauthorized"], UnauthorizedEvent>>(true);
+  assertType<Equal<UnauthorizedEvent["challenge"], BearerChallenge | null>>(true);
   assertType<Equal<keyof ClientEvents, "token" | "expiring" | "expired" | "logout" | "unauthorized">>(true);
   assertType<Equal<Token["tokenType"], "Bearer">>(true);
   assertType<Equal<ReturnType<Client["getToken"]>, Token | null>>(true);

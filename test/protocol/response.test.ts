@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AuthError, isAuthError } from "../../src/protocol/errors";
-import { parseAuthorizationResponse } from "../../src/protocol/response";
+import { QUERY_RESPONSE, parseAuthorizationResponse, splitQuery } from "../../src/protocol/response";
 
 // RFC 6749 §4.2.2's example response.
 const RFC_EXAMPLE = "#access_token=2YotnFZFEjr1zMsicMWpAA&state=xyz&token_type=example&expires_in=3600";
@@ -241,6 +241,80 @@ describe("parseAuthorizationResponse: property", () => {
       }),
       { numRuns: 10_000 },
     );
+    expectPrototypeUntouched();
+  });
+});
+
+describe("splitQuery: an authorization response in the query", () => {
+  const APP = "https://app.example.com/cb";
+
+  it("takes error, error_description, error_uri, state and iss, and keeps the app's own parameters in order", () => {
+    const [response, rest] = splitQuery(
+      `${APP}?tab=2&error=access_denied&error_description=The+user+said+no&x=%41&error_uri=https%3A%2F%2Fid.example.com%2Fe&state=xyz&iss=https%3A%2F%2Fid.example.com&flag`,
+    );
+    expect(rest).toBe(`${APP}?tab=2&x=%41&flag`);
+    expect(parseAuthorizationResponse(response)).toEqual({
+      error: "access_denied",
+      errorDescription: "The user said no",
+      errorUri: "https://id.example.com/e",
+      state: "xyz",
+      iss: "https://id.example.com",
+      params: { error: "access_denied", error_description: "The user said no", error_uri: "https://id.example.com/e", state: "xyz", iss: "https://id.example.com" },
+    });
+  });
+
+  it("leaves every other parameter to the app, unchecked: scope, code, token_type, repeated or badly encoded ones", () => {
+    const [response, rest] = splitQuery(`${APP}?scope=a&scope=b&code=c&token_type=mac&expires_in=x&e=%zz&error=server_error&state=s&errors=1&xstate=2`);
+    expect(rest).toBe(`${APP}?scope=a&scope=b&code=c&token_type=mac&expires_in=x&e=%zz&errors=1&xstate=2`);
+    expect(parseAuthorizationResponse(response)!.params).toEqual({ error: "server_error", state: "s" });
+  });
+
+  it("drops the '?' when nothing of the app's is left, and the fragment", () => {
+    expect(splitQuery(`${APP}?error=access_denied&state=s`)[1]).toBe(APP);
+    expect(splitQuery(`${APP}?error=access_denied&state=s#/route`)[1]).toBe(APP);
+    expect(splitQuery(`${APP}?next=/a?b=1&error=e&state=s`)[1]).toBe(`${APP}?next=/a?b=1`);
+    expect(splitQuery(`${APP}?&error=e&&tab=1&state=s&`)[1]).toBe(`${APP}?tab=1`);
+  });
+
+  it("reads the response's parameters with the fragment's rules", () => {
+    expectInvalid(splitQuery(`${APP}?error=a&error=b&state=s`)[0], "error repeated");
+    expectInvalid(splitQuery(`${APP}?error=a&state=s&state=t`)[0], "state repeated");
+    expectInvalid(splitQuery(`${APP}?error=%zz&state=s`)[0], "bad percent-encoding");
+    expectInvalid(splitQuery(`${APP}?error=a%22b&state=s`)[0], "error malformed");
+    expectInvalid(splitQuery(`${APP}?error=a&error_description=line%0Abreak&state=s`)[0], "error_description malformed");
+    // The state of a malformed response still names the login it ends.
+    expect(errorOf(splitQuery(`${APP}?error=a&error=b&state=s`)[0])).toMatchObject({ state: "s" });
+  });
+
+  it("never reads a token from the query, nor keeps it in the URL: the response is malformed", () => {
+    const [response, rest] = splitQuery(`${APP}?tab=1&access_token=2YotnFZFEjr1zMsicMWpAA&token_type=Bearer&state=xyz`);
+    expect(response).not.toContain("2YotnFZFEjr1zMsicMWpAA");
+    expect(rest).not.toContain("2YotnFZFEjr1zMsicMWpAA");
+    expect(rest).toBe(`${APP}?tab=1&token_type=Bearer`);
+    expect(errorOf(response)).toMatchObject({ code: "invalid_response", description: "access_token malformed", state: "xyz" });
+    // Even when the names to read leave access_token out, its value does not stay in the URL.
+    expect(splitQuery(`${APP}?access_token=secret&code=c&state=s`, /^(code|state)$/)[1]).toBe(`${APP}?access_token`);
+  });
+
+  it("finds no response in a query without one (the app's own, or none)", () => {
+    for (const url of [APP, `${APP}?`, `${APP}?tab=2`, `${APP}?error_description=x`, `${APP}?iss=x`, `${APP}#error=access_denied&state=s`, `${APP}#/r?error=a&state=s`]) {
+      const [response] = splitQuery(url);
+      expect(parseAuthorizationResponse(response), url).toBeNull();
+    }
+    expect(splitQuery(`${APP}?tab=2`)[1]).toBe(`${APP}?tab=2`);
+  });
+
+  it("takes other names when told (the parameters of another response)", () => {
+    const [response, rest] = splitQuery(`${APP}?code=abc&state=s&tab=1`, /^(code|state)$/);
+    expect(rest).toBe(`${APP}?tab=1`);
+    expect(parseAuthorizationResponse(response)).toMatchObject({ code: "abc", state: "s" });
+    expect(QUERY_RESPONSE.test("code")).toBe(false);
+  });
+
+  it("keeps __proto__ and constructor as the app's plain parameters", () => {
+    const [response, rest] = splitQuery(`${APP}?__proto__=x&constructor=y&error=e&state=s`);
+    expect(rest).toBe(`${APP}?__proto__=x&constructor=y`);
+    expect(parseAuthorizationResponse(response)!.params).toEqual({ error: "e", state: "s" });
     expectPrototypeUntouched();
   });
 });

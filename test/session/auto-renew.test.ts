@@ -189,6 +189,29 @@ describe("autoRenew: a Bearer 401 invalid_token from fetch()", () => {
     expect(sentAuthorization()[1]).toBe("Bearer second-token");
   });
 
+  it("treats a bare 401 (no readable challenge) as invalid_token: renews once and replays once", async () => {
+    const client = await renewing();
+    send.mockResolvedValueOnce(new Response(null, { status: 401 })).mockResolvedValueOnce(new Response(null, { status: 401 }));
+    const response = client.fetch(API + "/orders");
+    await answerFrame();
+    // The replay's own bare 401 is returned as it is: no second renewal.
+    expect((await response).status).toBe(401);
+    expect(sentAuthorization()).toEqual(["Bearer first-token", "Bearer second-token"]);
+    expect(await framesLeft()).toEqual([]);
+  });
+
+  it("leaves a bare 403 and a 401 of another scheme alone", async () => {
+    const client = await renewing();
+    const forbidden = new Response(null, { status: 403 });
+    const basic = new Response(null, { status: 401, headers: { "WWW-Authenticate": 'Basic realm="proxy"' } });
+    send.mockResolvedValueOnce(forbidden).mockResolvedValueOnce(basic);
+    expect(await client.fetch(API + "/a")).toBe(forbidden);
+    expect(await client.fetch(API + "/a")).toBe(basic);
+    await flush();
+    expect(frames()).toEqual([]);
+    expect(client.getToken()?.accessToken).toBe("first-token");
+  });
+
   it("leaves other challenges alone (403 insufficient_scope, 401 without invalid_token)", async () => {
     const client = await renewing();
     const refused = new Response(null, { status: 403, headers: { "WWW-Authenticate": 'Bearer error="insufficient_scope", scope="orders"' } });

@@ -95,6 +95,14 @@ describe("loginWithPopup", () => {
     expect(client.getToken()?.accessToken).toBe("second-token");
   });
 
+  it("rejects with an error that the server sent in the query of the redirect page (handed over as its response part)", async () => {
+    const promise = loginWithPopup(make(), { appState: 8 });
+    const state = stateIn(await loaded());
+    post({ implicitly: `#&error=access_denied&state=${state}` }, win());
+    await expect(promise).rejects.toMatchObject({ code: "access_denied", appState: 8 });
+    expect(popup.close).toHaveBeenCalled();
+  });
+
   it("checks the origin of the per-call redirectUri", async () => {
     const other = "http://127.0.0.1:3000/cb";
     const promise = loginWithPopup(make(), { redirectUri: other });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createClient } from "../../src/client/client";
 import { renew } from "../../src/session/renew";
+import { FRAME_GRACE } from "../../src/session/await-response";
 import type { Client, ClientOptions } from "../../src/client/types";
 import { MemoryStorage, brokenStorage } from "../support/memory-storage";
 import { CALLBACK, ENDPOINT, ORIGIN, SILENT, flush, frames, framesLeft, granted, handoff, makeClient, nextFrame, post, stateIn, tokensOf } from "../support/session";
@@ -22,6 +23,99 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers();
   frames().forEach((f) => f.remove());
+});
+
+/** Makes `frame` look as if it had loaded `url` (null: a page of another origin), and fires its load event. */
+const loaded = (frame: HTMLIFrameElement, url: string | null) => {
+  Object.defineProperty(frame, "contentDocument", {
+    configurable: true,
+    value: url === null ? null : { location: new URL(url) },
+  });
+  frame.dispatchEvent(new Event("load"));
+};
+
+describe("renew: a frame that does not reach the redirect page", () => {
+  it("rejects interaction_required soon after the frame loads a page of another origin (a login page, a refused frame)", async () => {
+    vi.useFakeTimers();
+    const client = make();
+    const { promise, frame } = await started(client);
+    const outcome = promise.catch((e: unknown) => e);
+    loaded(frame, null);
+    vi.advanceTimersByTime(FRAME_GRACE - 1);
+    await flush();
+    expect(frame.isConnected).toBe(true);
+    vi.advanceTimersByTime(1);
+    expect(await outcome).toMatchObject({ name: "AuthError", code: "interaction_required" });
+    expect(await framesLeft()).toEqual([]);
+    expect(frame.isConnected).toBe(false);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(FRAME_GRACE).toBe(1000);
+  });
+
+  it("also for a page of this origin that is not the redirect page (or about:blank)", async () => {
+    vi.useFakeTimers();
+    for (const url of [ORIGIN + "/404", "about:blank", SILENT + "/x"]) {
+      const { promise, frame } = await started(make());
+      const outcome = promise.catch((e: unknown) => e);
+      loaded(frame, url);
+      vi.advanceTimersByTime(FRAME_GRACE);
+      expect(await outcome, url).toMatchObject({ code: "interaction_required" });
+      expect(await framesLeft()).toEqual([]);
+    }
+  });
+
+  it("waits on when the frame reaches the redirect page, whatever its query and fragment (cleaned or not)", async () => {
+    vi.useFakeTimers();
+    const client = make({ silentTimeout: 5 });
+    const { promise, frame, win, state } = await started(client);
+    loaded(frame, SILENT + "?x=1#" + granted(state));
+    loaded(frame, SILENT);
+    vi.advanceTimersByTime(4000);
+    await flush();
+    expect(frame.isConnected).toBe(true);
+    post(handoff(granted(state)), win);
+    expect((await promise).accessToken).toBe("renewed-token");
+  });
+
+  it("gives a page that redirects by script its grace: a later load of the redirect page cancels the rejection", async () => {
+    vi.useFakeTimers();
+    const client = make();
+    const { promise, frame, win, state } = await started(client);
+    loaded(frame, null);
+    vi.advanceTimersByTime(FRAME_GRACE / 2);
+    loaded(frame, SILENT + "#" + granted(state));
+    vi.advanceTimersByTime(FRAME_GRACE * 2);
+    await flush();
+    expect(frame.isConnected).toBe(true);
+    post(handoff(granted(state)), win);
+    expect((await promise).accessToken).toBe("renewed-token");
+  });
+
+  it("takes a response that comes during the grace", async () => {
+    vi.useFakeTimers();
+    const client = make();
+    const { promise, frame, win, state } = await started(client);
+    loaded(frame, null);
+    post(handoff(`error=login_required&state=${state}`), win);
+    await expect(promise).rejects.toMatchObject({ code: "login_required" });
+    expect(await framesLeft()).toEqual([]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("keeps timeout for a server that never answers (no load at all)", async () => {
+    vi.useFakeTimers();
+    const { promise } = await started(make({ silentTimeout: 3 }));
+    const outcome = promise.catch((e: unknown) => e);
+    vi.advanceTimersByTime(3000);
+    expect(await outcome).toMatchObject({ code: "timeout" });
+  });
+
+  it("takes an error response that the server sent in the query of the redirect page", async () => {
+    const client = make();
+    const { promise, win, state } = await started(client);
+    post({ implicitly: `#&error=login_required&state=${state}` }, win);
+    await expect(promise).rejects.toMatchObject({ code: "login_required" });
+  });
 });
 
 describe("renew", () => {

@@ -81,6 +81,29 @@ describe("restore: the URL carries an authorization response", () => {
   });
 });
 
+describe("restore: an error response in the query", () => {
+  it("rejects with it when its state is pending, cleaned, with no frame", async () => {
+    const client = make();
+    const state = stateIn(await client.authorizationUrl());
+    history.replaceState(null, "", CALLBACK + `?tab=1&error=access_denied&state=${state}`);
+    await expect(restore(client, { tabs: false })).rejects.toMatchObject({ code: "access_denied" });
+    expect(location.href).toBe(CALLBACK + "?tab=1");
+    await flush();
+    expect(frames()).toEqual([]);
+  });
+
+  it("in a frame (f. state in the query) only hands it over and resolves null: no renewal of its own", async () => {
+    const client = make();
+    const post = vi.spyOn(window, "postMessage");
+    history.replaceState(null, "", CALLBACK + "?error=login_required&state=f.abc");
+    await expect(restore(client, { tabs: false })).resolves.toBeNull();
+    await flush();
+    expect(frames()).toEqual([]);
+    expect(post).toHaveBeenCalledWith({ implicitly: "#&error=login_required&state=f.abc" }, location.origin);
+    expect(location.href).toBe(CALLBACK);
+  });
+});
+
 describe("restore: no response in the URL", () => {
   it("tries one silent renewal and resolves its token", async () => {
     const client = make();
