@@ -20,6 +20,8 @@ export interface PendingLogin {
   appState?: unknown;
   /** The OpenID Connect nonce sent with the request. */
   nonce?: string;
+  /** The OpenID Connect `sub` a silent renewal must sign in again (an identifier, never a token). */
+  sub?: string;
 }
 
 /** Pending logins of one client, keyed by `state`. */

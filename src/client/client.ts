@@ -8,7 +8,7 @@ import { createPendingStore, type PendingLogin } from "../browser/pending";
 import { randomString } from "../browser/random";
 import { parseAuthorizationResponse, type AuthorizationResponse } from "../protocol/response";
 import { createTokenStore } from "../browser/tokens";
-import type { Client, ClientEvents, ClientOptions, RedirectResult } from "./types";
+import type { Client, ClientEvents, ClientOptions, LoginOptions, RedirectResult } from "./types";
 import { tokenFromResponse } from "../protocol/validate";
 
 // Parses, turning a parse failure into a rejected outcome; null when there is no response.
@@ -43,14 +43,20 @@ const parse = (href: string): AuthorizationResponse | AuthError | null => {
  */
 export const createClient = (options: ClientOptions): Client => {
   const o = resolveOptions(options);
-  const hooks: Hooks = {};
+  // No prototype: a name some other code set on Object.prototype is no hook.
+  const hooks: Hooks = Object.create(null);
   const events = createEmitter<ClientEvents>(/^(token|expiring|expired|logout|unauthorized)$/);
   const tokens = createTokenStore(events.emit, o.expiringNotice * 1000);
-  const pending = createPendingStore(o.storage, "implicitly:" + o.clientId, o.stateTtl * 1000);
-  // The last response handled in this page load, so a second call gets the same outcome.
-  let last: [href: string, clean: string, result: Promise<RedirectResult>] | undefined;
+  // Per client and server (RFC 9700 §4.4.2): a client of another server with the same client id,
+  // on this origin, neither sees nor completes these logins.
+  const pending = createPendingStore(o.storage, "implicitly:" + o.clientId + " " + o.authorizationEndpoint, o.stateTtl * 1000);
+  // The response handled last in this page load, so that a second call gets the same outcome: found
+  // by its state or by the clean URL it left (never by the raw URL, which holds the token).
+  let last: [state: string | undefined, clean: string, result: Promise<RedirectResult>] | undefined;
 
-  const start: Internals["start"] = async (opts = {}, via = "") => {
+  const start: Internals["start"] = async (given, via = "") => {
+    // Own options only: a name some other code set on Object.prototype is no option.
+    const opts = { __proto__: null, ...given } as LoginOptions;
     const scope = checkScope("scope", opts.scope ?? o.scope);
     const redirectUri = checkUrl("redirectUri", opts.redirectUri ?? o.redirectUri);
     // A frame's or popup's state says so, for its redirect page to hand the response over.
@@ -67,7 +73,7 @@ export const createClient = (options: ClientOptions): Client => {
     };
     const endpoint = (await hooks.request?.(params, login)) || o.authorizationEndpoint;
     pending.add(state, login);
-    return { url: buildAuthorizationUrl(endpoint, params), state };
+    return { url: buildAuthorizationUrl(endpoint, params), state, redirectUri };
   };
 
   const complete = async (response: AuthorizationResponse | AuthError | null): Promise<RedirectResult> => {
@@ -109,28 +115,37 @@ export const createClient = (options: ClientOptions): Client => {
     },
     async handleRedirect(url) {
       const href = url ?? location.href;
-      if (last?.includes(href)) return last[2];
       const response = parse(href);
+      const state = (response as { state?: string } | null)?.state;
+      // The same outcome only while the client still holds its token: never one that logout(),
+      // expiry or a newer token replaced.
+      if (last && (response ? state === last[0] : href == last[1])) {
+        const result = await last[2];
+        if (result.token === tokens.get()) return result;
+      }
       if (!response) return null;
       // Out of the address bar in every outcome, without a new history entry.
       const clean = href.split("#")[0]!;
       if (href == location.href) history.replaceState(history.state, "", clean);
-      const { state } = response as AuthorizationResponse;
       // "f." or "p.": a frame or popup that renew() or loginWithPopup() opened. Hand the raw
       // response to the page that opened it (same origin only), which validates it; nothing else.
       if (state?.[1] == ".") {
         const message: Handoff = { implicitly: href };
-        // With the opener link cut (Cross-Origin-Opener-Policy), a same-origin broadcast instead.
-        (state[0] == "f" ? parent : opener || new BroadcastChannel(channelName(o.clientId))).postMessage(message, location.origin);
+        // With the opener link cut (Cross-Origin-Opener-Policy), a same-origin broadcast instead,
+        // closed at once: the message is already on its way.
+        let channel: BroadcastChannel | undefined;
+        (state[0] == "f" ? parent : opener || (channel = new BroadcastChannel(channelName(o.clientId)))).postMessage(message, location.origin);
+        channel?.close();
         // A popup closes itself: its opener may not be able to (the message is already queued).
         if (state[0] == "p") close();
         return null;
       }
-      return (last = [href, clean, complete(response)])[2];
+      return (last = [state, clean, complete(response)])[2];
     },
     getToken: tokens.get,
     fetch: send,
     logout() {
+      last = undefined;
       tokens.clear();
       events.emit("logout", undefined);
     },

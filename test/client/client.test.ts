@@ -5,6 +5,8 @@ import { MemoryStorage, brokenStorage } from "../support/memory-storage";
 
 const APP = "http://localhost:3000/";
 const ENDPOINT = "https://id.example.com/authorize?tenant=t1";
+/** Where the pending logins of the client "spa" at ENDPOINT are stored. */
+const KEY = "implicitly:spa " + ENDPOINT;
 let storage: MemoryStorage;
 
 const make = (extra: Partial<ClientOptions> = {}) =>
@@ -84,11 +86,11 @@ describe("authorizationUrl and login", () => {
   it("stores the pending login per client with time, redirect URI, scope and appState; never a token", async () => {
     vi.useFakeTimers({ now: 1_700_000_000_000 });
     const state = await start(make(), { appState: { route: "/orders" } });
-    const stored = JSON.parse(storage.getItem("implicitly:spa")!);
+    const stored = JSON.parse(storage.getItem(KEY)!);
     expect(stored[state]).toEqual({ created: 1_700_000_000_000, redirectUri: APP + "callback", scope: ["profile", "api:read"], appState: { route: "/orders" } });
     await make({ clientId: "other" }).authorizationUrl();
-    expect(storage.getItem("implicitly:other")).not.toBeNull();
-    expect(Object.keys(JSON.parse(storage.getItem("implicitly:spa")!))).toEqual([state]);
+    expect(storage.getItem("implicitly:other " + ENDPOINT)).not.toBeNull();
+    expect(Object.keys(JSON.parse(storage.getItem(KEY)!))).toEqual([state]);
   });
 
   it("login() navigates to the authorization URL with location.assign", async () => {
@@ -98,7 +100,7 @@ describe("authorizationUrl and login", () => {
     expect(assign).toHaveBeenCalledTimes(1);
     const url = new URL(assign.mock.calls[0]![0]);
     expect(url.searchParams.get("scope")).toBe("profile");
-    expect(JSON.parse(storage.getItem("implicitly:spa")!)[url.searchParams.get("state")!]).toBeDefined();
+    expect(JSON.parse(storage.getItem(KEY)!)[url.searchParams.get("state")!]).toBeDefined();
   });
 
   it("storage that throws → storage_unavailable, and nothing navigates", async () => {
@@ -164,7 +166,7 @@ describe("handleRedirect", () => {
     const state = await start(client);
     vi.setSystemTime(5_000_000 + 61_000);
     await expect(client.handleRedirect(success(state))).rejects.toMatchObject({ code: "state_mismatch", description: "state expired" });
-    expect(storage.getItem("implicitly:spa")).toBeNull();
+    expect(storage.getItem(KEY)).toBeNull();
   });
 
   it("checks state before the error: an error for a login we did not start is state_mismatch", async () => {
@@ -179,7 +181,7 @@ describe("handleRedirect", () => {
     await expect(p).rejects.toMatchObject({ name: "AuthError", code: "access_denied", description: "The user said no", uri: "https://id.example.com/e", appState: "/x" });
     expect(client.getToken()).toBeNull();
     // the pending login is consumed by the error too
-    expect(storage.getItem("implicitly:spa")).toBeNull();
+    expect(storage.getItem(KEY)).toBeNull();
   });
 
   it("refuses other token types and incomplete responses", async () => {
