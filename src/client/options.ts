@@ -79,8 +79,8 @@ export const resolveOptions = (given: ClientOptions): ResolvedOptions => {
   const page: Location | undefined = globalThis.location; // none outside a browser
   const { clientId, storage, fetch, resourceOrigins = page ? [page.origin] : [] } = options;
   const numbers = { clockSkew: 30, expiringNotice: 60, stateTtl: 600, silentTimeout: 10 };
-  let name: keyof typeof numbers;
-  for (name in numbers) {
+  // Own names only (`for…in` would also walk names set on Object.prototype).
+  for (const name of Object.keys(numbers) as (keyof typeof numbers)[]) {
     const value = (numbers[name] = options[name] ?? numbers[name]);
     // Finite seconds; 0 allowed but for the waits (s…), where it would fail every login.
     need(typeof value == "number" && (name[0] == "s" ? value > 0 : value >= 0) && value < Infinity, name);

@@ -325,3 +325,156 @@ describe("token lifecycle and events", () => {
     expect(() => make().on("expire" as "expired", () => {})).toThrow(expect.objectContaining({ code: "invalid_config" }));
   });
 });
+
+describe("logout sticks: the outcome of a callback is handed back only while its token is held", () => {
+  it("after logout(), handleRedirect() on the callback URL, the clean URL or none hands back nothing", async () => {
+    const client = make();
+    const url = success(await start(client));
+    history.replaceState(null, "", url);
+    const { token } = (await client.handleRedirect())!;
+    expect((await client.handleRedirect())!.token).toBe(token); // a second mount, same outcome
+    client.logout();
+    expect(await client.handleRedirect()).toBeNull();
+    expect(await client.handleRedirect(APP + "callback?x=1")).toBeNull();
+    await expect(client.handleRedirect(url)).rejects.toMatchObject({ code: "state_mismatch", description: "state unknown or used" });
+    expect(client.getToken()).toBeNull();
+  });
+
+  it("nor once the token has expired, or a newer token replaced it", async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const client = make();
+    history.replaceState(null, "", success(await start(client)));
+    await client.handleRedirect();
+    vi.setSystemTime(1_000_000 + 3600_000);
+    expect(await client.handleRedirect()).toBeNull();
+
+    const other = make();
+    history.replaceState(null, "", success(await start(other)));
+    const first = await other.handleRedirect();
+    const newer = await other.handleRedirect(callback(`access_token=newer&token_type=Bearer&state=${await start(other)}`));
+    expect(first!.token).not.toBe(newer!.token);
+    // The clean URL of the first response: the client holds the newer token, not that one.
+    expect(await other.handleRedirect(APP + "callback?x=1")).toBe(newer);
+  });
+});
+
+describe("prototype pollution cannot steer a request", () => {
+  const POLLUTED = {
+    redirectUri: "https://evil.test/cb",
+    extraParams: { response_mode: "query" },
+    response_mode: "query",
+    request_uri: "https://evil.test/request",
+    scope: "evil",
+    // the client's hook names
+    request: "x",
+    check: "x",
+    accept: "x",
+    retry: "x",
+  };
+  const proto = Object.prototype as Record<string, unknown>;
+  afterEach(() => {
+    for (const name in POLLUTED) delete proto[name];
+  });
+
+  it("with Object.prototype polluted, createClient works and no authorization request changes", async () => {
+    const clean = new URL(await make().authorizationUrl({ appState: 1 }));
+    Object.assign(proto, POLLUTED);
+    const client = make();
+    const url = new URL(await client.authorizationUrl({ appState: 1 }));
+    const names = (u: URL) => [...u.searchParams.keys()].sort();
+    expect(names(url)).toEqual(names(clean));
+    expect(url.searchParams.get("redirect_uri")).toBe(APP + "callback");
+    expect(url.searchParams.get("scope")).toBe("profile api:read");
+    expect(url.searchParams.has("response_mode")).toBe(false);
+    expect(url.searchParams.has("request_uri")).toBe(false);
+    // And the login completes.
+    const result = await client.handleRedirect(success(url.searchParams.get("state")!));
+    expect(result).toMatchObject({ token: { accessToken: "2YotnFZFEjr1zMsicMWpAA" }, appState: 1 });
+  });
+
+  it("per-call options are read from their own members only", async () => {
+    Object.assign(proto, POLLUTED);
+    const url = new URL(await make().authorizationUrl({}));
+    expect(url.searchParams.get("redirect_uri")).toBe(APP + "callback");
+    expect(url.searchParams.has("response_mode")).toBe(false);
+  });
+});
+
+describe("error_uri", () => {
+  it.each([
+    ["https://id.example.com/errors/denied", "https://id.example.com/errors/denied"],
+    ["http://127.0.0.1:8701/e", "http://127.0.0.1:8701/e"],
+    ["http://localhost/e", "http://localhost/e"],
+    ["javascript:alert(1)", undefined],
+    ["JavaScript:alert(1)", undefined],
+    ["data:text/html,x", undefined],
+    ["/errors/denied", undefined],
+    ["errors", undefined],
+    ["//evil.test/e", undefined],
+    ["http://evil.test/e", undefined],
+    ["https://", undefined],
+  ])("%s → AuthError.uri %s", async (uri, expected) => {
+    const client = make();
+    const state = await start(client);
+    const error = await client.handleRedirect(callback(`error=access_denied&error_uri=${encodeURIComponent(uri)}&state=${state}`)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "AuthError", code: "access_denied" });
+    expect((error as { uri?: string }).uri).toBe(expected);
+  });
+});
+
+describe("tokens that cannot be sent as Bearer credentials (RFC 6750 §2.1)", () => {
+  it.each(["a+b", "a%20b", "a,b", "a%22b", "a;b", "a=b", "%3Dab"])("access_token=%s → invalid_response, and no token", async (value) => {
+    const client = make();
+    const state = await start(client);
+    await expect(client.handleRedirect(callback(`access_token=${value}&token_type=Bearer&state=${state}`))).rejects.toMatchObject({
+      code: "invalid_response",
+      description: "access_token malformed",
+    });
+    expect(client.getToken()).toBeNull();
+    expect(storage.getItem(KEY)).toBeNull();
+  });
+
+  it("accepts every b64token character", async () => {
+    const client = make();
+    const result = await client.handleRedirect(callback(`access_token=${encodeURIComponent("Az09-._~+/==")}&token_type=Bearer&state=${await start(client)}`));
+    expect(result!.token.accessToken).toBe("Az09-._~+/==");
+  });
+});
+
+describe("hash routes are the app's", () => {
+  it.each(["#/orders?state=shipped", "#/orders?x=1&state=shipped", "#!/orders&state=shipped&access_token=a&token_type=Bearer"])(
+    "%s is no response: null, and the URL is left alone",
+    async (route) => {
+      const client = make();
+      await start(client);
+      history.replaceState(null, "", "/page" + route);
+      const replace = vi.spyOn(history, "replaceState");
+      expect(await client.handleRedirect()).toBeNull();
+      expect(location.hash).toBe(route);
+      expect(replace).not.toHaveBeenCalled();
+      expect(Object.keys(JSON.parse(storage.getItem(KEY)!))).toHaveLength(1);
+    },
+  );
+});
+
+describe("extraParams", () => {
+  it.each(["response_mode", "request", "request_uri"])("refuses %s (createClient and per call): invalid_config", async (name) => {
+    expect(() => make({ extraParams: { [name]: "x" } })).toThrow(expect.objectContaining({ code: "invalid_config", description: "extraParams" }));
+    await expect(make().authorizationUrl({ extraParams: { [name]: "x" } })).rejects.toMatchObject({ code: "invalid_config", description: "extraParams" });
+  });
+});
+
+describe("pending logins are bound to their server (RFC 9700 §4.4.2)", () => {
+  it("a client with the same client id at another server neither sees nor completes them", async () => {
+    const a = make();
+    const b = make({ authorizationEndpoint: "https://other.example.com/authorize" });
+    const stateA = await start(a);
+    const stateB = await start(b);
+    await expect(b.handleRedirect(success(stateA))).rejects.toMatchObject({ code: "state_mismatch", description: "state unknown or used" });
+    expect(b.getToken()).toBeNull();
+    // A's login is still pending, and completes at A only.
+    expect((await make().handleRedirect(success(stateA)))!.token.accessToken).toBe("2YotnFZFEjr1zMsicMWpAA");
+    await expect(make().handleRedirect(success(stateB))).rejects.toMatchObject({ code: "state_mismatch" });
+    expect(storage.getItem("implicitly:spa https://other.example.com/authorize")).toContain(stateB);
+  });
+});

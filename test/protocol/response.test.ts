@@ -110,6 +110,13 @@ describe("parseAuthorizationResponse: no response", () => {
     "https://app.example.com/page#/settings",
     "https://app.example.com/page#section-2",
     "#/orders?id=3",
+    // Hash routes are the app's, whatever their query says (issue: a `state` in a route).
+    "#/orders?state=shipped",
+    "#/orders?x=1&state=shipped",
+    "https://app.example.com/#/orders?x=1&state=shipped&error=x",
+    "#!/list&access_token=a&state=s&token_type=Bearer",
+    "!/list&state=s",
+    "/#/a&state=s",
     "#foo=bar&baz=1",
     "/callback",
     "/callback?access_token=a&state=s&token_type=Bearer",
