@@ -45,7 +45,7 @@ export const createClient = (options: ClientOptions): Client => {
   const o = resolveOptions(options);
   // No prototype: a name some other code set on Object.prototype is no hook.
   const hooks: Hooks = Object.create(null);
-  const events = createEmitter<ClientEvents>(/^(token|expiring|expired|logout|unauthorized)$/);
+  const events = createEmitter<ClientEvents>("token expiring expired logout unauthorized");
   const tokens = createTokenStore(events.emit, o.expiringNotice * 1000);
   // Per client and server (RFC 9700 §4.4.2): a client of another server with the same client id,
   // on this origin, neither sees nor completes these logins.
@@ -117,9 +117,9 @@ export const createClient = (options: ClientOptions): Client => {
       const href = url ?? location.href;
       const response = parse(href);
       const state = (response as { state?: string } | null)?.state;
-      // The same outcome only while the client still holds its token: never one that logout(),
-      // expiry or a newer token replaced.
-      if (last && (response ? state === last[0] : href == last[1])) {
+      // The same response (its state) or the clean URL it left: the same outcome, but only while
+      // the client still holds its token, never one that logout(), expiry or a newer token replaced.
+      if (last?.includes(response ? state : href)) {
         const result = await last[2];
         if (result.token === tokens.get()) return result;
       }

@@ -17,7 +17,7 @@ export const camelCase = (params: Readonly<Record<string, string>>, known?: Read
   const out: Record<string, string> = {};
   for (const name in params) {
     if (!/^[a-z]+(_[a-z]+)*$/.test(name)) continue;
-    const key = names[name] || (known?.[name] ? (names[name] = convert(name)) : convert(name));
+    const key = known?.[name] ? (names[name] ??= convert(name)) : convert(name);
     // `in` also sees inherited names: constructor, toString, __proto__ are never written.
     if (!(key in out)) out[key] = params[name]!;
   }
