@@ -1,6 +1,7 @@
-// client.fetch and redirects, in Chromium: a browser keeps Authorization on a same-origin
-// redirect, and a page cannot see where an opaque redirect goes, so a resource given as a path
-// prefix (`https://api…/api/`) must not follow a redirect out of it with the token.
+// client.fetch in Chromium: a browser keeps Authorization on a same-origin redirect, and a page
+// cannot see where an opaque redirect goes, so a resource given as a path prefix
+// (`https://api…/api/`) must not follow a redirect out of it with the token; and a Request made in
+// another frame (another realm) is checked by its real URL.
 import type { IncomingMessage } from "node:http";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -72,5 +73,42 @@ describe("client.fetch and redirects (Chromium)", () => {
     arrived.length = 0;
     const outcome = await fetchThere(demo.api.origin, "/api/moved");
     expect(outcome).toMatchObject({ status: 404, url: demo.api.origin + "/outside" });
+  });
+});
+
+describe("client.fetch and a Request of another realm (Chromium)", () => {
+  it("reads its real URL through the platform getter: the token goes with it inside the resources, never elsewhere", async () => {
+    arrived.length = 0;
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(demo.spa.pages["script-tag"]);
+      const outcome = await page.evaluate(
+        async ([api, thirdParty]) => {
+          const { Implicitly } = window as unknown as DemoWindow;
+          const client = Implicitly.createClient({ authorizationEndpoint: api + "/authorize", clientId: "e2e", resourceOrigins: [api], storage: sessionStorage });
+          const state = new URL(await client.authorizationUrl()).searchParams.get("state")!;
+          await client.handleRedirect(location.origin + "/#access_token=e2e-token&token_type=Bearer&state=" + encodeURIComponent(state));
+          const frame = document.createElement("iframe");
+          document.body.append(frame);
+          const OtherRequest = (frame.contentWindow as unknown as typeof globalThis).Request;
+          const inside = new OtherRequest(api + "/api/profile");
+          const elsewhere = new OtherRequest(thirdParty + "/echo");
+          // Shadowed: it claims to go to the API.
+          Object.defineProperty(elsewhere, "url", { value: api + "/api/profile" });
+          const a = await client.fetch(inside);
+          const b = await (await client.fetch(elsewhere)).json();
+          return { realm: inside instanceof Request, insideStatus: a.status, elsewhere: b };
+        },
+        [demo.api.origin, demo.thirdParty.origin] as const,
+      );
+      expect(outcome.realm).toBe(false); // really another realm: instanceof fails
+      expect(outcome.insideStatus).toBe(401); // the fake token reached the API, which refused it
+      expect(arrived.filter((r) => r.path == "/api/profile" && r.authorization)).toEqual([{ path: "/api/profile", authorization: "Bearer e2e-token" }]);
+      expect(outcome.elsewhere).toEqual({ authorizationHeaderReceived: false });
+      expect(demo.thirdParty.received.filter((r) => r.authorization)).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 });
