@@ -130,11 +130,13 @@ export const createClient = (options: ClientOptions): Client => {
       // "f." or "p.": a frame or popup that renew() or loginWithPopup() opened. Hand the raw
       // response to the page that opened it (same origin only), which validates it; nothing else.
       if (state?.[1] == ".") {
-        const message: Handoff = { implicitly: href };
         // With the opener link cut (Cross-Origin-Opener-Policy), a same-origin broadcast instead,
         // closed at once: the message is already on its way.
         let channel: BroadcastChannel | undefined;
-        (state[0] == "f" ? parent : opener || (channel = new BroadcastChannel(channelName(o.clientId)))).postMessage(message, location.origin);
+        (state[0] == "f" ? parent : opener || (channel = new BroadcastChannel(channelName(o.clientId)))).postMessage(
+          { implicitly: href } satisfies Handoff,
+          location.origin,
+        );
         channel?.close();
         // A popup closes itself: its opener may not be able to (the message is already queued).
         if (state[0] == "p") close();
