@@ -69,6 +69,9 @@ export async function startApiServer(options) {
   app.get("/", (_req, res) => res.json({ endpoints: { "/api/profile": "scope profile", "/api/orders": "scope orders" } }));
   app.get("/api/profile", requireScope("profile"), (_req, res) => res.json(PROFILES[res.locals.username] ?? {}));
   app.get("/api/orders", requireScope("orders"), (_req, res) => res.json({ orders: ORDERS[res.locals.username] ?? [] }));
+  // For the browser tests: a redirect out of /api/ on this origin, where a token sent to the /api/
+  // path prefix must not follow (browsers keep Authorization on same-origin redirects).
+  app.get("/api/moved", (_req, res) => res.redirect(302, "/outside"));
   app.use((_req, res) => res.status(404).json({ error: "not_found" }));
   app.use((err, _req, res, _next) => {
     if (log) log(`[api] error: ${err.message}`);

@@ -23,37 +23,37 @@ const budgets = [
     what: "core import (createClient)",
     readme: "`import { createClient }`: login, callback, `fetch` (what a bundler keeps)",
     imports: ["createClient"],
-    max: 3800,
+    max: 3968,
   },
   {
     what: "core + session features",
     readme: "the same plus `restore`, `renew`, `autoRenew`, `loginWithPopup`, `syncTabs`",
     imports: ["createClient", ...session],
-    max: 5376,
+    max: 5632,
   },
   {
     what: "core + sign-out (signOut, handleSignOut)",
     readme: "`createClient` plus `signOut`, `handleSignOut`",
     imports: ["createClient", "signOut", "handleSignOut"],
-    max: 4608,
+    max: 4736,
   },
   {
     what: "OpenID Connect import (createOidcClient)",
     readme: "`import { createOidcClient }` (core included)",
     imports: ["createOidcClient"],
-    max: 6144,
+    max: 6400,
   },
   {
     what: "script-tag build",
     readme: "`dist/implicitly.umd.min.js` (script tag: core and session features)",
     file: "dist/implicitly.umd.min.js",
-    max: 5504,
+    max: 5760,
   },
   {
     what: "script-tag build with OpenID Connect and sign-out",
     readme: "`dist/implicitly-oidc.umd.min.js` (script tag with OpenID Connect and sign-out: every export)",
     file: "dist/implicitly-oidc.umd.min.js",
-    max: 8448,
+    max: 8960,
   },
 ];
 

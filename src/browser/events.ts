@@ -10,21 +10,22 @@ export interface Emitter<E> {
 
 /**
  * Creates an emitter for the given event names.
- * @param names - matches the events there are; subscribing to any other is an `invalid_config` error
+ * @param names - the events there are, space-separated; subscribing to any other is an
+ * `invalid_config` error
  */
-export const createEmitter = <E>(names: RegExp): Emitter<E> => {
-  // Keyed by checked names only, so no key can be a prototype property.
-  const listeners: Record<string, Set<(payload: E[keyof E]) => void>> = {};
+export const createEmitter = <E>(names: string): Emitter<E> => {
+  // A Map of the known names only: no other name (`constructor`, one set on Object.prototype) finds a set.
+  const listeners = new Map(names.split(" ").map((name) => [name, new Set<(payload: E[keyof E]) => void>()]));
   return {
     on(event, listener) {
-      if (!names.test(String(event)) || typeof listener != "function") throw new AuthError("invalid_config", "on");
-      const set = (listeners[event as string] ||= new Set());
+      const set = listeners.get(event as string);
+      if (!set || typeof listener != "function") throw new AuthError("invalid_config", "on");
       const fn = listener as (payload: E[keyof E]) => void;
       set.add(fn);
       return () => void set.delete(fn);
     },
     emit(event, payload) {
-      for (const listener of [...(listeners[event as string] || [])]) {
+      for (const listener of [...listeners.get(event as string)!]) {
         try {
           listener(payload);
         } catch (e) {

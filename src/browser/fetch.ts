@@ -35,17 +35,30 @@ export const createFetch = (
   challenged: Challenged,
 ): FetchLike => async (input, init) => {
   const send = fetchFn || fetch;
+  // What is checked is what gets requested: the input itself, or the one string made of it.
+  let target = input;
+  let redirect: RequestRedirect | undefined;
   // Common case first: a string inside a resource that has no path. Once the origin is followed
   // by "/" the host is settled, so there is no URL to parse.
   if (!(typeof input == "string" && resources.some((r) => !r.path && input.startsWith(r.origin + "/")))) {
     let url: URL;
     try {
-      // A Request has a url; a string or URL is one.
-      url = new URL((input as Request).url ?? input, document.baseURI);
+      // A Request's own URL, through the brand-checked getter (an own `url` property cannot change
+      // it; a Request of another realm passes). Anything else becomes a string once, and that
+      // string is what gets sent: a `toString` cannot answer the check and fetch differently.
+      try {
+        url = new URL(Reflect.get(Request.prototype, "url", input), document.baseURI);
+      } catch {
+        url = new URL((target = "" + input), document.baseURI);
+      }
     } catch {
       return send(input, init); // not a URL: let fetch reject it
     }
     if (!isResource(resources, url)) return send(input, init);
+    // Browsers keep Authorization on a same-origin redirect, also one out of a path prefix, and a
+    // page cannot read where an opaque redirect goes: inside path-prefix entries only, a redirect
+    // fails the request (unless the caller chose a mode).
+    if (!resources.some((r) => !r.path && r.origin == url.origin)) redirect = "error";
   }
   // Request headers are replaced by init.headers when given (Fetch §5.4).
   const given = init?.headers ?? (input as Request).headers;
@@ -61,11 +74,14 @@ export const createFetch = (
   const value = "Bearer " + token.accessToken;
   if (plain) (headers as Record<string, string>).Authorization = value;
   else (headers as Headers).set("Authorization", value);
-  const response = await send(input, { ...init, headers });
-  // Every 401 and 403 counts, with a challenge or without one (none sent, or hidden by CORS).
+  // (`redirect: undefined` is no member to fetch: a Request keeps its own mode then.)
+  const response = await send(target, { ...init, headers, redirect: (init?.redirect || redirect) as RequestRedirect });
+  // Every 401 and 403 counts, with a challenge or without one (none sent, or hidden by CORS); but
+  // only from inside the resources, never from where a redirect led.
   return (
     (/40[13]/.test(response.status as unknown as string) &&
-      (await challenged(token, response, parseBearerChallenge(response.headers.get("WWW-Authenticate")), input, init))) ||
+      !(response.redirected && !isResource(resources, new URL(response.url))) &&
+      (await challenged(token, response, parseBearerChallenge(response.headers.get("WWW-Authenticate")), target, init))) ||
     response
   );
 };

@@ -22,6 +22,8 @@ export interface PendingLogin {
   nonce?: string;
   /** A sign-out's revocation outcomes, for its return page: statuses, never a token. */
   revocations?: unknown[];
+  /** The OpenID Connect `sub` a silent renewal must sign in again (an identifier, never a token). */
+  sub?: string;
 }
 
 /** Pending logins of one client, keyed by `state`. */

@@ -9,7 +9,7 @@ import { createPendingStore, type PendingLogin } from "../browser/pending";
 import { randomString } from "../browser/random";
 import { parseAuthorizationResponse, splitQuery, type AuthorizationResponse } from "../protocol/response";
 import { createTokenStore } from "../browser/tokens";
-import type { Client, ClientEvents, ClientOptions, RedirectResult } from "./types";
+import type { Client, ClientEvents, ClientOptions, LoginOptions, RedirectResult } from "./types";
 import { tokenFromResponse } from "../protocol/validate";
 
 // Parses, turning a parse failure into a rejected outcome; null when there is no response.
@@ -45,14 +45,20 @@ const parse = (href: string): AuthorizationResponse | AuthError | null => {
  */
 export const createClient = (options: ClientOptions): Client => {
   const o = resolveOptions(options);
-  const hooks: Hooks = {};
-  const events = createEmitter<ClientEvents>(/^(token|expiring|expired|logout|unauthorized)$/);
+  // No prototype: a name some other code set on Object.prototype is no hook.
+  const hooks: Hooks = Object.create(null);
+  const events = createEmitter<ClientEvents>("token expiring expired logout unauthorized");
   const tokens = createTokenStore(events.emit, o.expiringNotice * 1000);
-  const pending = createPendingStore(o.storage, "implicitly:" + o.clientId, o.stateTtl * 1000);
-  // The last response handled in this page load, so a second call gets the same outcome.
-  let last: [href: string, clean: string, result: Promise<RedirectResult>] | undefined;
+  // Per client and server (RFC 9700 §4.4.2): a client of another server with the same client id,
+  // on this origin, neither sees nor completes these logins.
+  const pending = createPendingStore(o.storage, "implicitly:" + o.clientId + " " + o.authorizationEndpoint, o.stateTtl * 1000);
+  // The response handled last in this page load, so that a second call gets the same outcome: found
+  // by its state or by the clean URL it left (never by the raw URL, which holds the token).
+  let last: [state: string | undefined, clean: string, result: Promise<RedirectResult>] | undefined;
 
-  const start: Internals["start"] = async (opts = {}, via = "") => {
+  const start: Internals["start"] = async (given, via = "") => {
+    // Own options only: a name some other code set on Object.prototype is no option.
+    const opts = { __proto__: null, ...given } as LoginOptions;
     const scope = checkScope("scope", opts.scope ?? o.scope);
     const redirectUri = checkUrl("redirectUri", opts.redirectUri ?? o.redirectUri);
     // A frame's or popup's state says so, for its redirect page to hand the response over.
@@ -69,7 +75,7 @@ export const createClient = (options: ClientOptions): Client => {
     };
     const endpoint = (await hooks.request?.(params, login)) || o.authorizationEndpoint;
     pending.add(state, login);
-    return { url: buildAuthorizationUrl(endpoint, params), state };
+    return { url: buildAuthorizationUrl(endpoint, params), state, redirectUri };
   };
 
   // State first, for error responses too (RFC 6749 §10.12): an error for a login we did not
@@ -119,13 +125,18 @@ export const createClient = (options: ClientOptions): Client => {
     async handleRedirect(url) {
       inPage();
       const href = url ?? location.href;
-      if (last?.includes(href)) return last[2];
       let response = parse(href);
       // The response as text (the URL, for its fragment; else the part of its query that is one),
       // and the URL without it, for the address bar in every outcome.
       const [raw, clean] = response ? [href, href.split("#")[0]!] : splitQuery(href);
       response ||= parse(raw);
       const state = (response as AuthorizationResponse | null)?.state;
+      // The same response (its state) or the clean URL it left: the same outcome, but only while
+      // the client still holds its token, never one that logout(), expiry or a newer token replaced.
+      if (last?.includes(response ? state : href)) {
+        const result = await last[2];
+        if (result.token === tokens.get()) return result;
+      }
       let login;
       // Some servers send errors in the query. Such a response is ours only when its state names
       // a login of ours (or a frame's or popup's, which the page that opened it checks); otherwise
@@ -136,18 +147,24 @@ export const createClient = (options: ClientOptions): Client => {
       // "f." or "p.": a frame or popup that renew() or loginWithPopup() opened. Hand the raw
       // response to the page that opened it (same origin only), which validates it; nothing else.
       if (state?.[1] == ".") {
-        const message: Handoff = { implicitly: raw };
-        // With the opener link cut (Cross-Origin-Opener-Policy), a same-origin broadcast instead.
-        (state[0] == "f" ? parent : opener || new BroadcastChannel(channelName(o.clientId))).postMessage(message, location.origin);
+        // With the opener link cut (Cross-Origin-Opener-Policy), a same-origin broadcast instead,
+        // closed at once: the message is already on its way.
+        let channel: BroadcastChannel | undefined;
+        (state[0] == "f" ? parent : opener || (channel = new BroadcastChannel(channelName(o.clientId)))).postMessage(
+          { implicitly: raw } satisfies Handoff,
+          location.origin,
+        );
+        channel?.close();
         // A popup closes itself: its opener may not be able to (the message is already queued).
         if (state[0] == "p") close();
         return null;
       }
-      return (last = [href, clean, complete(response, state, login)])[2];
+      return (last = [state, clean, complete(response, state, login)])[2];
     },
     getToken: tokens.get,
     fetch: send,
     logout() {
+      last = undefined;
       tokens.clear();
       events.emit("logout", undefined);
     },

@@ -32,10 +32,11 @@ export interface Internals {
   hooks: Hooks;
   tokens: TokenStore;
   /**
-   * Stores a pending login and returns its authorization URL and state. `via` marks a request
-   * whose response is handed to the page that opened the frame (`"f."`) or popup (`"p."`).
+   * Stores a pending login and returns its authorization URL, state and redirect URI. `via` marks
+   * a request whose response is handed to the page that opened the frame (`"f."`) or popup (`"p."`).
+   * Only `opts`' own members count.
    */
-  start(opts?: LoginOptions, via?: "" | "f." | "p."): Promise<{ url: string; state: string }>;
+  start(opts?: LoginOptions, via?: "" | "f." | "p."): Promise<{ url: string; state: string; redirectUri: string }>;
   /** Validates a response URL against the pending logins and holds its token; the address bar is left alone. */
   complete(href: string): Promise<RedirectResult>;
   /**

@@ -1,5 +1,5 @@
 import { AuthError } from "../protocol/errors";
-import { isSecure, parseResource, type Resource } from "../protocol/resources";
+import { parseResource, secureUrl, type Resource } from "../protocol/resources";
 import { NQCHARS, VSCHARS } from "../protocol/syntax";
 import { inPage } from "../browser/page";
 import type { StorageLike } from "../browser/pending";
@@ -35,12 +35,7 @@ const invalid = (option: string) => new AuthError("invalid_config", option);
  * @throws AuthError `invalid_config` naming `option`
  */
 export const checkUrl = (option: string, value: unknown): string => {
-  try {
-    // A non-string fails in `new URL` or in `includes`.
-    if (isSecure(new URL(value as string)) && !(value as string).includes("#")) return value as string;
-  } catch {
-    // reported below
-  }
+  if (typeof value == "string" && secureUrl(value) && !value.includes("#")) return value;
   throw invalid(option);
 };
 
@@ -57,7 +52,9 @@ export const checkScope = (option: string, value: ScopeInput | undefined): strin
 };
 
 /**
- * Checks extra authorization parameters: string values, none of the names the SDK sets itself.
+ * Checks extra authorization parameters: string values, none of the names the SDK sets itself,
+ * and none that would move the token into the query (`response_mode`) or replace the request the
+ * client built (`request`, `request_uri`, RFC 9101).
  * @throws AuthError `invalid_config` naming `option`
  */
 export const checkParams = (option: string, value: unknown = {}): Record<string, string> => {
@@ -65,7 +62,7 @@ export const checkParams = (option: string, value: unknown = {}): Record<string,
     !value ||
     typeof value != "object" ||
     Array.isArray(value) ||
-    Object.entries(value).some(([name, v]) => /^(response_type|client_id|redirect_uri|scope|state)$/.test(name) || typeof v != "string")
+    Object.entries(value).some(([name, v]) => /^(response_(type|mode)|client_id|redirect_uri|scope|state|request(_uri)?)$/.test(name) || typeof v != "string")
   ) {
     throw invalid(option);
   }
@@ -76,16 +73,18 @@ export const checkParams = (option: string, value: unknown = {}): Record<string,
  * Checks {@link ClientOptions} and applies the defaults.
  * @throws AuthError `invalid_config` whose description names the option at fault
  */
-export const resolveOptions = (options: ClientOptions): ResolvedOptions => {
+export const resolveOptions = (given: ClientOptions): ResolvedOptions => {
   const need = (ok: unknown, name: string) => {
     if (!ok) throw invalid(name);
   };
-  need(options && typeof options == "object", "options");
+  need(given && typeof given == "object", "options");
+  // Own options only: a name set on Object.prototype by other code of the page is no option.
+  const options = { __proto__: null, ...given } as ClientOptions;
   const page: Location | undefined = globalThis.location; // none outside a browser
   const { clientId, storage, fetch, resourceOrigins = page ? [page.origin] : [] } = options;
   const numbers = { clockSkew: 30, expiringNotice: 60, stateTtl: 600, silentTimeout: 10 };
-  let name: keyof typeof numbers;
-  for (name in numbers) {
+  // Own names only (`for…in` would also walk names set on Object.prototype).
+  for (const name of Object.keys(numbers) as (keyof typeof numbers)[]) {
     const value = (numbers[name] = options[name] ?? numbers[name]);
     // Finite seconds; 0 allowed but for the waits (s…), where it would fail every login.
     need(typeof value == "number" && (name[0] == "s" ? value > 0 : value >= 0) && value < Infinity, name);
@@ -94,7 +93,8 @@ export const resolveOptions = (options: ClientOptions): ResolvedOptions => {
   need(Array.isArray(resourceOrigins), "resourceOrigins");
   need(storage === undefined || typeof storage?.setItem == "function", "storage");
   need(fetch === undefined || typeof fetch == "function", "fetch");
-  return {
+  return <ResolvedOptions>{
+    __proto__: null,
     ...options, // clientId and fetch, checked above
     ...numbers,
     authorizationEndpoint: checkUrl("authorizationEndpoint", options.authorizationEndpoint),

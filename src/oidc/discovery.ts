@@ -1,5 +1,5 @@
 import { AuthError } from "../protocol/errors";
-import { parseJsonObject } from "../protocol/json";
+import { fetchJson } from "./fetch-json";
 
 /** What implicitly needs from an OpenID provider's metadata (OpenID Connect Discovery §3). */
 export interface ProviderMetadata {
@@ -25,7 +25,7 @@ export interface ProviderMetadata {
  * @param issuer - the issuer identifier, exactly as the provider spells it
  * @param fetchFn - @default globalThis.fetch at call time
  * @returns the metadata
- * @throws AuthError `discovery_failed` when the document cannot be fetched or parsed, names
+ * @throws AuthError `discovery_failed` when the document cannot be fetched (within 10 s) or parsed, names
  * another issuer, or lacks `authorization_endpoint`, `jwks_uri` or
  * `id_token_signing_alg_values_supported`
  * @example
@@ -35,14 +35,7 @@ export interface ProviderMetadata {
  * @see OpenID Connect Discovery 1.0 §4
  */
 export const discover = async (issuer: string, fetchFn?: typeof fetch): Promise<ProviderMetadata> => {
-  let m: Record<string, unknown> | undefined;
-  try {
-    const res = await (fetchFn || fetch)(issuer.replace(/\/$/, "") + "/.well-known/openid-configuration");
-    if (res.ok) m = parseJsonObject(await res.text());
-  } catch {
-    // network error: reported below
-  }
-  if (!m) throw new AuthError("discovery_failed", "no metadata for " + issuer);
+  const m = await fetchJson(issuer.replace(/\/$/, "") + "/.well-known/openid-configuration", fetchFn, "discovery_failed", "no metadata for " + issuer);
   const { authorization_endpoint: authorizationEndpoint, jwks_uri: jwksUri, id_token_signing_alg_values_supported: algs } = m;
   if (m.issuer !== issuer) throw new AuthError("discovery_failed", "issuer mismatch: " + m.issuer);
   if (typeof authorizationEndpoint != "string" || typeof jwksUri != "string" || !Array.isArray(algs))

@@ -22,6 +22,7 @@ export type OidcErrorCode =
   | "id_token_nbf"
   | "id_token_nonce"
   | "id_token_at_hash"
+  | "user_mismatch"
   | "jwks_failed"
   | "discovery_failed"
   | "issuer_mismatch";
@@ -77,14 +78,14 @@ const num = (v: unknown): number => (typeof v == "number" ? v : NaN);
 
 /**
  * Verifies an ID token received from the authorization endpoint, and returns its claims. Checks, in
- * order: compact JWS form; `alg` allowed; a key from the issuer's JWK Set (by `kid`); the signature
+ * order: compact JWS form; `typ` not that of an access token (`at+jwt`); `alg` allowed; a key from the issuer's JWK Set (by `kid`); the signature
  * (WebCrypto); `iss`; `aud` and `azp`; `sub`; `exp`, `iat` and `nbf` (with `clockSkew`); `nonce`;
  * and `at_hash` when `accessToken` is given. Each failure has its own code.
  *
  * @param idToken - the `id_token` response parameter
  * @param options - what the token must match
  * @returns the verified claims
- * @throws AuthError `invalid_id_token` (malformed), `id_token_alg`, `id_token_kid`, `jwks_failed`,
+ * @throws AuthError `invalid_id_token` (malformed, or `typ` `at+jwt` / `application/at+jwt`), `id_token_alg`, `id_token_kid`, `jwks_failed`,
  * `id_token_signature`, `id_token_iss`, `id_token_aud`, `id_token_azp`, `id_token_sub`,
  * `id_token_exp`, `id_token_iat`, `id_token_nbf`, `id_token_nonce`, `id_token_at_hash`
  * @example
@@ -94,7 +95,7 @@ const num = (v: unknown): number => (typeof v == "number" ? v : NaN);
  *   accessToken: params.access_token, keys: createKeySet(metadata.jwksUri),
  * });
  * ```
- * @see OpenID Connect Core 1.0 §3.2.2.11, §3.1.3.7, §3.2.2.9
+ * @see OpenID Connect Core 1.0 §3.2.2.11, §3.1.3.7, §3.2.2.9; RFC 8725 §3.11; RFC 9068 §2.1
  */
 export const verifyIdToken = async (idToken: string, options: VerifyIdTokenOptions): Promise<IdTokenClaims> => {
   const { issuer, clientId, nonce, accessToken, algorithms, clockSkew = 30 } = options;
@@ -102,6 +103,8 @@ export const verifyIdToken = async (idToken: string, options: VerifyIdTokenOptio
     throw new AuthError(code, why);
   };
   const { header, payload: c, signingInput, signature } = decodeJws(idToken);
+  // An access token in JWT form (RFC 9068) is never an ID token, whoever signed it (RFC 8725 §3.11).
+  if (/^(application\/)?at\+jwt$/i.test(header.typ as string)) fail("invalid_id_token", "typ " + header.typ);
   const { alg } = header;
   const params = jwa(alg);
   if (!params || (algorithms && !algorithms.includes(alg))) return fail("id_token_alg", "alg " + alg + " not allowed");

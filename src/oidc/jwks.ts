@@ -1,6 +1,6 @@
 import { AuthError } from "../protocol/errors";
 import { jwa } from "./jwa";
-import { parseJsonObject } from "../protocol/json";
+import { fetchJson } from "./fetch-json";
 import type { JwsHeader } from "./jwt";
 
 /**
@@ -22,7 +22,8 @@ type Jwk = JsonWebKey & { kid?: unknown; use?: unknown; crv?: unknown };
  * @param fetchFn - @default globalThis.fetch at call time
  * @param cooldown - minimum seconds between two fetches of the set @default 30
  * @returns the key finder to hand to `verifyIdToken`
- * @throws (from the returned function) AuthError `jwks_failed` when the set cannot be fetched;
+ * @throws (from the returned function) AuthError `jwks_failed` when the set cannot be fetched
+ * (within 10 s: `description` says so);
  * `id_token_kid` when no key (or several keys, without `kid`) suits the header, or the key cannot be
  * imported (RSA keys must have at least 2048 bits); `id_token_alg` for an unsupported `alg`
  * @example
@@ -40,14 +41,8 @@ export const createKeySet = (jwksUri: string, fetchFn?: typeof fetch, cooldown =
   const fetchSet = async (): Promise<void> => {
     // A failed fetch counts too: the cooldown bounds fetches whatever they return.
     fetchedAt = Date.now();
-    let set: Record<string, unknown> | undefined;
-    try {
-      const res = await (fetchFn || fetch)(jwksUri);
-      if (res.ok) set = parseJsonObject(await res.text());
-    } catch {
-      // network error: reported below
-    }
-    if (!Array.isArray(set?.keys)) throw new AuthError("jwks_failed", jwksUri);
+    const set = await fetchJson(jwksUri, fetchFn, "jwks_failed", jwksUri);
+    if (!Array.isArray(set.keys)) throw new AuthError("jwks_failed", jwksUri);
     keys = set.keys;
   };
   // Concurrent callers share one fetch.

@@ -87,7 +87,10 @@ export interface OidcClient extends Client<OidcToken> {
  * @throws AuthError `invalid_config` naming the option at fault. The client's
  * {@link Client.login} and {@link Client.authorizationUrl} reject `discovery_failed`;
  * {@link Client.handleRedirect} rejects `issuer_mismatch`, `discovery_failed`, `jwks_failed` and
- * the `id_token_*` / `invalid_id_token` codes of {@link OidcErrorCode}, besides the core ones.
+ * the `id_token_*` / `invalid_id_token` codes of {@link OidcErrorCode}, besides the core ones. A
+ * silent renewal ({@link renew}, and the one behind {@link restore} and {@link autoRenew}) sends the
+ * ID token of the user who signed in as `id_token_hint`, and rejects `user_mismatch` when the
+ * provider answers for another user (another `sub`); nothing of that answer is kept.
  * @example
  * ```ts
  * const auth = createOidcClient({
@@ -102,7 +105,8 @@ export interface OidcClient extends Client<OidcToken> {
  * @see OpenID Connect Core 1.0 §3.2, OpenID Connect Discovery 1.0 §4, RFC 9207
  */
 export const createOidcClient = (options: OidcClientOptions): OidcClient => {
-  const { issuer, responseType = "id_token token", authorizationEndpoint, jwksUri, algorithms, ...core } = options || ({} as OidcClientOptions);
+  // Own options only: a name some other code set on Object.prototype (`jwksUri`…) is no option.
+  const { issuer, responseType = "id_token token", authorizationEndpoint, jwksUri, algorithms, ...core } = { __proto__: null, ...options } as OidcClientOptions;
   const invalid = (option: string) => new AuthError("invalid_config", option);
   // An issuer identifier has no query or fragment (OpenID Connect Discovery §2).
   if (checkUrl("issuer", issuer).includes("?")) throw invalid("issuer");
@@ -139,6 +143,10 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
   // Discovery is needed only for what was not configured.
   const discovers = !authorizationEndpoint || (idToken && !jwksUri);
   let keys: KeySet | undefined;
+  // Who signed in: the token of the last verified ID token, kept until logout (also past its
+  // expiry, or a 401 that dropped it), so that a silent renewal asks for that user and takes no other.
+  let user: OidcToken | undefined;
+  client.on("logout", () => (user = undefined));
 
   hooks.request = async (params, login) => {
     if (idToken) {
@@ -147,6 +155,12 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
       params.scope = login.scope.join(" ");
       params.response_type = responseType;
       params.nonce = login.nonce = randomString();
+      // A silent renewal (§3.1.2.1: prompt=none SHOULD carry the ID token of the session) is for
+      // the user who signed in: its pending login remembers whom (`sub`, never a token).
+      if (params.prompt == "none" && user) {
+        params.id_token_hint = user.idToken;
+        login.sub = user.claims!.sub;
+      }
     }
     return authorizationEndpoint || (await meta()).authorizationEndpoint;
   };
@@ -172,7 +186,10 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
       clockSkew: o.clockSkew,
       ...(allowed && { algorithms: allowed }),
     });
-    return { ...token, idToken: jwt, claims };
+    // A renewal never switches the user silently: another `sub` (`iss` is the issuer, checked
+    // above) is refused, and the client keeps nothing of it (autoRenew then replays nothing).
+    if (login.sub !== undefined && claims.sub !== login.sub) throw new AuthError("user_mismatch", "another user signed in at the provider");
+    return (user = { ...token, idToken: jwt, claims });
   };
 
   return Object.assign(client, { getUser: () => (tokens.get() as OidcToken | null)?.claims || null });

@@ -1,7 +1,8 @@
 /**
  * Builds an authorization request URL. The endpoint's own query is kept (RFC 6749 §3.1) and every
  * parameter is form-encoded; a parameter the endpoint already carries is replaced, never repeated.
- * `undefined` values are left out.
+ * `undefined` values are left out, and so is anything but `params`' own members (a name some code
+ * set on `Object.prototype` is no parameter).
  *
  * @param endpoint - the authorization endpoint (absolute URL)
  * @param params - request parameters
@@ -21,9 +22,6 @@ export const buildAuthorizationUrl = (
 ): string => {
   const url = new URL(endpoint);
   const query = url.searchParams;
-  for (const name in params) {
-    const value = params[name];
-    if (value !== undefined) query.set(name, value);
-  }
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, value);
   return url.href;
 };

@@ -33,7 +33,8 @@ export const parseBearerChallenge = (header: string | null | undefined): BearerC
   const bearer = (): BearerChallenge | null => {
     if (scheme != "bearer" || repeated) return null;
     const out: BearerChallenge = camelCase(params);
-    if (params.scope) out.scope = params.scope.split(" ").filter(Boolean);
+    // `scope=""` too is a list (empty): `scope` is never a string.
+    if (params.scope != null) out.scope = params.scope.split(" ").filter(Boolean);
     return out;
   };
   let m: RegExpExecArray | null;

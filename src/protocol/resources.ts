@@ -12,21 +12,28 @@ export const isSecure = (url: URL): boolean =>
   url.protocol == "https:" || (url.protocol == "http:" && /^(localhost|127(\.\d+){3}|\[::1\])$/.test(url.hostname));
 
 /**
+ * Parses `value` as a URL (against `base`, when given) that is secure (see {@link isSecure}).
+ * @returns the URL; undefined when `value` is not a URL, or not a secure one
+ */
+export const secureUrl = (value: unknown, base?: string): URL | undefined => {
+  try {
+    const url = new URL(value as string, base);
+    if (isSecure(url)) return url;
+  } catch {
+    // not a URL
+  }
+  return undefined;
+};
+
+/**
  * Parses a `resourceOrigins` entry, or returns `undefined` when it is not a secure (see
  * {@link isSecure}) origin or origin + path (no "@", so no credentials; no query or fragment).
  * @param entry - e.g. `https://api.example.com` or `https://example.com/api/`
  * @param base - resolves an entry that is a path (`/api/`) against the page
  */
 export const parseResource = (entry: string, base?: string): Resource | undefined => {
-  try {
-    const u = new URL(entry, base);
-    if (isSecure(u) && !/[?#@]/.test(entry)) {
-      return { origin: u.origin, path: u.pathname.replace(/\/+$/, "") };
-    }
-  } catch {
-    // not a URL
-  }
-  return undefined;
+  const u = secureUrl(entry, base);
+  return u && !/[?#@]/.test(entry) ? { origin: u.origin, path: u.pathname.replace(/\/+$/, "") } : undefined;
 };
 
 /**

@@ -1,6 +1,6 @@
 import { AuthError } from "./errors";
 import { camelCase } from "./camel-case";
-import { NQCHARS, NQSCHARS, SCOPE, VSCHARS } from "./syntax";
+import { B64TOKEN, NQCHARS, NQSCHARS, SCOPE, VSCHARS } from "./syntax";
 
 /**
  * A parsed authorization response (RFC 6749 §4.2.2 and §4.2.2.1), not yet validated. Every
@@ -27,7 +27,9 @@ export interface AuthorizationResponse {
 // No prototype: a parameter named "constructor" or "__proto__" finds no rule.
 const ABNF: Readonly<Record<string, RegExp | undefined>> = {
   __proto__: null,
-  access_token: VSCHARS,
+  // RFC 6749 allows any VSCHAR; a Bearer credential must be a b64token (RFC 6750 §2.1), and only
+  // Bearer tokens are accepted: anything else could not be sent.
+  access_token: B64TOKEN,
   state: VSCHARS,
   token_type: NQCHARS, // type-name / URI-reference (A.13): checked for Bearer later
   expires_in: /^\d{1,15}$/,
@@ -64,12 +66,14 @@ const decode = (s: string): string => (/[%+]/.test(s) ? decodeURIComponent(s.rep
  */
 export const parseAuthorizationResponse = (urlOrFragment: string): AuthorizationResponse | null => {
   const hash = urlOrFragment.indexOf("#");
-  // Without "#", a URL (scheme or path) has no fragment; anything else is the fragment itself.
-  if (hash < 0 && /^([a-z][\w+.-]*:|\/)/i.test(urlOrFragment)) return null;
+  const fragment = urlOrFragment.slice(hash + 1);
+  // Without "#", a URL (scheme, or path: caught below) has no fragment; anything else is the fragment
+  // itself. One that starts with "/" or "!" is an app's hash route (`#/orders?state=shipped`).
+  if ((hash < 0 && /^[a-z][\w+.-]*:/i.test(urlOrFragment)) || /^[/!]/.test(fragment)) return null;
   const params: Record<string, string> = Object.create(null);
   let isResponse = false;
   let fault: string | undefined;
-  for (const pair of urlOrFragment.slice(hash + 1).split("&")) {
+  for (const pair of fragment.split("&")) {
     if (!pair) continue;
     const eq = pair.indexOf("=");
     let name: string;
@@ -89,7 +93,7 @@ export const parseAuthorizationResponse = (urlOrFragment: string): Authorization
   if (!isResponse) return null;
   // The state still names the login this response ends, so that the client consumes it.
   if (fault) throw Object.assign(new AuthError("invalid_response", fault), { state: params.state });
-  const out = camelCase(params) as AuthorizationResponse & Record<string, unknown>;
+  const out = camelCase(params, ABNF) as AuthorizationResponse & Record<string, unknown>;
   out.params = params;
   if (params.expires_in) out.expiresIn = +params.expires_in;
   if (params.scope) out.scope = params.scope.split(" ");

@@ -9,3 +9,5 @@ export const NQSCHARS = /^[ !#-[\]-~]+$/;
 export const NQCHARS = /^[!#-[\]-~]+$/;
 /** scope = scope-token *( SP scope-token ). */
 export const SCOPE = /^[!#-[\]-~]+( [!#-[\]-~]+)*$/;
+/** RFC 6750 §2.1 b64token: what a Bearer credential may be (`access_token`). */
+export const B64TOKEN = /^[\w.~+/-]+=*$/;

@@ -1,4 +1,5 @@
 import { AuthError } from "./errors";
+import { secureUrl } from "./resources";
 import type { AuthorizationResponse } from "./response";
 import type { Token } from "./types";
 
@@ -11,9 +12,10 @@ import type { Token } from "./types";
  * @param receivedAt - when the response arrived (ms since epoch)
  * @param clockSkew - seconds taken off `expires_in`
  * @returns the token
- * @throws AuthError with the server's `error` code; `invalid_response` when `access_token` or
+ * @throws AuthError with the server's `error` code (and its `error_uri` as `uri` only when that is
+ * an absolute `https:` URL, or `http:` on loopback); `invalid_response` when `access_token` or
  * `token_type` is missing; `unsupported_token_type` for any type other than Bearer
- * @see RFC 6749 §4.2.2, §4.2.2.1, §7.1
+ * @see RFC 6749 §4.2.2, §4.2.2.1, §7.1; RFC 6750 §2.1
  */
 export const tokenFromResponse = (
   response: AuthorizationResponse,
@@ -22,7 +24,9 @@ export const tokenFromResponse = (
   clockSkew: number,
 ): Token => {
   const { error, accessToken, tokenType, expiresIn } = response;
-  if (error) throw new AuthError(error, response.errorDescription, response.errorUri);
+  // `uri` is a page about the error, for the app to link to: only an absolute https: URL (or
+  // loopback http:), never `javascript:` or a path of the app.
+  if (error) throw new AuthError(error, response.errorDescription, secureUrl(response.errorUri) && response.errorUri);
   if (!accessToken || !tokenType) throw new AuthError("invalid_response", "incomplete");
   // Never use a token whose type we do not understand (RFC 6749 §7.1).
   if (tokenType.toLowerCase() != "bearer") throw new AuthError("unsupported_token_type", tokenType);

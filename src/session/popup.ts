@@ -16,9 +16,9 @@ const inPopup = async (client: Client, popup: Window | null | undefined, opts: L
   if (!popup) throw new AuthError("popup_blocked");
   try {
     const i = internalsOf(client);
-    const { url, state } = await i.start(opts, "p.");
+    const { url, state, redirectUri } = await i.start(opts, "p.");
     popup.location.replace(url);
-    return await awaitResponse(i, state, opts.redirectUri ?? i.options.redirectUri, popup, seconds, true);
+    return await awaitResponse(i, state, redirectUri, popup, seconds, true);
   } finally {
     popup.close();
   }
@@ -59,7 +59,8 @@ const inPopup = async (client: Client, popup: Window | null | undefined, opts: L
  * ```
  */
 export const loginWithPopup = (client: Client, opts: PopupOptions = {}): Promise<RedirectResult> => {
-  const { popupTimeout = 300, ...login } = opts;
+  // Own options only: a name some other code set on Object.prototype is no option.
+  const { popupTimeout = 300, ...login } = { __proto__: null, ...opts } as PopupOptions;
   // Synchronously, before any await: only then does the browser still see the user's click.
   // Outside a page there is nothing to open, and inPopup rejects no_browser.
   const popup = popupTimeout > 0 && popupTimeout < 2e6 && typeof window == "object" ? open("", "", "popup,width=500,height=640") : undefined;

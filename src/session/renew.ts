@@ -8,9 +8,11 @@ import type { Token } from "../protocol/types";
 // The renewal in flight, per client: concurrent calls share one frame.
 const flights = new WeakMap<Client, Promise<Token>>();
 
-const silently = async (client: Client, opts: LoginOptions): Promise<Token> => {
+const silently = async (client: Client, given: LoginOptions): Promise<Token> => {
   inPage();
   const i = internalsOf(client);
+  // Own options only: a name some other code set on Object.prototype is no option.
+  const opts = { __proto__: null, ...given } as LoginOptions;
   // Checked here, not in createClient, so that apps without renewal do not ship the check.
   const redirectUri = opts.redirectUri ?? checkUrl("silentRedirectUri", i.options.silentRedirectUri ?? i.options.redirectUri);
   const { url, state } = await i.start({ ...opts, redirectUri, extraParams: { ...opts.extraParams, prompt: "none" } }, "f.");

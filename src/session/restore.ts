@@ -60,17 +60,19 @@ const SIGNED_OUT = /^((login|interaction|consent|account_selection)_required|tim
  * ```
  */
 export const restore = async (client: Client, opts: RestoreOptions = {}): Promise<Token | null> => {
-  const { tabs = true, shareTokens = false } = opts;
+  // Own options only: a name some other code set on Object.prototype is no option.
+  const { tabs = true, shareTokens = false, autoRenew: auto } = { __proto__: null, ...opts } as RestoreOptions;
   inPage();
   // A frame's or popup's redirect page: handleRedirect() hands the response to the opener.
   if (stateOf(location.href)?.[1] == ".") {
     await client.handleRedirect();
     return null;
   }
-  if (opts.autoRenew) autoRenew(client);
+  if (auto) autoRenew(client);
   if (tabs) syncTabs(client, { shareTokens });
-  const result = await client.handleRedirect();
-  let token = result ? result.token : client.getToken();
+  // What the client holds once any response in the URL is handled: never a stale outcome.
+  await client.handleRedirect();
+  let token = client.getToken();
   if (!token && tabs && shareTokens) token = await askTabs(client);
   try {
     return token || (await renew(client));

@@ -1,6 +1,6 @@
 import { internalsOf } from "../client/internals";
 import { randomString } from "../browser/random";
-import { VSCHARS } from "../protocol/syntax";
+import { B64TOKEN } from "../protocol/syntax";
 import type { Client } from "../client/types";
 import type { Token } from "../protocol/types";
 
@@ -47,7 +47,9 @@ let echo = false;
  * @param opts - see {@link SyncTabsOptions}
  * @returns a function that stops it
  */
-export const syncTabs = (client: Client, opts: SyncTabsOptions = {}): (() => void) => {
+export const syncTabs = (client: Client, opts?: SyncTabsOptions): (() => void) => {
+  // Own options only: a `shareTokens` some other code set on Object.prototype is no option.
+  const { shareTokens } = { __proto__: null, ...opts } as SyncTabsOptions;
   const channel = channelOf(client);
   if (!channel) return () => {};
   const send = (message: TabMessage) => channel.postMessage(message);
@@ -57,7 +59,7 @@ export const syncTabs = (client: Client, opts: SyncTabsOptions = {}): (() => voi
   const hold = () => {
     release?.();
     release = undefined;
-    const held = opts.shareTokens && client.getToken() && new Promise<void>((r) => (release = r));
+    const held = shareTokens && client.getToken() && new Promise<void>((r) => (release = r));
     if (held) locks()?.request(nameOf(client), { mode: "shared" }, () => held);
   };
   const offs = (["token", "expired", "logout"] as const).map((event) => client.on(event, hold));
@@ -68,8 +70,10 @@ export const syncTabs = (client: Client, opts: SyncTabsOptions = {}): (() => voi
       echo = true;
       client.logout();
       echo = false;
-    } else if (data?.tabs === "ask" && typeof data.id == "string" && opts.shareTokens && token) {
-      send({ tabs: "token", id: data.id, token });
+    } else if (data?.tabs === "ask" && typeof data.id == "string" && shareTokens && token) {
+      // The access token only (a copy of its four members): never an ID token or its claims.
+      const shared = tokenOf(token);
+      if (shared) send({ tabs: "token", id: data.id, token: shared });
     }
   };
   return () => {
@@ -80,12 +84,15 @@ export const syncTabs = (client: Client, opts: SyncTabsOptions = {}): (() => voi
   };
 };
 
-/** A copy of `value` when it is a well-formed, unexpired Bearer token; else undefined. */
+/**
+ * A copy of `value`'s `accessToken`, `tokenType`, `scope` and `expiresAt` (nothing else) when it
+ * is a well-formed, unexpired Bearer token (its access token a b64token, RFC 6750 §2.1); else undefined.
+ */
 const tokenOf = (value: unknown): Token | undefined => {
   const { accessToken, tokenType, scope, expiresAt } = (value || {}) as Partial<Token>;
   if (
     typeof accessToken == "string" &&
-    VSCHARS.test(accessToken) &&
+    B64TOKEN.test(accessToken) &&
     tokenType === "Bearer" &&
     Array.isArray(scope) &&
     scope.every((s) => typeof s == "string") &&

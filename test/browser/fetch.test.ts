@@ -450,3 +450,135 @@ describe("the wrapped fetch", () => {
     expect(lastCall()[1]).toBeUndefined();
   });
 });
+
+describe("what fetch will really request is what is checked", () => {
+  const EVIL = "https://evil.test/steal";
+
+  it("a plain object whose url is allowed but whose string is not: no token, passed through untouched", async () => {
+    const client = await signedIn();
+    const input = { url: API + "/x", toString: () => EVIL } as unknown as Request;
+    await client.fetch(input);
+    const [sentInput, sentInit] = lastCall();
+    expect(sentInput).toBe(input);
+    expect(sentInit).toBeUndefined();
+  });
+
+  it("a Request whose url is shadowed by an own property: its real URL is checked", async () => {
+    const client = await signedIn();
+    const request = new Request(EVIL);
+    Object.defineProperty(request, "url", { value: API + "/x" });
+    await client.fetch(request);
+    expect(lastCall()[0]).toBe(request);
+    expect(lastCall()[1]).toBeUndefined();
+    expect(new Request(request).headers.get("authorization")).toBeNull();
+  });
+
+  it("a Request subclass with its own url getter: its real URL is checked", async () => {
+    const client = await signedIn();
+    class Disguised extends Request {
+      override get url() {
+        return API + "/x";
+      }
+    }
+    const request = new Disguised(EVIL);
+    await client.fetch(request);
+    expect(lastCall()[1]).toBeUndefined();
+    // And the other way round: the token goes where the Request really goes.
+    class Shy extends Request {
+      override get url() {
+        return EVIL;
+      }
+    }
+    await client.fetch(new Shy(API + "/x"));
+    expect(lastRequest().headers.get("authorization")).toBe(BEARER);
+  });
+
+  it("an object is turned into a string once, and that string is what is sent", async () => {
+    const client = await signedIn();
+    let calls = 0;
+    // Allowed the first time it is asked, the attacker's afterwards.
+    const input = { toString: () => (calls++ ? EVIL : API + "/x") } as unknown as string;
+    await client.fetch(input);
+    expect(calls).toBe(1);
+    expect(lastCall()[0]).toBe(API + "/x");
+    expect(lastRequest().headers.get("authorization")).toBe(BEARER);
+  });
+
+  it("a URL whose toString is replaced is checked as the string fetch would make", async () => {
+    const client = await signedIn();
+    const url = new URL(API + "/x");
+    url.toString = () => EVIL;
+    await client.fetch(url);
+    expect(lastCall()[0]).toBe(url);
+    expect(lastCall()[1]).toBeUndefined();
+  });
+
+  it("a 401 replayed by a retry hook goes to the same string", async () => {
+    const client = await signedIn();
+    send.mockResolvedValueOnce(challenge(401, 'Bearer error="invalid_token"'));
+    const { internalsOf } = await import("../../src/client/internals");
+    const retry = vi.fn(async () => undefined);
+    internalsOf(client).hooks.retry = retry;
+    let calls = 0;
+    await client.fetch({ toString: () => (calls++ ? EVIL : API + "/x") } as unknown as string);
+    expect(retry).toHaveBeenCalledWith(API + "/x", undefined);
+  });
+});
+
+describe("redirects", () => {
+  /** A response as fetch returns it after following redirects to `url`. */
+  const redirected = (url: string, status: number, header?: string) => {
+    const response = challenge(status, header);
+    Object.defineProperties(response, { redirected: { value: true }, url: { value: url } });
+    return response;
+  };
+
+  it("a 401/403 from a redirect target outside the resources neither drops the token nor reaches unauthorized", async () => {
+    const client = await signedIn();
+    const seen = record(client);
+    for (const status of [401, 403]) {
+      const response = redirected("https://elsewhere.test/login", status, 'Bearer error="invalid_token"');
+      send.mockResolvedValueOnce(response);
+      expect(await client.fetch(API + "/x")).toBe(response);
+    }
+    expect(seen).toEqual([]);
+    expect(client.getToken()).not.toBeNull();
+  });
+
+  it("a challenge from a redirect target inside the resources still counts", async () => {
+    const client = await signedIn();
+    const seen = record(client);
+    send.mockResolvedValueOnce(redirected(API + "/v2/x", 401, 'Bearer error="invalid_token"'));
+    await client.fetch(API + "/x");
+    expect(seen.map(([name]) => name)).toEqual(["expired", "unauthorized"]);
+  });
+
+  it("inside a path-prefix entry only, a redirect fails the request (redirect: error): the token never leaves the prefix", async () => {
+    const client = await signedIn();
+    for (const input of ["/api/x", PAGE + "api/x", new URL(PAGE + "api/x"), new Request(PAGE + "api/x")]) {
+      await client.fetch(input);
+      expect(lastCall()[1]!.redirect).toBe("error");
+      expect(lastRequest().redirect).toBe("error");
+    }
+  });
+
+  it("keeps a mode the caller chose", async () => {
+    const client = await signedIn();
+    for (const redirect of ["follow", "manual", "error"] as const) {
+      await client.fetch("/api/x", { redirect });
+      expect(lastRequest().redirect).toBe(redirect);
+    }
+  });
+
+  it("follows redirects inside origin entries, as fetch does (a browser drops Authorization across origins)", async () => {
+    const client = await signedIn();
+    for (const input of [API + "/x", new URL(API + "/x"), new Request(API + "/x", { redirect: "manual" })]) {
+      await client.fetch(input);
+      expect(lastRequest().redirect).toBe(input instanceof Request ? "manual" : "follow");
+    }
+    // An origin entry covers the whole origin, path entries of it included.
+    const both = await signedIn({ resourceOrigins: [PAGE.slice(0, -1), "/api/"] });
+    await both.fetch("/api/x");
+    expect(lastRequest().redirect).toBe("follow");
+  });
+});

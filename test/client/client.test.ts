@@ -5,6 +5,8 @@ import { MemoryStorage, brokenStorage } from "../support/memory-storage";
 
 const APP = "http://localhost:3000/";
 const ENDPOINT = "https://id.example.com/authorize?tenant=t1";
+/** Where the pending logins of the client "spa" at ENDPOINT are stored. */
+const KEY = "implicitly:spa " + ENDPOINT;
 let storage: MemoryStorage;
 
 const make = (extra: Partial<ClientOptions> = {}) =>
@@ -84,11 +86,11 @@ describe("authorizationUrl and login", () => {
   it("stores the pending login per client with time, redirect URI, scope and appState; never a token", async () => {
     vi.useFakeTimers({ now: 1_700_000_000_000 });
     const state = await start(make(), { appState: { route: "/orders" } });
-    const stored = JSON.parse(storage.getItem("implicitly:spa")!);
+    const stored = JSON.parse(storage.getItem(KEY)!);
     expect(stored[state]).toEqual({ created: 1_700_000_000_000, redirectUri: APP + "callback", scope: ["profile", "api:read"], appState: { route: "/orders" } });
     await make({ clientId: "other" }).authorizationUrl();
-    expect(storage.getItem("implicitly:other")).not.toBeNull();
-    expect(Object.keys(JSON.parse(storage.getItem("implicitly:spa")!))).toEqual([state]);
+    expect(storage.getItem("implicitly:other " + ENDPOINT)).not.toBeNull();
+    expect(Object.keys(JSON.parse(storage.getItem(KEY)!))).toEqual([state]);
   });
 
   it("login() navigates to the authorization URL with location.assign", async () => {
@@ -98,7 +100,7 @@ describe("authorizationUrl and login", () => {
     expect(assign).toHaveBeenCalledTimes(1);
     const url = new URL(assign.mock.calls[0]![0]);
     expect(url.searchParams.get("scope")).toBe("profile");
-    expect(JSON.parse(storage.getItem("implicitly:spa")!)[url.searchParams.get("state")!]).toBeDefined();
+    expect(JSON.parse(storage.getItem(KEY)!)[url.searchParams.get("state")!]).toBeDefined();
   });
 
   it("storage that throws → storage_unavailable, and nothing navigates", async () => {
@@ -164,7 +166,7 @@ describe("handleRedirect", () => {
     const state = await start(client);
     vi.setSystemTime(5_000_000 + 61_000);
     await expect(client.handleRedirect(success(state))).rejects.toMatchObject({ code: "state_mismatch", description: "state expired" });
-    expect(storage.getItem("implicitly:spa")).toBeNull();
+    expect(storage.getItem(KEY)).toBeNull();
   });
 
   it("checks state before the error: an error for a login we did not start is state_mismatch", async () => {
@@ -179,7 +181,7 @@ describe("handleRedirect", () => {
     await expect(p).rejects.toMatchObject({ name: "AuthError", code: "access_denied", description: "The user said no", uri: "https://id.example.com/e", appState: "/x" });
     expect(client.getToken()).toBeNull();
     // the pending login is consumed by the error too
-    expect(storage.getItem("implicitly:spa")).toBeNull();
+    expect(storage.getItem(KEY)).toBeNull();
   });
 
   it("refuses other token types and incomplete responses", async () => {
@@ -270,7 +272,7 @@ describe("handleRedirect: an error response in the query (servers that send it t
     const state = await start(client, { appState: "/x" });
     const p = client.handleRedirect(queried(`error=access_denied&error_description=The+user+said+no&error_uri=https%3A%2F%2Fid.example.com%2Fe&state=${state}`));
     await expect(p).rejects.toMatchObject({ name: "AuthError", code: "access_denied", description: "The user said no", uri: "https://id.example.com/e", appState: "/x" });
-    expect(storage.getItem("implicitly:spa")).toBeNull();
+    expect(storage.getItem(KEY)).toBeNull();
     expect(client.getToken()).toBeNull();
   });
 
@@ -297,7 +299,7 @@ describe("handleRedirect: an error response in the query (servers that send it t
       expect(location.href).toBe(queried(query));
     }
     // The pending login is still there.
-    expect(Object.keys(JSON.parse(storage.getItem("implicitly:spa")!))).toHaveLength(1);
+    expect(Object.keys(JSON.parse(storage.getItem(KEY)!))).toHaveLength(1);
   });
 
   it("checks the response strictly once its state is pending: a repeated parameter is invalid_response, and consumes the login", async () => {
@@ -306,7 +308,7 @@ describe("handleRedirect: an error response in the query (servers that send it t
     history.replaceState(null, "", queried(`error=access_denied&error=server_error&state=${state}&tab=1`));
     await expect(client.handleRedirect()).rejects.toMatchObject({ code: "invalid_response", description: "error repeated" });
     expect(location.href).toBe(queried("tab=1"));
-    expect(storage.getItem("implicitly:spa")).toBeNull();
+    expect(storage.getItem(KEY)).toBeNull();
   });
 
   it("refuses a token in the query (invalid_response), consumes the login and takes the token out of the address bar", async () => {
@@ -316,7 +318,7 @@ describe("handleRedirect: an error response in the query (servers that send it t
     await expect(client.handleRedirect()).rejects.toMatchObject({ code: "invalid_response", description: "access_token malformed" });
     expect(location.href).not.toContain("2YotnFZFEjr1zMsicMWpAA");
     expect(client.getToken()).toBeNull();
-    expect(storage.getItem("implicitly:spa")).toBeNull();
+    expect(storage.getItem(KEY)).toBeNull();
   });
 
   it("an expired login's query error is still ours: state_mismatch (state expired), cleaned", async () => {
@@ -336,7 +338,7 @@ describe("handleRedirect: an error response in the query (servers that send it t
     const result = await client.handleRedirect(APP + `callback?error=access_denied&state=${other}#` + `access_token=tok&token_type=Bearer&state=${state}`);
     expect(result!.token.accessToken).toBe("tok");
     // The other login is still pending.
-    expect(Object.keys(JSON.parse(storage.getItem("implicitly:spa")!))).toEqual([other]);
+    expect(Object.keys(JSON.parse(storage.getItem(KEY)!))).toEqual([other]);
   });
 
   it("gives a second call the same outcome", async () => {
@@ -416,5 +418,158 @@ describe("token lifecycle and events", () => {
 
   it("rejects unknown events", () => {
     expect(() => make().on("expire" as "expired", () => {})).toThrow(expect.objectContaining({ code: "invalid_config" }));
+  });
+});
+
+describe("logout sticks: the outcome of a callback is handed back only while its token is held", () => {
+  it("after logout(), handleRedirect() on the callback URL, the clean URL or none hands back nothing", async () => {
+    const client = make();
+    const url = success(await start(client));
+    history.replaceState(null, "", url);
+    const { token } = (await client.handleRedirect())!;
+    expect((await client.handleRedirect())!.token).toBe(token); // a second mount, same outcome
+    client.logout();
+    expect(await client.handleRedirect()).toBeNull();
+    expect(await client.handleRedirect(APP + "callback?x=1")).toBeNull();
+    await expect(client.handleRedirect(url)).rejects.toMatchObject({ code: "state_mismatch", description: "state unknown or used" });
+    expect(client.getToken()).toBeNull();
+  });
+
+  it("nor once the token has expired, or a newer token replaced it", async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const client = make();
+    history.replaceState(null, "", success(await start(client)));
+    await client.handleRedirect();
+    vi.setSystemTime(1_000_000 + 3600_000);
+    expect(await client.handleRedirect()).toBeNull();
+
+    const other = make();
+    history.replaceState(null, "", success(await start(other)));
+    const first = await other.handleRedirect();
+    const newer = await other.handleRedirect(callback(`access_token=newer&token_type=Bearer&state=${await start(other)}`));
+    expect(first!.token).not.toBe(newer!.token);
+    // The clean URL of the first response: the client holds the newer token, not that one.
+    expect(await other.handleRedirect(APP + "callback?x=1")).toBe(newer);
+  });
+});
+
+describe("prototype pollution cannot steer a request", () => {
+  const POLLUTED = {
+    redirectUri: "https://evil.test/cb",
+    extraParams: { response_mode: "query" },
+    response_mode: "query",
+    request_uri: "https://evil.test/request",
+    scope: "evil",
+    // the client's hook names
+    request: "x",
+    check: "x",
+    accept: "x",
+    retry: "x",
+  };
+  const proto = Object.prototype as Record<string, unknown>;
+  afterEach(() => {
+    for (const name in POLLUTED) delete proto[name];
+  });
+
+  it("with Object.prototype polluted, createClient works and no authorization request changes", async () => {
+    const clean = new URL(await make().authorizationUrl({ appState: 1 }));
+    Object.assign(proto, POLLUTED);
+    const client = make();
+    const url = new URL(await client.authorizationUrl({ appState: 1 }));
+    const names = (u: URL) => [...u.searchParams.keys()].sort();
+    expect(names(url)).toEqual(names(clean));
+    expect(url.searchParams.get("redirect_uri")).toBe(APP + "callback");
+    expect(url.searchParams.get("scope")).toBe("profile api:read");
+    expect(url.searchParams.has("response_mode")).toBe(false);
+    expect(url.searchParams.has("request_uri")).toBe(false);
+    // And the login completes.
+    const result = await client.handleRedirect(success(url.searchParams.get("state")!));
+    expect(result).toMatchObject({ token: { accessToken: "2YotnFZFEjr1zMsicMWpAA" }, appState: 1 });
+  });
+
+  it("per-call options are read from their own members only", async () => {
+    Object.assign(proto, POLLUTED);
+    const url = new URL(await make().authorizationUrl({}));
+    expect(url.searchParams.get("redirect_uri")).toBe(APP + "callback");
+    expect(url.searchParams.has("response_mode")).toBe(false);
+  });
+});
+
+describe("error_uri", () => {
+  it.each([
+    ["https://id.example.com/errors/denied", "https://id.example.com/errors/denied"],
+    ["http://127.0.0.1:8701/e", "http://127.0.0.1:8701/e"],
+    ["http://localhost/e", "http://localhost/e"],
+    ["javascript:alert(1)", undefined],
+    ["JavaScript:alert(1)", undefined],
+    ["data:text/html,x", undefined],
+    ["/errors/denied", undefined],
+    ["errors", undefined],
+    ["//evil.test/e", undefined],
+    ["http://evil.test/e", undefined],
+    ["https://", undefined],
+  ])("%s → AuthError.uri %s", async (uri, expected) => {
+    const client = make();
+    const state = await start(client);
+    const error = await client.handleRedirect(callback(`error=access_denied&error_uri=${encodeURIComponent(uri)}&state=${state}`)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "AuthError", code: "access_denied" });
+    expect((error as { uri?: string }).uri).toBe(expected);
+  });
+});
+
+describe("tokens that cannot be sent as Bearer credentials (RFC 6750 §2.1)", () => {
+  it.each(["a+b", "a%20b", "a,b", "a%22b", "a;b", "a=b", "%3Dab"])("access_token=%s → invalid_response, and no token", async (value) => {
+    const client = make();
+    const state = await start(client);
+    await expect(client.handleRedirect(callback(`access_token=${value}&token_type=Bearer&state=${state}`))).rejects.toMatchObject({
+      code: "invalid_response",
+      description: "access_token malformed",
+    });
+    expect(client.getToken()).toBeNull();
+    expect(storage.getItem(KEY)).toBeNull();
+  });
+
+  it("accepts every b64token character", async () => {
+    const client = make();
+    const result = await client.handleRedirect(callback(`access_token=${encodeURIComponent("Az09-._~+/==")}&token_type=Bearer&state=${await start(client)}`));
+    expect(result!.token.accessToken).toBe("Az09-._~+/==");
+  });
+});
+
+describe("hash routes are the app's", () => {
+  it.each(["#/orders?state=shipped", "#/orders?x=1&state=shipped", "#!/orders&state=shipped&access_token=a&token_type=Bearer"])(
+    "%s is no response: null, and the URL is left alone",
+    async (route) => {
+      const client = make();
+      await start(client);
+      history.replaceState(null, "", "/page" + route);
+      const replace = vi.spyOn(history, "replaceState");
+      expect(await client.handleRedirect()).toBeNull();
+      expect(location.hash).toBe(route);
+      expect(replace).not.toHaveBeenCalled();
+      expect(Object.keys(JSON.parse(storage.getItem(KEY)!))).toHaveLength(1);
+    },
+  );
+});
+
+describe("extraParams", () => {
+  it.each(["response_mode", "request", "request_uri"])("refuses %s (createClient and per call): invalid_config", async (name) => {
+    expect(() => make({ extraParams: { [name]: "x" } })).toThrow(expect.objectContaining({ code: "invalid_config", description: "extraParams" }));
+    await expect(make().authorizationUrl({ extraParams: { [name]: "x" } })).rejects.toMatchObject({ code: "invalid_config", description: "extraParams" });
+  });
+});
+
+describe("pending logins are bound to their server (RFC 9700 §4.4.2)", () => {
+  it("a client with the same client id at another server neither sees nor completes them", async () => {
+    const a = make();
+    const b = make({ authorizationEndpoint: "https://other.example.com/authorize" });
+    const stateA = await start(a);
+    const stateB = await start(b);
+    await expect(b.handleRedirect(success(stateA))).rejects.toMatchObject({ code: "state_mismatch", description: "state unknown or used" });
+    expect(b.getToken()).toBeNull();
+    // A's login is still pending, and completes at A only.
+    expect((await make().handleRedirect(success(stateA)))!.token.accessToken).toBe("2YotnFZFEjr1zMsicMWpAA");
+    await expect(make().handleRedirect(success(stateB))).rejects.toMatchObject({ code: "state_mismatch" });
+    expect(storage.getItem("implicitly:spa https://other.example.com/authorize")).toContain(stateB);
   });
 });

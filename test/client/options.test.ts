@@ -139,7 +139,7 @@ describe("defaults", () => {
 
   it("storage: sessionStorage holds the pending login", async () => {
     const state = (await request(createClient(minimal()))).get("state")!;
-    expect(Object.keys(JSON.parse(sessionStorage.getItem("implicitly:spa")!))).toEqual([state]);
+    expect(Object.keys(JSON.parse(sessionStorage.getItem("implicitly:spa https://id.example.com/authorize")!))).toEqual([state]);
   });
 
   it("resourceOrigins: the page's origin only", async () => {

@@ -52,6 +52,16 @@ const rejects = async (t: string | Promise<string>, code: string, why: string, o
   expect(verifyIdToken(await t, opts(o))).rejects.toMatchObject({ name: "AuthError", code, message: expect.stringContaining(why) });
 
 describe("verifyIdToken", () => {
+  describe("an access token is never an ID token (RFC 8725 §3.11, RFC 9068)", () => {
+    it.each(["at+jwt", "application/at+jwt", "AT+JWT", "Application/At+JWT"])("refuses typ %s as invalid_id_token", async (typ) => {
+      await rejects(token({}, rs, { typ }), "invalid_id_token", "typ " + typ);
+    });
+
+    it.each(["JWT", "jwt", "application/jwt"])("accepts typ %s", async (typ) => {
+      await expect(verifyIdToken(await token({}, rs, { typ }), opts())).resolves.toMatchObject({ sub: "248289761001" });
+    });
+  });
+
   describe("valid tokens", () => {
     it("accepts an RS256 token and returns its claims", async () => {
       const c = await verifyIdToken(await token(), opts());

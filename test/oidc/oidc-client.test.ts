@@ -5,8 +5,11 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { base64url } from "../../src/protocol/base64url";
 import { createOidcClient, type OidcClient, type OidcClientOptions } from "../../src/oidc/oidc-client";
+import { autoRenew } from "../../src/session/auto-renew";
+import { renew } from "../../src/session/renew";
 import { MemoryStorage } from "../support/memory-storage";
 import { atHash, b64u, generateKey, jsonFetch, part, sign, signHs256, type TestKey } from "../support/jws";
+import { flush, frames, nextFrame, post } from "../support/session";
 
 const APP = "http://localhost:3000/";
 const REDIRECT = APP + "callback";
@@ -140,7 +143,7 @@ describe("createOidcClient: the request", () => {
     const client = make({ extraParams: { nonce: "fixed" } });
     const q = await start(client, { extraParams: { nonce: "fixed" } });
     expect(q.get("nonce")).not.toBe("fixed");
-    const pending = JSON.parse(storage.getItem("implicitly:" + CLIENT)!);
+    const pending = JSON.parse(storage.getItem("implicitly:" + CLIENT + " " + ISSUER)!);
     expect(pending[q.get("state")!]).toMatchObject({ nonce: q.get("nonce"), scope: ["openid", "profile"], redirectUri: REDIRECT });
   });
 
@@ -377,8 +380,9 @@ describe("createOidcClient: each ID token rule, through the client", () => {
     const q = await start(client, { appState: "/back" });
     const bad = await callback(q, { claims: { nonce: "x" } });
     await expect(client.handleRedirect(bad)).rejects.toMatchObject({ code: "id_token_nonce", appState: "/back" });
+    // On the next page load, the good response finds no pending login.
     const good = await callback(q);
-    await expect(client.handleRedirect(good)).rejects.toMatchObject({ code: "state_mismatch" });
+    await expect(make().handleRedirect(good)).rejects.toMatchObject({ code: "state_mismatch" });
   });
 });
 
@@ -432,6 +436,132 @@ describe("createOidcClient: getUser", () => {
       expect(client.getUser()).toBeNull();
     } finally {
       vi.useRealTimers();
+    }
+  });
+});
+
+describe("createOidcClient: silent renewal keeps the user (OpenID Connect Core §3.1.2.1)", () => {
+  const API = "https://api.example.com";
+
+  /** A client signed in as the default `sub`, whose fetch also answers the API with `api`. */
+  const signedIn = async (api = vi.fn<typeof fetch>(async () => new Response("ok"))) => {
+    const client = make({
+      resourceOrigins: [API],
+      fetch: (async (input: RequestInfo | URL, init?: RequestInit) =>
+        String(input).startsWith(API) ? api(input, init) : provider.fetchFn(input, init)) as typeof fetch,
+    });
+    const { token } = (await login(client))!;
+    return { client, token, api };
+  };
+
+  /** Waits for the renewal's frame and answers it with an ID token built as `flow` says. */
+  const answerFrame = async (flow: Flow = {}) => {
+    const frame = await nextFrame();
+    const params = new URL(frame.src).searchParams;
+    post({ implicitly: await callback(params, flow) }, frame.contentWindow);
+    return params;
+  };
+
+  afterEach(() => frames().forEach((f) => f.remove()));
+
+  it("sends the held ID token as id_token_hint with prompt=none, and only then", async () => {
+    const { client, token } = await signedIn();
+    const silent = await start(client, { extraParams: { prompt: "none" } });
+    expect(silent.get("id_token_hint")).toBe(token.idToken);
+    expect((await start(client)).has("id_token_hint")).toBe(false);
+    expect((await start(client, { extraParams: { prompt: "login" } })).has("id_token_hint")).toBe(false);
+    // Nobody signed in: no hint.
+    expect((await start(make(), { extraParams: { prompt: "none" } })).has("id_token_hint")).toBe(false);
+  });
+
+  it("renew() carries the hint, and accepts the same user again", async () => {
+    const { client, token } = await signedIn();
+    const renewal = renew(client);
+    const params = await answerFrame();
+    expect(params.get("prompt")).toBe("none");
+    expect(params.get("id_token_hint")).toBe(token.idToken);
+    await expect(renewal).resolves.toMatchObject({ claims: { sub: "248289761001" } });
+  });
+
+  it("a renewal that signs in another user → user_mismatch, and the client keeps nothing of it", async () => {
+    const { client, token } = await signedIn();
+    const onToken = vi.fn();
+    client.on("token", onToken);
+    const renewal = renew(client);
+    await answerFrame({ claims: { sub: "someone-else" } });
+    await expect(renewal).rejects.toMatchObject({ name: "AuthError", code: "user_mismatch" });
+    expect(onToken).not.toHaveBeenCalled();
+    expect(client.getToken()).toBe(token);
+    expect(client.getUser()!.sub).toBe("248289761001");
+    expect(storage.getItem("implicitly:" + CLIENT + " " + ISSUER)).toBeNull();
+  });
+
+  it("logout forgets the user: no hint, and a later renewal may sign in anyone", async () => {
+    const { client } = await signedIn();
+    client.logout();
+    expect((await start(client, { extraParams: { prompt: "none" } })).has("id_token_hint")).toBe(false);
+    const renewal = renew(client);
+    await answerFrame({ claims: { sub: "someone-else" } });
+    await expect(renewal).resolves.toMatchObject({ claims: { sub: "someone-else" } });
+  });
+
+  it("autoRenew never replays a request under another identity", async () => {
+    const denied = () => new Response(null, { status: 401, headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' } });
+    const { client, api } = await signedIn(vi.fn<typeof fetch>(async () => denied()));
+    const stop = autoRenew(client);
+    try {
+      const response = client.fetch(API + "/orders");
+      const params = await answerFrame({ claims: { sub: "someone-else" } });
+      // The 401 dropped the token; the renewal still asks for the same user.
+      expect(params.get("id_token_hint")).not.toBeNull();
+      expect((await response).status).toBe(401);
+      await flush();
+      expect(api).toHaveBeenCalledTimes(1);
+      expect(client.getToken()).toBeNull();
+    } finally {
+      stop();
+    }
+  });
+});
+
+describe("createOidcClient: a stalled provider", () => {
+  it.each([
+    ["discovery", DISCOVERY, "discovery_failed", "no metadata for " + ISSUER + ": timed out after 10 s"],
+    ["the JWK Set", JWKS, "jwks_failed", JWKS + ": timed out after 10 s"],
+  ])("%s gives up after 10 s (AbortSignal.timeout)", async (_, stalled, code, why) => {
+    const q = await start(make());
+    // AbortSignal.timeout's own timer is not faked: stand in for it with a signal aborted here.
+    const timeout = new AbortController();
+    const spy = vi.spyOn(AbortSignal, "timeout").mockReturnValue(timeout.signal);
+    provider.fetchFn = vi.fn((input: RequestInfo | URL, init?: RequestInit) =>
+      String(input) == stalled
+        ? new Promise<Response>((_, reject) => init!.signal!.addEventListener("abort", () => reject(init!.signal!.reason)))
+        : jsonFetch((url) => (url == DISCOVERY ? metadata : { keys: published })).fetchFn(input, init),
+    ) as typeof fetch;
+    // A fresh page: nothing cached yet.
+    const page = make({ fetch: provider.fetchFn });
+    const result = page.handleRedirect(await callback(q));
+    await vi.waitFor(() => expect(provider.fetchFn).toHaveBeenCalledWith(stalled, expect.anything()));
+    expect(spy).toHaveBeenCalledWith(10_000);
+    timeout.abort(new DOMException("The operation timed out.", "TimeoutError"));
+    await expect(result).rejects.toMatchObject({ code, description: why });
+    expect(page.getToken()).toBeNull();
+  });
+});
+
+describe("createOidcClient: prototype pollution", () => {
+  it("names set on Object.prototype (jwksUri, authorizationEndpoint, algorithms) are no options", async () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    Object.assign(proto, { jwksUri: "https://evil.test/jwks", authorizationEndpoint: "https://evil.test/authorize", algorithms: ["ES256"], responseType: "token" });
+    try {
+      const client = make();
+      const q = await start(client);
+      expect(q.get("response_type")).toBe("id_token token");
+      const { token } = (await client.handleRedirect(await callback(q)))!;
+      expect(token.claims!.sub).toBe("248289761001");
+      expect(provider.calls).toEqual([DISCOVERY, JWKS]);
+    } finally {
+      for (const name of ["jwksUri", "authorizationEndpoint", "algorithms", "responseType"]) delete proto[name];
     }
   });
 });

@@ -71,7 +71,7 @@ describe("dist/implicitly.umd.min.js in a page", () => {
     // navigation as not implemented; the page stays).
     await client.login({ appState: { route: "/orders" } });
     expect(problems.map((e) => [e.type, e.message])).toEqual([["not-implemented", expect.stringMatching(/navigation/i)]]);
-    const stored = JSON.parse(window.sessionStorage.getItem("implicitly:spa")!) as Record<string, { redirectUri: string; scope: string[]; appState: unknown }>;
+    const stored = JSON.parse(window.sessionStorage.getItem("implicitly:spa " + ENDPOINT)!) as Record<string, { redirectUri: string; scope: string[]; appState: unknown }>;
     const states = Object.keys(stored);
     expect(states).toHaveLength(1);
     const state = states[0]!;
@@ -91,7 +91,7 @@ describe("dist/implicitly.umd.min.js in a page", () => {
     expect(result).toMatchObject({ token: { accessToken: "2YotnFZFEjr1zMsicMWpAA", tokenType: "Bearer", scope: ["profile"] }, appState: { route: "/orders" } });
     expect(window.location.href).toBe(APP + "?tab=1");
     expect(window.history.length).toBe(lengthBefore);
-    expect(Object.keys(JSON.parse(window.sessionStorage.getItem("implicitly:spa")!))).not.toContain(state);
+    expect(Object.keys(JSON.parse(window.sessionStorage.getItem("implicitly:spa " + ENDPOINT)!))).not.toContain(state);
     expect(client.getToken()!.accessToken).toBe("2YotnFZFEjr1zMsicMWpAA");
     expect(seen).toEqual(["token:2YotnFZFEjr1zMsicMWpAA"]);
 
@@ -151,7 +151,7 @@ describe.each([
     const client = createClient({ authorizationEndpoint: ENDPOINT, clientId: "spa", redirectUri: APP, scope: ["profile"], resourceOrigins: [API], storage });
     const q = new URL(await client.authorizationUrl({ appState: 1 })).searchParams;
     expect(Object.fromEntries(q)).toMatchObject({ tenant: "t1", response_type: "token", client_id: "spa", redirect_uri: APP, scope: "profile" });
-    expect(JSON.parse(storage.getItem("implicitly:spa")!)[q.get("state")!]).toMatchObject({ appState: 1 });
+    expect(JSON.parse(storage.getItem("implicitly:spa " + ENDPOINT)!)[q.get("state")!]).toMatchObject({ appState: 1 });
     expect(() => createClient({ authorizationEndpoint: ENDPOINT, clientId: "" })).toThrow(AuthError);
     expect(() => createClient({ authorizationEndpoint: ENDPOINT, clientId: "" })).toThrow(expect.objectContaining({ code: "invalid_config", description: "clientId" }));
   });

@@ -73,7 +73,7 @@ describe("dist in Node", () => {
     });
     const url = new URL(await client.authorizationUrl());
     expect(url.searchParams.get("redirect_uri")).toBe("https://app.example.com/cb");
-    expect(storage.getItem("implicitly:spa")).toContain(url.searchParams.get("state"));
+    expect(storage.getItem("implicitly:spa https://id.example.com/authorize")).toContain(url.searchParams.get("state"));
     expect(() => createClient({ authorizationEndpoint: "https://id.example.com/authorize", clientId: "spa" })).toThrow(
       expect.objectContaining({ name: "AuthError", code: "no_browser", description: "redirectUri" }),
     );

@@ -60,6 +60,12 @@ describe("parseBearerChallenge", () => {
     expect(parseBearerChallenge("Bearerx error=a")).toBeNull();
   });
 
+  it.each(['Bearer scope=""', "Bearer scope=\"  \"", 'Bearer error="insufficient_scope", scope=""'])("%s: scope is an empty list, never a string", (header) => {
+    const c = parseBearerChallenge(header)!;
+    expect(c.scope).toEqual([]);
+    expect(c.scope!.join(" ")).toBe("");
+  });
+
   it("never lets a parameter name reach a prototype", () => {
     const c = parseBearerChallenge('Bearer __proto__="x", constructor="y", error="e", prototype=z');
     expect(c).toEqual({ error: "e", prototype: "z" });
@@ -68,12 +74,14 @@ describe("parseBearerChallenge", () => {
   });
 
   it("is total: random headers give null or a challenge, never an exception", () => {
-    const piece = fc.constantFrom("Bearer", "bearer", "Basic", " ", ",", "=", '"', "\\", "realm", "error", "scope", "a b", "__proto__", "\t", "x=", "é");
+    const piece = fc.constantFrom("Bearer", "bearer", "Basic", " ", ",", "=", '"', '""', "\\", "realm", "error", "scope", "a b", "__proto__", "\t", "x=", "é");
     const header = fc.oneof(fc.string(), fc.array(piece, { maxLength: 30 }).map((a) => a.join("")));
     fc.assert(
       fc.property(header, (h) => {
         const c = parseBearerChallenge(h);
         expect(c === null || typeof c == "object").toBe(true);
+        // `scope`, when there, is always a list (`challenge.scope.join()` never throws).
+        if (c && "scope" in c) expect(Array.isArray(c.scope)).toBe(true);
       }),
       { numRuns: 10_000 },
     );

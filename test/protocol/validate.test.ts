@@ -124,7 +124,7 @@ describe("callback validation through the client", () => {
     const client = make();
     await expect(client.handleRedirect(callback("access_token=a&token_type=mac"))).rejects.toMatchObject({ code: "unsupported_token_type" });
     expect(client.getToken()).toBeNull();
-    expect(storage.getItem("implicitly:spa")).toBeNull();
+    expect(storage.getItem("implicitly:spa https://id.example.com/authorize")).toBeNull();
     await expect(make().handleRedirect(callback("access_token=a&token_type=Bearer"))).rejects.toMatchObject({ code: "state_mismatch" });
   });
 
@@ -141,7 +141,7 @@ describe("callback validation through the client", () => {
   it("a malformed response with a well-formed state still consumes the pending login", async () => {
     const { storage, make, callback } = await setUp();
     await expect(make().handleRedirect(callback("access_token=%zz&token_type=Bearer"))).rejects.toMatchObject({ code: "invalid_response" });
-    expect(storage.getItem("implicitly:spa")).toBeNull();
+    expect(storage.getItem("implicitly:spa https://id.example.com/authorize")).toBeNull();
     await expect(make().handleRedirect(callback("access_token=a&token_type=Bearer"))).rejects.toMatchObject({ code: "state_mismatch" });
   });
 });

@@ -212,7 +212,10 @@ describe("loginWithPopup when Cross-Origin-Opener-Policy cut the popup's opener 
     const close = vi.fn();
     vi.stubGlobal("close", close); // the popup closes itself: nobody else can when the link is cut
     const redirectPage = createClient({ authorizationEndpoint: ENDPOINT, clientId, redirectUri: CALLBACK, storage: new MemoryStorage() });
+    const closeChannel = vi.spyOn(BroadcastChannel.prototype, "close");
     await expect(redirectPage.handleRedirect(CALLBACK + "#" + granted(state, "via-channel"))).resolves.toBeNull();
+    // The redirect page's channel is closed at once (the message is already on its way).
+    expect(closeChannel).toHaveBeenCalledOnce();
     expect(close).toHaveBeenCalledOnce();
     expect(redirectPage.getToken()).toBeNull();
     expect((await promise).token.accessToken).toBe("via-channel");

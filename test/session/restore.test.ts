@@ -256,3 +256,48 @@ describe("restore never loops", () => {
     expect(assign).not.toHaveBeenCalled();
   });
 });
+
+describe("restore: reports what the client holds, never a stale outcome", () => {
+  it("after logout(), a second restore() does not hand the logged-out token back: it renews", async () => {
+    const client = make();
+    const state = stateIn(await client.authorizationUrl());
+    history.replaceState(null, "", CALLBACK + "#" + granted(state, "redirect-token"));
+    expect((await restore(client, { tabs: false }))?.accessToken).toBe("redirect-token");
+    client.logout();
+    const again = restore(client, { tabs: false });
+    await answerFrame((s) => `error=login_required&state=${s}`);
+    await expect(again).resolves.toBeNull();
+    expect(client.getToken()).toBeNull();
+  });
+
+  it("a token that is already expired when it arrives is not reported as held", async () => {
+    const client = make();
+    const state = stateIn(await client.authorizationUrl());
+    // expires_in within the 30 s clock skew: over on arrival.
+    history.replaceState(null, "", CALLBACK + "#" + granted(state, "short-token", "&expires_in=10"));
+    const result = restore(client, { tabs: false });
+    await answerFrame((s) => `error=login_required&state=${s}`);
+    await expect(result).resolves.toBeNull();
+  });
+
+  it("options are its own: shareTokens or autoRenew set on Object.prototype are no options", async () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    Object.assign(proto, { shareTokens: true, autoRenew: true, tabs: false });
+    try {
+      const client = make();
+      const token = await signIn(client);
+      await expect(restore(client)).resolves.toBe(token);
+      expect(internalsOf(client).hooks.retry).toBeUndefined();
+      // tabs (the default) is on, shareTokens off: another tab that asks gets no answer.
+      const channel = new BroadcastChannel("implicitly-tabs:" + clientId);
+      const answers: unknown[] = [];
+      channel.onmessage = ({ data }) => data?.tabs == "token" && answers.push(data);
+      channel.postMessage({ tabs: "ask", id: "asker" });
+      await new Promise((r) => setTimeout(r, 50));
+      channel.close();
+      expect(answers).toEqual([]);
+    } finally {
+      for (const name of ["shareTokens", "autoRenew", "tabs"]) delete proto[name];
+    }
+  });
+});

@@ -184,6 +184,10 @@ describe("syncTabs with shareTokens, and askTabs", () => {
     ["an expired token", { accessToken: "t", tokenType: "Bearer", scope: [], expiresAt: Date.now() - 1 }],
     ["a token of bad characters", { accessToken: "t\n", tokenType: "Bearer", scope: [] }],
     ["an empty token", { accessToken: "", tokenType: "Bearer", scope: [] }],
+    // RFC 6750 §2.1: only a b64token can be sent as a Bearer credential.
+    ["a token with a space", { accessToken: "a b", tokenType: "Bearer", scope: [] }],
+    ["a token with a comma", { accessToken: "a,b", tokenType: "Bearer", scope: [] }],
+    ["a token with a quote", { accessToken: 'a"b', tokenType: "Bearer", scope: [] }],
     ["a scope that is not a list of strings", { accessToken: "t", tokenType: "Bearer", scope: "profile" }],
     ["a token type that only loosely equals Bearer", { accessToken: "t", tokenType: ["Bearer"], scope: [] }],
     ["an expiry that is not a number", { accessToken: "t", tokenType: "Bearer", scope: [], expiresAt: "99999999999999" }],
@@ -205,6 +209,22 @@ describe("syncTabs with shareTokens, and askTabs", () => {
       channel.postMessage({ tabs: "token", id: data.id, token: { accessToken: "t", tokenType: "Bearer", scope, extra: "x", expiresAt: Date.now() + 60_000 } });
     const got = await askTabs(fresh);
     expect(Object.keys(got!).sort()).toEqual(["accessToken", "expiresAt", "scope", "tokenType"]);
+  });
+
+  it("sends the access token only: never an ID token or its claims", async () => {
+    const open = tab();
+    sync(open, { shareTokens: true });
+    const { internalsOf } = await import("../../src/client/internals");
+    // A token as createOidcClient holds it.
+    const held = { accessToken: "at", tokenType: "Bearer" as const, scope: ["openid"], expiresAt: Date.now() + 60_000, idToken: "id.token.jwt", claims: { sub: "u" } };
+    internalsOf(open).tokens.set(held);
+    const channel = raw();
+    const answers: unknown[] = [];
+    channel.onmessage = ({ data }) => data.tabs == "token" && answers.push(data.token);
+    channel.postMessage({ tabs: "ask", id: "asker" });
+    await vi.waitFor(() => expect(answers).toHaveLength(1));
+    expect(answers[0]).toEqual({ accessToken: "at", tokenType: "Bearer", scope: ["openid"], expiresAt: held.expiresAt });
+    expect(JSON.stringify(answers)).not.toContain("id.token.jwt");
   });
 });
 
