@@ -20,6 +20,8 @@ export interface PendingLogin {
   appState?: unknown;
   /** The OpenID Connect nonce sent with the request. */
   nonce?: string;
+  /** The PKCE `code_verifier` of a code-flow request (RFC 7636): one-time, removed with the login. */
+  verifier?: string;
 }
 
 /** Pending logins of one client, keyed by `state`. */

@@ -43,7 +43,8 @@ const parse = (href: string): AuthorizationResponse | AuthError | null => {
  */
 export const createClient = (options: ClientOptions): Client => {
   const o = resolveOptions(options);
-  const hooks: Hooks = {};
+  // The response in a URL and the URL without it: from the fragment, unless a flow reads it.
+  const hooks: Hooks = { parse: (href) => [parse(href), href.split("#")[0]!] };
   const events = createEmitter<ClientEvents>(/^(token|expiring|expired|logout|unauthorized)$/);
   const tokens = createTokenStore(events.emit, o.expiringNotice * 1000);
   const pending = createPendingStore(o.storage, "implicitly:" + o.clientId, o.stateTtl * 1000);
@@ -84,7 +85,8 @@ export const createClient = (options: ClientOptions): Client => {
     let token;
     try {
       if (malformed) throw malformed;
-      hooks.check?.(response as AuthorizationResponse, login);
+      // A flow may complete the response first: the code flow adds its token response.
+      await hooks.check?.(response as AuthorizationResponse, login);
       token = tokenFromResponse(response as AuthorizationResponse, login.scope, Date.now(), o.clockSkew);
       if (hooks.accept) token = await hooks.accept(token, response as AuthorizationResponse, login);
     } catch (e) {
@@ -110,10 +112,9 @@ export const createClient = (options: ClientOptions): Client => {
     async handleRedirect(url) {
       const href = url ?? location.href;
       if (last?.includes(href)) return last[2];
-      const response = parse(href);
+      const [response, clean] = hooks.parse(href);
       if (!response) return null;
       // Out of the address bar in every outcome, without a new history entry.
-      const clean = href.split("#")[0]!;
       if (href == location.href) history.replaceState(history.state, "", clean);
       const { state } = response as AuthorizationResponse;
       // "f." or "p.": a frame or popup that renew() or loginWithPopup() opened. Hand the raw
@@ -141,7 +142,9 @@ export const createClient = (options: ClientOptions): Client => {
     hooks,
     tokens,
     start,
-    complete: (href) => complete(parse(href)),
+    complete,
   });
+  // The grant, when not the implicit one (`codeFlow`): it sets its hooks.
+  options.flow?.(client);
   return client;
 };

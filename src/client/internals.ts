@@ -13,10 +13,31 @@ import type { LoginOptions, RedirectResult } from "./types";
 export interface Hooks {
   /** Adds to an authorization request (`params`, and `login` before it is stored); may return another endpoint. */
   request?(params: Record<string, string | undefined>, login: PendingLogin): Promise<string | void> | string | void;
-  /** Checks a response whose state matched, before its token or error is read. */
-  check?(response: AuthorizationResponse, login: PendingLogin): void;
+  /**
+   * Checks a response whose state matched, before its token or error is read. May complete it
+   * first, in place: the code flow exchanges the code and puts the token endpoint's answer into
+   * the response (its `params` then are the token response's).
+   */
+  check?(response: AuthorizationResponse, login: PendingLogin): Promise<void> | void;
   /** Completes a new token (e.g. verifies an ID token) before the client holds it. */
   accept?(token: Token, response: AuthorizationResponse, login: PendingLogin): Promise<Token>;
+  /**
+   * Reads the authorization response of a redirect URL: the fragment by default; the code flow
+   * replaces it (the query, or the fragment with `response_mode=fragment`).
+   * @returns the response (`null` when there is none; an AuthError when it is malformed, carrying
+   * the `state` it names) and the URL without it, for the address bar
+   */
+  parse(href: string): readonly [AuthorizationResponse | AuthError | null, string];
+  /**
+   * Gets a new token without the user when the flow can (the code flow, with a refresh token).
+   * {@link renew} tries it first and falls back to the hidden frame when it rejects.
+   */
+  refresh?(opts: LoginOptions): Promise<Token>;
+  /**
+   * Sends a request to the token endpoint in place of `fetch` (the code flow's exchange and
+   * refreshes): where DPoP adds its proof and answers nonce challenges.
+   */
+  token?(url: string, init: RequestInit): Promise<Response>;
   /**
    * After a Bearer `401 invalid_token` from {@link Client.fetch}: a replacement response, or
    * undefined to return the 401. A replay goes through `client.fetch` again, so the hook itself
@@ -35,8 +56,11 @@ export interface Internals {
    * whose response is handed to the page that opened the frame (`"f."`) or popup (`"p."`).
    */
   start(opts?: LoginOptions, via?: "" | "f." | "p."): Promise<{ url: string; state: string }>;
-  /** Validates a response URL against the pending logins and holds its token; the address bar is left alone. */
-  complete(href: string): Promise<RedirectResult>;
+  /**
+   * Validates a response read by {@link Hooks.parse} against the pending logins and holds its
+   * token; the address bar is left alone.
+   */
+  complete(response: AuthorizationResponse | AuthError | null): Promise<RedirectResult>;
   /**
    * The authorization server's metadata document (OpenID Connect Discovery, RFC 8414), parsed
    * without prototypes, for features that take an endpoint from it (`token_endpoint`,

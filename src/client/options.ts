@@ -20,6 +20,9 @@ export interface ResolvedOptions {
   /** As given: checked by the renewal that uses it. */
   silentRedirectUri?: string;
   silentTimeout: number;
+  /** As given: checked by the code flow, which uses them. */
+  tokenEndpoint?: string;
+  tokenTimeout?: number;
 }
 
 /** The description names the option at fault; the README lists each option's rules. */

@@ -53,6 +53,18 @@ export interface ClientOptions {
   silentRedirectUri?: string;
   /** Seconds {@link renew} waits for the hidden frame's response before it rejects `timeout`. @default 10 */
   silentTimeout?: number;
+  /**
+   * The grant to use instead of the implicit one: {@link codeFlow} (authorization code with PKCE,
+   * and refresh tokens). Imported only by apps that use it. @default the implicit grant
+   */
+  flow?: (client: Client) => void;
+  /**
+   * The token endpoint, for {@link codeFlow} (absolute, `https:` or loopback `http:`).
+   * @default the provider metadata's `token_endpoint` with {@link createOidcClient}
+   */
+  tokenEndpoint?: string;
+  /** Seconds {@link codeFlow} waits for the token endpoint before it rejects `token_timeout`. @default 10 */
+  tokenTimeout?: number;
 }
 
 /** Per-call options of {@link Client.login} and {@link Client.authorizationUrl}. */

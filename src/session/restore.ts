@@ -1,6 +1,7 @@
 import { autoRenew } from "./auto-renew";
-import { stateOf } from "./await-response";
+import { responseOf } from "./await-response";
 import { AuthError } from "../protocol/errors";
+import { internalsOf } from "../client/internals";
 import { renew } from "./renew";
 import { askTabs, syncTabs } from "./tabs";
 import type { Client } from "../client/types";
@@ -59,7 +60,7 @@ const SIGNED_OUT = /^((login|interaction|consent|account_selection)_required|tim
 export const restore = async (client: Client, opts: RestoreOptions = {}): Promise<Token | null> => {
   const { tabs = true, shareTokens = false } = opts;
   // A frame's or popup's redirect page: handleRedirect() hands the response to the opener.
-  if (stateOf(location.href)?.[1] == ".") {
+  if (responseOf(internalsOf(client), location.href)?.state?.[1] == ".") {
     await client.handleRedirect();
     return null;
   }
