@@ -38,6 +38,12 @@ export interface DemoOptions {
    * @default "oauth2"
    */
   provider?: "oauth2" | "oidc";
+  /**
+   * The pages' grant: the implicit grant, or the code flow with PKCE and refresh tokens (the pages
+   * pass `flow: codeFlow` and the token endpoint; the OpenID provider offers it too).
+   * @default "implicit"
+   */
+  flow?: "implicit" | "code";
 }
 
 export interface SpaConfig {
@@ -52,6 +58,9 @@ export interface SpaConfig {
   redirectUris: Record<string, string>;
   clockSkew: number;
   expiringNotice: number;
+  /** `"code"`: the pages use `codeFlow` with `tokenEndpoint`. */
+  flow?: "implicit" | "code";
+  tokenEndpoint?: string;
 }
 
 export interface SpaServer {
@@ -69,6 +78,12 @@ export interface AuthServer {
   authorizationEndpoint: string;
   introspectionEndpoint: string;
   revocationEndpoint: string;
+  /** The code flow's token endpoint. */
+  tokenEndpoint: string;
+  /** Revokes every refresh token (a refused refresh); returns how many. */
+  revokeRefreshTokens(): number;
+  /** What the token endpoint did: codes exchanged, refreshes, spent refresh tokens seen again. */
+  codeStats(): { issued: number; refreshed: number; reused: number };
   clientId: string;
   /** Seconds. */
   tokenLifetime: number;

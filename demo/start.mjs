@@ -29,6 +29,9 @@ Options (each also settable by the environment variable shown):
   --provider P          oauth2 or oidc         IMPLICITLY_DEMO_PROVIDER          (default oauth2)
                         oidc: the pages sign in at an OpenID provider (oidc-provider) with
                         response_type=id_token token and show who signed in from the ID token
+  --flow F              implicit or code     IMPLICITLY_DEMO_FLOW              (default implicit)
+                        code: the pages use the code flow with PKCE and refresh tokens (codeFlow),
+                        at either provider
   --quiet               do not log requests
   --help                show this text
 Port 0 picks a free port.`;
@@ -49,6 +52,7 @@ try {
     options: {
       ...Object.fromEntries(Object.values(SETTINGS).map(([flag]) => [flag.slice(2), { type: "string" }])),
       provider: { type: "string" },
+      flow: { type: "string" },
       quiet: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -75,7 +79,10 @@ for (const [name, [flag, env, fallback]] of Object.entries(SETTINGS)) {
 const provider = args.provider ?? (process.env.IMPLICITLY_DEMO_PROVIDER || "oauth2");
 if (provider !== "oauth2" && provider !== "oidc") fail(`--provider / IMPLICITLY_DEMO_PROVIDER: "${provider}" is neither oauth2 nor oidc.`);
 
-for (const file of ["implicitly.umd.min.js", "implicitly.mjs", "implicitly-oidc.umd.min.js"]) {
+const flow = args.flow ?? (process.env.IMPLICITLY_DEMO_FLOW || "implicit");
+if (flow !== "implicit" && flow !== "code") fail(`--flow / IMPLICITLY_DEMO_FLOW: "${flow}" is neither implicit nor code.`);
+
+for (const file of ["implicitly.umd.min.js", "implicitly.mjs", "implicitly-oidc.umd.min.js", "implicitly-code.umd.min.js"]) {
   if (!existsSync(DIST_DIR + file)) fail(`dist/${file} is missing. Run \`npm run build\` (\`npm run demo\` does it for you).`);
 }
 
@@ -93,6 +100,7 @@ try {
   demo = await startDemo({
     ports: { spa: settings.spa, auth: settings.auth, api: settings.api, thirdParty: settings.thirdParty, oidc: settings.oidc },
     provider,
+    flow,
     tokenLifetime: settings.tokenLifetime,
     log: args.quiet ? undefined : (line) => console.log(line),
   });
@@ -115,9 +123,9 @@ const server = oidc
   ? `OpenID provider       ${oidc.issuer}   (oidc-provider, response_type=id_token token; tokens live ${oidc.tokenLifetime} s)`
   : `Authorization server  ${auth.origin}   (tokens live ${auth.tokenLifetime} s)`;
 console.log(`
-implicitly demo is running on loopback${oidc ? ", with OpenID Connect" : ""}.
+implicitly demo is running on loopback${oidc ? ", with OpenID Connect" : ""}${flow === "code" ? ", with the code flow (PKCE, refresh tokens)" : ""}.
 
-  Open  ${spa.pages["script-tag"]}        (SDK loaded by <script> tag: dist/implicitly${oidc ? "-oidc" : ""}.umd.min.js)
+  Open  ${spa.pages["script-tag"]}        (SDK loaded by <script> tag: dist/implicitly${flow === "code" ? "-code" : oidc ? "-oidc" : ""}.umd.min.js)
    or   ${spa.pages.esm}  (SDK imported as an ES module: dist/implicitly.mjs)
 
   ${signIn}

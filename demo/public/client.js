@@ -30,6 +30,8 @@ export async function createDemoClient(sdk, redirect) {
   };
   // With an OpenID provider (`npm run demo -- --provider oidc`): the OpenID Connect implicit flow,
   // endpoints from the provider's metadata, and the ID token verified before the token is held.
+  // With `npm run demo -- --flow code`: the code flow with PKCE and refresh tokens, one option more.
+  if (config.flow === "code") Object.assign(options, { flow: sdk.codeFlow, tokenEndpoint: config.tokenEndpoint });
   const client = config.issuer
     ? sdk.createOidcClient({ ...options, issuer: config.issuer })
     : sdk.createClient({ ...options, authorizationEndpoint: config.authorizationEndpoint });
