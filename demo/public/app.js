@@ -241,7 +241,7 @@ export async function startDemo(sdk, { page }) {
   // take a token from another open tab, or get one silently (hidden frame, prompt=none) while the
   // user is signed in at the authorization server. It never navigates. In a popup or frame that
   // the SDK opened, it only hands the answer to the page that opened it.
-  const returning = location.hash.includes("state=");
+  const returning = location.hash.includes("state=") || location.search.includes("state="); // the code flow answers in the query
   try {
     const token = await sdk.restore(client, { shareTokens: true });
     const how = returning ? "" : " without a login page";
