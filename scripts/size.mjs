@@ -1,7 +1,8 @@
 // Prints gzip -9 sizes and fails when one is over its budget:
 // - the two script-tag builds, as shipped;
 // - what an app's bundle holds when it imports only the core (createClient: login, callback,
-//   fetch), or the core with the session features, or OpenID Connect: each built from
+//   fetch), or the code flow (createClient and codeFlow), or the core with the session features,
+//   or OpenID Connect: each built from
 //   dist/implicitly.mjs with the same rollup and terser settings as the script-tag build, so
 //   tree-shaking decides what is left.
 import { existsSync, readFileSync } from "node:fs";
@@ -14,8 +15,9 @@ import { terserOptions } from "../rollup.config.mjs";
 const esm = resolve("dist/implicitly.mjs");
 const session = ["renew", "loginWithPopup", "restore", "autoRenew", "syncTabs"];
 const budgets = [
-  { what: "core import (createClient)", imports: ["createClient"], max: 3584 },
-  { what: "code flow import (createClient, codeFlow)", imports: ["createClient", "codeFlow"], max: 4106 },
+  // +16 B over 3,584 for the code flow's extension points (the parse and check hooks, the flow option).
+  { what: "core import (createClient)", imports: ["createClient"], max: 3600 },
+  { what: "code flow import (createClient, codeFlow)", imports: ["createClient", "codeFlow"], max: 5376 },
   { what: "core + session features", imports: ["createClient", ...session], max: 5120 },
   { what: "OpenID Connect import (createOidcClient)", imports: ["createOidcClient"], max: 6144 },
   { what: "script-tag build", file: "dist/implicitly.umd.min.js", max: 5120 },

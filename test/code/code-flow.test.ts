@@ -7,12 +7,13 @@ import { createClient } from "../../src/client/client";
 import { internalsOf } from "../../src/client/internals";
 import { codeFlow } from "../../src/code/code-flow";
 import { autoRenew } from "../../src/session/auto-renew";
+import { loginWithPopup } from "../../src/session/popup";
 import { renew } from "../../src/session/renew";
 import { restore } from "../../src/session/restore";
 import { askTabs, syncTabs } from "../../src/session/tabs";
 import type { Client, ClientOptions, Token } from "../../src/index";
 import { MemoryStorage } from "../support/memory-storage";
-import { CALLBACK, ENDPOINT, SILENT, flush, frames, freshClientId, nextFrame, post } from "../support/session";
+import { CALLBACK, ENDPOINT, SILENT, fakePopup, flush, frames, freshClientId, nextFrame, post } from "../support/session";
 
 const TOKEN = "https://id.example.com/token";
 const API = "https://api.example.com";
@@ -89,7 +90,7 @@ describe("codeFlow: the authorization request", () => {
   });
 
   it("refuses to start without a token endpoint (nothing stored), and an invalid one at once", async () => {
-    const client = make({ tokenEndpoint: undefined });
+    const client = createClient({ authorizationEndpoint: ENDPOINT, clientId: "spa", redirectUri: CALLBACK, storage, flow: codeFlow });
     await expect(client.authorizationUrl()).rejects.toMatchObject({ code: "invalid_config", description: "tokenEndpoint" });
     expect(storage.writes).toEqual([]);
     expect(() => make({ tokenEndpoint: "http://id.example.com/token" })).toThrow(expect.objectContaining({ code: "invalid_config", description: "tokenEndpoint" }));
@@ -352,5 +353,46 @@ describe("codeFlow: tabs", () => {
     expect(calls.length).toBe(1);
     void outcome.catch(() => undefined);
     stop();
+  });
+});
+
+describe("codeFlow: popup and frame pages", () => {
+  it("loginWithPopup(): the popup hands over the code response; this page exchanges it", async () => {
+    const popup = fakePopup();
+    vi.stubGlobal("open", vi.fn(() => popup));
+    try {
+      const client = make();
+      const outcome = loginWithPopup(client, { appState: "p" });
+      await vi.waitFor(() => expect(popup.location.replace).toHaveBeenCalled());
+      const sent = new URL(popup.location.replace.mock.lastCall![0]).searchParams;
+      expect(sent.get("response_type")).toBe("code");
+      // A forged message with another state is ignored; the popup's own is taken.
+      post({ implicitly: CALLBACK + "?code=forged&state=p.other" }, popup as unknown as Window);
+      post({ implicitly: CALLBACK + "?code=c&state=" + encodeURIComponent(sent.get("state")!) }, popup as unknown as Window);
+      expect(await outcome).toMatchObject({ token: { accessToken: "at-1" }, appState: "p" });
+      expect(calls.map((c) => c.form.get("code"))).toEqual(["c"]);
+      expect(popup.close).toHaveBeenCalled();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it("a frame's redirect page hands the raw code response to its parent and exchanges nothing itself", async () => {
+    const client = make();
+    const postMessage = vi.spyOn(window.parent, "postMessage");
+    history.replaceState(null, "", "/silent?code=c&state=f.abc");
+    expect(await client.handleRedirect()).toBeNull();
+    expect(postMessage).toHaveBeenCalledWith({ implicitly: "http://localhost:3000/silent?code=c&state=f.abc" }, "http://localhost:3000");
+    expect(location.href).toBe("http://localhost:3000/silent");
+    expect(calls).toEqual([]);
+  });
+
+  it("restore() in such a frame only hands over (the state is read from the query)", async () => {
+    const client = make();
+    vi.spyOn(window.parent, "postMessage");
+    history.replaceState(null, "", "/silent?code=c&state=f.abc");
+    expect(await restore(client)).toBeNull();
+    expect(frames()).toEqual([]);
+    expect(calls).toEqual([]);
   });
 });

@@ -8,10 +8,10 @@ afterEach(() => vi.restoreAllMocks());
 
 describe("pkce", () => {
   it("makes RFC 7636 Appendix B's verifier from crypto.getRandomValues and its S256 challenge with WebCrypto", async () => {
-    const random = vi.spyOn(crypto, "getRandomValues").mockImplementation(<T extends ArrayBufferView | null>(array: T) => {
-      (array as unknown as Uint8Array).set(OCTETS);
+    const random = vi.spyOn(crypto, "getRandomValues").mockImplementation(((array: Uint8Array) => {
+      array.set(OCTETS);
       return array;
-    });
+    }) as typeof crypto.getRandomValues);
     const digest = vi.spyOn(crypto.subtle, "digest");
     expect(await pkce()).toEqual({ verifier: "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM" });
     expect(random).toHaveBeenCalledTimes(1);

@@ -5,12 +5,15 @@
 import {
   AuthError,
   buildAuthorizationUrl,
+  codeFlow,
   createClient,
+  createOidcClient,
   isAuthError,
   parseAuthorizationResponse,
   parseBearerChallenge,
   type AuthorizationResponse,
   type AuthErrorCode,
+  type CodeFlowErrorCode,
   type BearerChallenge,
   type Client,
   type ClientEvents,
@@ -210,4 +213,19 @@ export function wrongUsage(client: Client, unknownError: unknown): void {
   parseBearerChallenge("Bearer").error;
   // @ts-expect-error challenge scope is split into tokens
   const scope: string | undefined = parseBearerChallenge("Bearer")?.scope;
+}
+
+export function codeFlowUsage(): void {
+  // One import and one option, for createClient and createOidcClient alike.
+  const plain: Client = createClient({ authorizationEndpoint: endpoint, tokenEndpoint: "https://id.example.com/token", tokenTimeout: 5, clientId: "spa", flow: codeFlow });
+  const oidc = createOidcClient({ issuer: "https://id.example.com", clientId: "spa", flow: codeFlow });
+  void plain;
+  void oidc.getUser();
+  const code: CodeFlowErrorCode = "token_timeout";
+  void code;
+  // @ts-expect-error not a code of the code flow
+  const wrong: CodeFlowErrorCode = "token_lost";
+  void wrong;
+  // @ts-expect-error a flow is a function of the client
+  createClient({ authorizationEndpoint: endpoint, clientId: "spa", flow: "code" });
 }
