@@ -68,7 +68,10 @@ export interface Internals {
    * for a plain client, whose endpoints are options.
    */
   metadata?(): Promise<Readonly<Record<string, unknown>>>;
-  /** The refresh token held in memory, when a grant gave one (the code flow); for revocation only. */
+  /**
+   * The refresh token held in memory, when a grant gave one (the code flow); for revocation only.
+   * Read it before {@link Client.logout}, which forgets it.
+   */
   refreshToken?(): string | undefined;
 }
 

@@ -145,11 +145,11 @@ export const codeFlow = (client: Client): void => {
       throw e;
     }
   };
-  hooks.refresh = (opts) => {
-    if (!refreshToken) return Promise.reject(new AuthError("login_required", "no refresh token"));
+  hooks.refresh = async (opts) => {
+    if (!refreshToken) throw new AuthError("login_required", "no refresh token");
     const scope = opts.scope === undefined ? undefined : checkScope("scope", opts.scope);
     // Never more than the grant: asking for more needs the user (the frame).
-    if (scope?.some((s) => !granted.includes(s))) return Promise.reject(new AuthError("invalid_scope", "wider than the grant"));
+    if (scope?.some((s) => !granted.includes(s))) throw new AuthError("invalid_scope", "wider than the grant");
     // One refresh at a time for every caller: two at once would reuse the token (RFC 9700 §4.14.2).
     if (!flight) {
       flight = refresh(refreshToken, scope && scope.length < granted.length ? scope : undefined);
