@@ -91,7 +91,7 @@ export const codeFlow = (client: Client): void => {
     const { code } = response;
     // An implicit-grant token where a code is expected is refused, never used.
     if (typeof code != "string" || !login.verifier || response.params.access_token !== undefined) {
-      throw new AuthError("invalid_response", login.verifier ? "code missing" : "no code_verifier for this state");
+      throw new AuthError("invalid_response", "code");
     }
     const answer = await requestToken(i, await endpoint(), {
       grant_type: "authorization_code",

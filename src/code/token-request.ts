@@ -44,7 +44,7 @@ export const requestToken = async (
     text = await response.text();
   } catch (e) {
     // The message of a network failure names no parameter, so it cannot carry a code or token.
-    throw new AuthError(abort.signal.aborted ? "token_timeout" : "token_network", e instanceof Error ? e.message : undefined);
+    throw new AuthError(abort.signal.aborted ? "token_timeout" : "token_network", e + "");
   } finally {
     clearTimeout(timer);
   }

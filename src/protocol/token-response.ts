@@ -1,3 +1,4 @@
+import { camelCase } from "./camel-case";
 import { AuthError } from "./errors";
 import { parseJsonObject } from "./json";
 import type { AuthorizationResponse } from "./response";
@@ -57,9 +58,8 @@ export const parseTokenResponse = (status: number, contentType: string | null, b
       params[name] = value;
     }
   }
-  const out: AuthorizationResponse & Record<string, unknown> = { params };
-  if (params.access_token) out.accessToken = params.access_token;
-  if (params.token_type) out.tokenType = params.token_type;
+  const out = camelCase(params) as AuthorizationResponse & Record<string, unknown>;
+  out.params = params;
   if (params.expires_in) out.expiresIn = +params.expires_in;
   if (params.scope) out.scope = params.scope.split(" ");
   return out;

@@ -32,7 +32,7 @@ describe("requestToken", () => {
     const fetchFn = vi.fn(async () => {
       throw new TypeError("Failed to fetch");
     });
-    await expect(requestToken(internals(fetchFn), TOKEN, {})).rejects.toMatchObject({ code: "token_network", description: "Failed to fetch" });
+    await expect(requestToken(internals(fetchFn), TOKEN, {})).rejects.toMatchObject({ code: "token_network", description: "TypeError: Failed to fetch" });
   });
 
   it("rejects token_network when the body cannot be read", async () => {

@@ -91,5 +91,5 @@ describe("parseCodeResponse: properties", () => {
       }),
       { numRuns: 10_000 },
     );
-  });
+  }, 60_000);
 });

@@ -128,5 +128,5 @@ describe("parseTokenResponse: properties", () => {
       }),
       { numRuns: 10_000 },
     );
-  });
+  }, 60_000);
 });
