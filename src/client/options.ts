@@ -23,6 +23,7 @@ export interface ResolvedOptions {
   /** As given: checked by the code flow, which uses them. */
   tokenEndpoint?: string;
   tokenTimeout?: number;
+  issuer?: string;
 }
 
 /** The description names the option at fault; the README lists each option's rules. */

@@ -65,6 +65,13 @@ export interface ClientOptions {
   tokenEndpoint?: string;
   /** Seconds {@link codeFlow} waits for the token endpoint before it rejects `token_timeout`. @default 10 */
   tokenTimeout?: number;
+  /**
+   * The authorization server's issuer identifier, for {@link codeFlow} with a server that sends
+   * `iss` with its responses (RFC 9207): a response whose `iss` differs from it, or has none, is
+   * refused with `issuer_mismatch` before its code is exchanged. ({@link createOidcClient} checks
+   * its own issuer.) @default none: `iss` is not checked
+   */
+  issuer?: string;
 }
 
 /** Per-call options of {@link Client.login} and {@link Client.authorizationUrl}. */

@@ -2,6 +2,7 @@ import { AuthError } from "../protocol/errors";
 import { checkScope, checkUrl } from "../client/options";
 import { internalsOf } from "../client/internals";
 import { parseCodeResponse } from "../protocol/code-response";
+import { checkResponseIssuer } from "../protocol/response-issuer";
 import { pkce } from "./pkce";
 import { requestToken } from "./token-request";
 import { tokenFromResponse } from "../protocol/validate";
@@ -44,7 +45,7 @@ export type CodeFlowErrorCode =
  *   old one; {@link Client.logout} forgets it.
  *
  * @param client - the client it is the `flow` of (called by the client itself)
- * @throws AuthError `invalid_config` for an invalid `tokenEndpoint` or `tokenTimeout`; `login()`
+ * @throws AuthError `invalid_config` for an invalid `tokenEndpoint`, `tokenTimeout` or `issuer`; `login()`
  * rejects `invalid_config` (`tokenEndpoint`) when there is no token endpoint; `handleRedirect()`
  * rejects the codes of {@link CodeFlowErrorCode} and the server's, besides the core ones
  * @example
@@ -62,8 +63,9 @@ export type CodeFlowErrorCode =
 export const codeFlow = (client: Client): void => {
   const i = internalsOf(client);
   const { options: o, hooks } = i;
-  const { tokenEndpoint, tokenTimeout = 10 } = o;
+  const { tokenEndpoint, tokenTimeout = 10, issuer } = o;
   if (tokenEndpoint !== undefined) checkUrl("tokenEndpoint", tokenEndpoint);
+  if (issuer !== undefined) checkUrl("issuer", issuer);
   if (!(tokenTimeout > 0 && tokenTimeout < 2e6)) throw new AuthError("invalid_config", "tokenTimeout");
   const fragment = o.extraParams.response_mode == "fragment";
   // The grant: its refresh token and scope, in memory only; the token last held, whose other
@@ -87,6 +89,8 @@ export const codeFlow = (client: Client): void => {
     login.verifier = verifier;
   };
   hooks.check = async (response, login) => {
+    // RFC 9207, for errors too: the response must come from the server the request went to.
+    if (issuer !== undefined) checkResponseIssuer(response.params, issuer, true);
     if (response.error) return; // the server's error, read as it is
     const { code } = response;
     // An implicit-grant token where a code is expected is refused, never used.

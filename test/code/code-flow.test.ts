@@ -199,6 +199,28 @@ describe("codeFlow: the callback and the exchange", () => {
     expect(calls[0]!.form.get("code")).toBe("c");
   });
 
+  it("with issuer: checks the response's iss (RFC 9207) before the exchange, errors included; refuses a missing one", async () => {
+    const ISS = "https://id.example.com";
+    const client = make({ issuer: ISS });
+    const go = async (extra: string) => {
+      const sent = await start(client);
+      return client.handleRedirect(CALLBACK + "?code=c&state=" + encodeURIComponent(sent.get("state")!) + extra);
+    };
+    await expect(go("&iss=" + encodeURIComponent("https://evil.example"))).rejects.toMatchObject({ code: "issuer_mismatch" });
+    await expect(go("")).rejects.toMatchObject({ code: "issuer_mismatch" });
+    const sent = await start(client);
+    await expect(client.handleRedirect(CALLBACK + "?error=access_denied&iss=x&state=" + encodeURIComponent(sent.get("state")!))).rejects.toMatchObject({ code: "issuer_mismatch" });
+    expect(calls).toEqual([]);
+    expect((await go("&iss=" + encodeURIComponent(ISS)))!.token.accessToken).toBe("at-1");
+    expect(() => make({ issuer: "not a url" })).toThrow(expect.objectContaining({ code: "invalid_config", description: "issuer" }));
+  });
+
+  it("without issuer, leaves iss alone (servers that send none)", async () => {
+    const client = make();
+    const sent = await start(client);
+    expect((await client.handleRedirect(CALLBACK + "?code=c&iss=whatever&state=" + encodeURIComponent(sent.get("state")!)))!.token.accessToken).toBe("at-1");
+  });
+
   it("refuses a code for a login without a verifier (started by an implicit client of the same id)", async () => {
     const implicit = createClient({ authorizationEndpoint: ENDPOINT, clientId: "spa", redirectUri: CALLBACK, storage });
     const state = new URL(await implicit.authorizationUrl()).searchParams.get("state")!;
