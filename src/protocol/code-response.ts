@@ -15,6 +15,9 @@ const RULES: Readonly<Record<string, RegExp | undefined>> = {
   error_description: NQSCHARS,
   error_uri: NQCHARS,
   session_state: VSCHARS,
+  // Never a code flow's, but taken out of the URL and refused rather than left in the address bar.
+  access_token: VSCHARS,
+  id_token: VSCHARS,
 } as unknown as Record<string, RegExp>;
 // Any one of these makes the parameters an authorization response (an implicit-grant token in a
 // code client's fragment too, so that it is refused rather than ignored).

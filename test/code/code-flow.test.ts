@@ -189,6 +189,15 @@ describe("codeFlow: the callback and the exchange", () => {
     expect(calls).toEqual([]);
   });
 
+  it("refuses a token in the query, and takes it out of the address bar", async () => {
+    const client = make();
+    const sent = await start(client);
+    history.replaceState(null, "", "/cb?tab=1&access_token=x&token_type=Bearer&state=" + encodeURIComponent(sent.get("state")!));
+    await expect(client.handleRedirect()).rejects.toMatchObject({ code: "invalid_response" });
+    expect(location.href).toBe("http://localhost:3000/cb?tab=1&token_type=Bearer");
+    expect(calls).toEqual([]);
+  });
+
   it("reads the fragment with response_mode=fragment, and leaves the query alone", async () => {
     const client = make({ extraParams: { response_mode: "fragment" } });
     const sent = await start(client);

@@ -18,6 +18,12 @@ describe("parseCodeResponse from the query (RFC 6749 §4.1.2)", () => {
     expect(clean).toBe(CB + "?tab=2&list=a&list=b&x=%ZZ#/route");
   });
 
+  it("takes a token in the query out of the URL too, as part of the response (so that it is refused)", () => {
+    const [r, clean] = parseCodeResponse(CB + "?tab=1&access_token=secret&state=s");
+    expect(r).toMatchObject({ params: { access_token: "secret", state: "s" } });
+    expect(clean).toBe(CB + "?tab=1");
+  });
+
   it("reads an error response with its state, description and uri", () => {
     const [r] = parseCodeResponse(CB + "?error=access_denied&error_description=The+user+said+no&state=s&error_uri=https%3A%2F%2Fid%2Fe");
     expect(r).toMatchObject({ error: "access_denied", errorDescription: "The user said no", state: "s", errorUri: "https://id/e" });
