@@ -31,11 +31,17 @@ export default [
     plugins: [ts()],
     output: { file: "dist/implicitly.umd.min.js", format: "umd", name: "Implicitly", plugins: [terser(terserOptions)] },
   },
-  // The script-tag build with OpenID Connect (createOidcClient): every export of the package.
+  // The script-tag build with OpenID Connect (createOidcClient), without the code flow.
+  {
+    input: "src/script-tag-oidc.ts",
+    plugins: [ts()],
+    output: { file: "dist/implicitly-oidc.umd.min.js", format: "umd", name: "Implicitly", plugins: [terser(terserOptions)] },
+  },
+  // The script-tag build with everything: OpenID Connect and the code flow (codeFlow) too.
   {
     input,
     plugins: [ts()],
-    output: { file: "dist/implicitly-oidc.umd.min.js", format: "umd", name: "Implicitly", plugins: [terser(terserOptions)] },
+    output: { file: "dist/implicitly-code.umd.min.js", format: "umd", name: "Implicitly", plugins: [terser(terserOptions)] },
   },
   // The same declarations three times: `.d.mts` for `import`, `.d.cts` for `require` (TypeScript
   // reads a declaration's module format from its extension, so one file cannot serve both), and

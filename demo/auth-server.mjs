@@ -8,6 +8,7 @@ import session from "express-session";
 import oauth2orize from "oauth2orize";
 import fragmentMode from "oauth2orize/lib/response/fragment.js";
 import queryMode from "oauth2orize/lib/response/query.js";
+import { addCodeGrant } from "./code-grant.mjs";
 import { cors, escapeHtml, listen, logRequests, PUBLIC_DIR } from "./lib.mjs";
 
 const { AuthorizationError } = oauth2orize;
@@ -74,6 +75,9 @@ export const DEMO_CLIENT_ID = "implicitly-demo-spa";
  * @property {string} introspectionEndpoint
  * @property {string} revocationEndpoint
  * @property {string} endSessionEndpoint - `/session/end` (GET or POST): ends the user's session here
+ * @property {string} tokenEndpoint - the code flow's token endpoint (demo/code-grant.mjs)
+ * @property {() => number} revokeRefreshTokens - revokes every refresh token; returns how many
+ * @property {() => { issued: number, refreshed: number, reused: number }} codeStats - what the token endpoint did
  * @property {string} clientId
  * @property {number} tokenLifetime - seconds
  * @property {(token: string) => boolean} revoke - revokes a token; false when it was unknown
@@ -223,6 +227,18 @@ export async function startAuthServer(options) {
   };
   const form = express.urlencoded({ extended: false, limit: "8kb" });
   const txnOptions = { idLength: 24 };
+  // The code flow with PKCE and refresh tokens (demo/code-grant.mjs): /authorize also takes
+  // response_type=code, and POST /token exchanges codes and refresh tokens.
+  const codeGrant = addCodeGrant({
+    server,
+    app,
+    clients,
+    tokens,
+    consent: (username, id, scope) => consents.set(username + "\n" + id, [...new Set([...(consents.get(username + "\n" + id) ?? []), ...scope])]),
+    clientOrigins,
+    clock,
+    tokenLifetime,
+  });
 
   app.get("/style.css", (_req, res) => res.sendFile("style.css", { root: PUBLIC_DIR }));
   app.get("/favicon.svg", (_req, res) => res.sendFile("favicon.svg", { root: PUBLIC_DIR }));
@@ -356,6 +372,9 @@ export async function startAuthServer(options) {
     introspectionEndpoint: origin + "/introspect",
     revocationEndpoint: origin + "/revoke",
     endSessionEndpoint: origin + "/session/end",
+    tokenEndpoint: origin + codeGrant.tokenEndpoint,
+    revokeRefreshTokens: codeGrant.revokeRefreshTokens,
+    codeStats: codeGrant.stats,
     clientId,
     tokenLifetime,
     revoke(token) {

@@ -40,6 +40,12 @@ export interface DemoOptions {
    * @default "oauth2"
    */
   provider?: "oauth2" | "oidc";
+  /**
+   * The pages' grant: the implicit grant, or the code flow with PKCE and refresh tokens (the pages
+   * pass `flow: codeFlow` and the token endpoint; the OpenID provider offers it too).
+   * @default "implicit"
+   */
+  flow?: "implicit" | "code";
 }
 
 /** Quirks of real servers that the demo can copy; each off by default. See docs/servers.md. */
@@ -71,6 +77,9 @@ export interface SpaConfig {
   redirectUris: Record<string, string>;
   clockSkew: number;
   expiringNotice: number;
+  /** `"code"`: the pages use `codeFlow` with `tokenEndpoint`. */
+  flow?: "implicit" | "code";
+  tokenEndpoint?: string;
 }
 
 export interface SpaServer {
@@ -90,6 +99,12 @@ export interface AuthServer {
   revocationEndpoint: string;
   /** `/session/end` (GET or POST): ends the session, then back to a registered redirect URI with `state`. */
   endSessionEndpoint: string;
+  /** The code flow's token endpoint. */
+  tokenEndpoint: string;
+  /** Revokes every refresh token (a refused refresh); returns how many. */
+  revokeRefreshTokens(): number;
+  /** What the token endpoint did: codes exchanged, refreshes, spent refresh tokens seen again. */
+  codeStats(): { issued: number; refreshed: number; reused: number };
   clientId: string;
   /** Seconds. */
   tokenLifetime: number;

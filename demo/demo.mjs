@@ -25,6 +25,8 @@ export const DEFAULT_PORTS = Object.freeze({ spa: 8700, auth: 8701, api: 8702, t
  * @property {"oauth2" | "oidc"} [provider] - the pages' authorization server: the demo's OAuth 2.0
  *   server (`oauth2`, the default), or the OpenID provider (`oidc`: oidc-provider, with the pages
  *   using `createOidcClient`, `response_type=id_token token`); the API then introspects there too
+ * @property {"implicit" | "code"} [flow] - the pages' grant: the implicit grant (the default), or
+ *   the code flow with PKCE and refresh tokens (`codeFlow`), at either server
  *
  * @typedef {import("./auth-server.mjs").AuthServerQuirks & import("./api-server.mjs").ApiServerQuirks} DemoQuirks -
  *   each to the server it concerns (the OAuth 2.0 authorization server, the API)
@@ -50,8 +52,9 @@ export const DEFAULT_PORTS = Object.freeze({ spa: 8700, auth: 8701, api: 8702, t
  * @throws {import("./lib.mjs").PortInUseError} when a port is taken (the servers already started are closed)
  */
 export async function startDemo(options = {}) {
-  const { ports = {}, host = "127.0.0.1", tokenLifetime, loginThrottle, clock, onApiRequest, log, provider = "oauth2", quirks = {} } = options;
+  const { ports = {}, host = "127.0.0.1", tokenLifetime, loginThrottle, clock, onApiRequest, log, provider = "oauth2", quirks = {}, flow = "implicit" } = options;
   if (provider !== "oauth2" && provider !== "oidc") throw new Error(`provider: "${provider}" is neither "oauth2" nor "oidc"`);
+  if (flow !== "implicit" && flow !== "code") throw new Error(`flow: "${flow}" is neither "implicit" nor "code"`);
   /** @type {(() => Promise<void>)[]} */
   const closers = [];
   const close = () => Promise.all(closers.map((c) => c())).then(() => undefined);
@@ -83,6 +86,7 @@ export async function startDemo(options = {}) {
             resourceServers: [credentials],
             ...(tokenLifetime === undefined ? {} : { tokenLifetime }),
             log,
+            codeFlow: flow === "code",
           })
         : undefined;
     if (oidc) closers.push(oidc.close);
@@ -114,6 +118,8 @@ export async function startDemo(options = {}) {
       // lifetimes, which would otherwise expire on arrival.
       clockSkew: Math.min(30, Math.floor(as.tokenLifetime / 4)),
       expiringNotice: Math.min(60, Math.floor(as.tokenLifetime / 2)),
+      // The code flow with PKCE and refresh tokens: the pages pass `flow: codeFlow`.
+      ...(flow === "code" ? { flow, tokenEndpoint: as.tokenEndpoint } : {}),
     });
     return { spa, auth, api, thirdParty, ...(oidc ? { oidc } : {}), close };
   } catch (err) {

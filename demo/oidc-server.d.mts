@@ -24,6 +24,8 @@ export interface OidcProviderOptions {
   accounts?: Readonly<Record<string, { name: string; email: string }>>;
   /** Request log (method, path, status; never tokens). */
   log?: (line: string) => void;
+  /** Also offer the code flow: PKCE (S256) required, CORS on the token endpoint, rotated refresh tokens. */
+  codeFlow?: boolean;
 }
 
 export interface OidcProvider {
@@ -36,6 +38,7 @@ export interface OidcProvider {
   revocationEndpoint: string;
   /** RP-Initiated Logout (also in the provider metadata). */
   endSessionEndpoint: string;
+  tokenEndpoint: string;
   clientId: string;
   tokenLifetime: number;
   /** The oidc-provider instance (the package ships no types). */

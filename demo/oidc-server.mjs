@@ -18,6 +18,26 @@ export const OIDC_ACCOUNTS = Object.freeze({
 const CLAIMS = { openid: ["sub"], profile: ["name"], email: ["email", "email_verified"], orders: [] };
 
 /**
+ * What `codeFlow: true` adds. The client may also use the code flow (PKCE is required for it,
+ * S256, oidc-provider's only method) and refresh tokens; the provider issues a refresh token with
+ * every code (not only for `offline_access`) and rotates it on every use, as it does by default for
+ * public clients, revoking the grant when a spent one comes back. The token endpoint's CORS is
+ * the same `clientBasedCORS` as the other endpoints': the SPA's origins.
+ */
+export const CODE_FLOW = Object.freeze({
+  client: {
+    response_types: ["id_token token", "code"],
+    grant_types: ["implicit", "authorization_code", "refresh_token"],
+  },
+  provider: {
+    pkce: { required: () => true },
+    async issueRefreshToken(_ctx, client) {
+      return client.grantTypeAllowed("refresh_token");
+    },
+  },
+});
+
+/**
  * @typedef {object} OidcProviderOptions
  * @property {string[]} redirectUris - the SPA's redirect URIs, matched exactly (also its
  *   `post_logout_redirect_uris`)
@@ -31,6 +51,9 @@ const CLAIMS = { openid: ["sub"], profile: ["name"], email: ["email", "email_ver
  * @property {Readonly<Record<string, { name: string, email: string }>>} [accounts] - default {@link OIDC_ACCOUNTS};
  *   any other login name gets a profile made from the name
  * @property {(line: string) => void} [log] - request log (method, path, status; never tokens)
+ * @property {boolean} [codeFlow] - also offer the code flow to the SPA: `response_type=code` with
+ *   PKCE (S256, required), its token endpoint open to the SPA's origins (CORS), and refresh
+ *   tokens, rotated on every use (see {@link CODE_FLOW})
  *
  * @typedef {object} OidcProvider
  * @property {string} issuer - the issuer identifier, `http://host:port`
@@ -40,6 +63,7 @@ const CLAIMS = { openid: ["sub"], profile: ["name"], email: ["email", "email_ver
  * @property {string} introspectionEndpoint
  * @property {string} revocationEndpoint
  * @property {string} endSessionEndpoint - RP-Initiated Logout (also in the metadata)
+ * @property {string} tokenEndpoint
  * @property {string} clientId
  * @property {number} tokenLifetime - seconds
  * @property {object} provider - the oidc-provider instance
@@ -61,6 +85,7 @@ export async function startOidcProvider({
   resourceServers = [],
   accounts = OIDC_ACCOUNTS,
   log,
+  codeFlow = false,
 }) {
   if (!Array.isArray(redirectUris) || redirectUris.length === 0) throw new Error("oidc provider: redirectUris is required");
   // The issuer holds the port, which is known only once listening: the handler is set after.
@@ -94,6 +119,7 @@ export async function startOidcProvider({
         grant_types: ["implicit"],
         token_endpoint_auth_method: "none",
         id_token_signed_response_alg: idTokenAlg,
+        ...(codeFlow && CODE_FLOW.client),
       },
       ...resourceServers.map(({ id, secret }) => ({
         client_id: id,
@@ -104,7 +130,8 @@ export async function startOidcProvider({
         token_endpoint_auth_method: "client_secret_basic",
       })),
     ],
-    responseTypes: ["id_token token"],
+    responseTypes: ["id_token token", ...(codeFlow ? CODE_FLOW.client.response_types.slice(1) : [])],
+    ...(codeFlow && CODE_FLOW.provider),
     scopes: Object.keys(CLAIMS),
     claims: CLAIMS,
     // The ID token carries the claims of the granted scopes (name, email), so the SPA can show who
@@ -152,6 +179,7 @@ export async function startOidcProvider({
     introspectionEndpoint: issuer + "/token/introspection",
     revocationEndpoint: issuer + "/token/revocation",
     endSessionEndpoint: issuer + "/session/end",
+    tokenEndpoint: issuer + "/token",
     clientId,
     tokenLifetime,
     provider,

@@ -6,7 +6,7 @@ import express from "express";
 import { DIST_DIR, listen, logRequests, PUBLIC_DIR } from "./lib.mjs";
 
 /** The builds the pages load, as `/dist/<name>`. */
-const BUILDS = ["implicitly.umd.min.js", "implicitly.mjs", "implicitly-oidc.umd.min.js"];
+const BUILDS = ["implicitly.umd.min.js", "implicitly.mjs", "implicitly-oidc.umd.min.js", "implicitly-code.umd.min.js"];
 
 /** The demo pages: key → path. Each is its own redirect URI (and can be a popup's, too). */
 export const PAGES = Object.freeze({ "script-tag": "/", esm: "/esm.html" });
@@ -36,6 +36,9 @@ const SILENT_HASH = `'sha256-${createHash("sha256").update(SILENT_SCRIPT).digest
  * @property {Record<string, string>} redirectUris - key (`script-tag`, `esm`, `silent`) → redirect URI
  * @property {number} clockSkew - seconds the pages' client takes off `expires_in`
  * @property {number} expiringNotice - seconds before expiry that the pages' client warns
+ * @property {"implicit" | "code"} [flow] - `code`: the pages use the code flow (`codeFlow`), and
+ *   the script-tag page loads the script-tag build with everything
+ * @property {string} [tokenEndpoint] - the code flow's token endpoint
  *
  * @typedef {object} SpaServer
  * @property {string} origin
@@ -74,6 +77,12 @@ export async function startSpaServer({ port = 0, host = "127.0.0.1", log } = {})
       "Cache-Control": "no-store",
     });
     next();
+  });
+  // The full script-tag build has no codeFlow: with the code flow, the script-tag page loads the
+  // build that has everything.
+  app.get(PAGES["script-tag"], (_req, res, next) => {
+    if (config?.flow !== "code") return next();
+    res.type("html").send(readFileSync(PUBLIC_DIR + "index.html", "utf8").replaceAll("implicitly-oidc.umd.min.js", "implicitly-code.umd.min.js"));
   });
   app.get("/config.json", (_req, res) => (config ? res.json(config) : res.status(503).json({ error: "not configured yet" })));
   for (const name of BUILDS) {

@@ -35,6 +35,9 @@ Options (each also settable by the environment variable shown):
   --quirks LIST         server quirks          IMPLICITLY_DEMO_QUIRKS            (default none)
                         comma-separated, copying servers that bend the spec (docs/servers.md):
                         ${QUIRKS.join(", ")}
+  --flow F              implicit or code     IMPLICITLY_DEMO_FLOW              (default implicit)
+                        code: the pages use the code flow with PKCE and refresh tokens (codeFlow),
+                        at either provider
   --quiet               do not log requests
   --help                show this text
 Port 0 picks a free port.`;
@@ -56,6 +59,7 @@ try {
       ...Object.fromEntries(Object.values(SETTINGS).map(([flag]) => [flag.slice(2), { type: "string" }])),
       provider: { type: "string" },
       quirks: { type: "string" },
+      flow: { type: "string" },
       quiet: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -86,7 +90,10 @@ const quirkNames = (args.quirks ?? process.env.IMPLICITLY_DEMO_QUIRKS ?? "").spl
 for (const name of quirkNames) if (!QUIRKS.includes(name)) fail(`--quirks / IMPLICITLY_DEMO_QUIRKS: "${name}" is none of ${QUIRKS.join(", ")}.`);
 const quirks = Object.fromEntries(quirkNames.map((name) => [name, true]));
 
-for (const file of ["implicitly.umd.min.js", "implicitly.mjs", "implicitly-oidc.umd.min.js"]) {
+const flow = args.flow ?? (process.env.IMPLICITLY_DEMO_FLOW || "implicit");
+if (flow !== "implicit" && flow !== "code") fail(`--flow / IMPLICITLY_DEMO_FLOW: "${flow}" is neither implicit nor code.`);
+
+for (const file of ["implicitly.umd.min.js", "implicitly.mjs", "implicitly-oidc.umd.min.js", "implicitly-code.umd.min.js"]) {
   if (!existsSync(DIST_DIR + file)) fail(`dist/${file} is missing. Run \`npm run build\` (\`npm run demo\` does it for you).`);
 }
 
@@ -104,6 +111,7 @@ try {
   demo = await startDemo({
     ports: { spa: settings.spa, auth: settings.auth, api: settings.api, thirdParty: settings.thirdParty, oidc: settings.oidc },
     provider,
+    flow,
     tokenLifetime: settings.tokenLifetime,
     quirks,
     log: args.quiet ? undefined : (line) => console.log(line),
@@ -127,9 +135,9 @@ const server = oidc
   ? `OpenID provider       ${oidc.issuer}   (oidc-provider, response_type=id_token token; tokens live ${oidc.tokenLifetime} s)`
   : `Authorization server  ${auth.origin}   (tokens live ${auth.tokenLifetime} s)`;
 console.log(`
-implicitly demo is running on loopback${oidc ? ", with OpenID Connect" : ""}${quirkNames.length ? ", with the quirks " + quirkNames.join(", ") : ""}.
+implicitly demo is running on loopback${oidc ? ", with OpenID Connect" : ""}${flow === "code" ? ", with the code flow (PKCE, refresh tokens)" : ""}${quirkNames.length ? ", with the quirks " + quirkNames.join(", ") : ""}.
 
-  Open  ${spa.pages["script-tag"]}        (SDK loaded by <script> tag: dist/implicitly-oidc.umd.min.js)
+  Open  ${spa.pages["script-tag"]}        (SDK loaded by <script> tag: dist/implicitly${flow === "code" ? "-code" : "-oidc"}.umd.min.js)
    or   ${spa.pages.esm}  (SDK imported as an ES module: dist/implicitly.mjs)
 
   ${signIn}

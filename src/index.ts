@@ -1,6 +1,7 @@
 export { buildAuthorizationUrl } from "./protocol/authorize";
 export { parseBearerChallenge } from "./protocol/challenge";
 export { createClient } from "./client/client";
+export { codeFlow } from "./code/code-flow";
 export { AuthError, isAuthError } from "./protocol/errors";
 export { createOidcClient } from "./oidc/oidc-client";
 export { parseAuthorizationResponse } from "./protocol/response";
@@ -11,6 +12,7 @@ export { renew } from "./session/renew";
 export { restore } from "./session/restore";
 export { syncTabs } from "./session/tabs";
 export type { AuthErrorCode } from "./protocol/errors";
+export type { CodeFlowErrorCode } from "./code/code-flow";
 export type { IdTokenClaims, OidcErrorCode } from "./oidc/id-token";
 export type { IdTokenAlgorithm, OidcClient, OidcClientOptions, OidcToken } from "./oidc/oidc-client";
 export type { AuthorizationResponse } from "./protocol/response";

@@ -393,7 +393,7 @@ export async function startDemo(sdk, { page }) {
   } catch (e) {
     showError(e);
   }
-  const returning = location.hash.includes("state=");
+  const returning = location.hash.includes("state=") || location.search.includes("state="); // the code flow answers in the query
   try {
     const token = await sdk.restore(client, { shareTokens: true });
     const how = returning ? "" : " without a login page";

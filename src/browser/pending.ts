@@ -24,6 +24,8 @@ export interface PendingLogin {
   revocations?: unknown[];
   /** The OpenID Connect `sub` a silent renewal must sign in again (an identifier, never a token). */
   sub?: string;
+  /** The PKCE `code_verifier` of a code-flow request (RFC 7636): one-time, removed with the login. */
+  verifier?: string;
 }
 
 /** Pending logins of one client, keyed by `state`. */

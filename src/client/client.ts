@@ -45,8 +45,16 @@ const parse = (href: string): AuthorizationResponse | AuthError | null => {
  */
 export const createClient = (options: ClientOptions): Client => {
   const o = resolveOptions(options);
-  // No prototype: a name some other code set on Object.prototype is no hook.
+  // No prototype: a name some other code set on Object.prototype is no hook. The response in a
+  // URL: from the fragment, unless a flow reads it; else an error response from the query (some
+  // servers send errors there), with the query's response part as text.
   const hooks: Hooks = Object.create(null);
+  hooks.parse = (href) => {
+    const response = parse(href);
+    if (response) return [response, href.split("#")[0]!];
+    const [raw, clean] = splitQuery(href);
+    return [parse(raw), clean, raw];
+  };
   const events = createEmitter<ClientEvents>("token expiring expired logout unauthorized");
   const tokens = createTokenStore(events.emit, o.expiringNotice * 1000);
   // Per client and server (RFC 9700 §4.4.2): a client of another server with the same client id,
@@ -94,7 +102,8 @@ export const createClient = (options: ClientOptions): Client => {
     let token;
     try {
       if (malformed) throw malformed;
-      hooks.check?.(response as AuthorizationResponse, login);
+      // A flow may complete the response first: the code flow adds its token response.
+      await hooks.check?.(response as AuthorizationResponse, login);
       token = tokenFromResponse(response as AuthorizationResponse, login.scope, Date.now(), o.clockSkew);
       if (hooks.accept) token = await hooks.accept(token, response as AuthorizationResponse, login);
     } catch (e) {
@@ -125,11 +134,7 @@ export const createClient = (options: ClientOptions): Client => {
     async handleRedirect(url) {
       inPage();
       const href = url ?? location.href;
-      let response = parse(href);
-      // The response as text (the URL, for its fragment; else the part of its query that is one),
-      // and the URL without it, for the address bar in every outcome.
-      const [raw, clean] = response ? [href, href.split("#")[0]!] : splitQuery(href);
-      response ||= parse(raw);
+      const [response, clean, query] = hooks.parse(href);
       const state = (response as AuthorizationResponse | null)?.state;
       // The same response (its state) or the clean URL it left: the same outcome, but only while
       // the client still holds its token, never one that logout(), expiry or a newer token replaced.
@@ -138,11 +143,11 @@ export const createClient = (options: ClientOptions): Client => {
         if (result.token === tokens.get()) return result;
       }
       let login;
-      // Some servers send errors in the query. Such a response is ours only when its state names
-      // a login of ours (or a frame's or popup's, which the page that opened it checks); otherwise
-      // the query is the app's business.
-      if (!response || (raw != href && state?.[1] != "." && !(login = pending.take(state!)))) return null;
-      // Without a new history entry.
+      // A response from the query (where some servers send errors) is ours only when its state
+      // names a login of ours (or a frame's or popup's, which the page that opened it checks);
+      // otherwise the query is the app's business.
+      if (!response || (query !== undefined && state?.[1] != "." && !(login = pending.take(state!)))) return null;
+      // Out of the address bar in every outcome, without a new history entry.
       if (href == location.href) history.replaceState(history.state, "", clean);
       // "f." or "p.": a frame or popup that renew() or loginWithPopup() opened. Hand the raw
       // response to the page that opened it (same origin only), which validates it; nothing else.
@@ -151,7 +156,7 @@ export const createClient = (options: ClientOptions): Client => {
         // closed at once: the message is already on its way.
         let channel: BroadcastChannel | undefined;
         (state[0] == "f" ? parent : opener || (channel = new BroadcastChannel(channelName(o.clientId)))).postMessage(
-          { implicitly: raw } satisfies Handoff,
+          { implicitly: query ?? href } satisfies Handoff,
           location.origin,
         );
         channel?.close();
@@ -175,7 +180,9 @@ export const createClient = (options: ClientOptions): Client => {
     hooks,
     tokens,
     start,
-    complete: (href) => complete(parse(href)),
+    complete,
   });
+  // The grant, when not the implicit one (`codeFlow`): it sets its hooks.
+  o.flow?.(client);
   return client;
 };

@@ -13,10 +13,35 @@ import type { LoginOptions, RedirectResult } from "./types";
 export interface Hooks {
   /** Adds to an authorization request (`params`, and `login` before it is stored); may return another endpoint. */
   request?(params: Record<string, string | undefined>, login: PendingLogin): Promise<string | void> | string | void;
-  /** Checks a response whose state matched, before its token or error is read. */
-  check?(response: AuthorizationResponse, login: PendingLogin): void;
+  /**
+   * Checks a response whose state matched, before its token or error is read. May complete it
+   * first, in place: the code flow exchanges the code and puts the token endpoint's answer into
+   * the response (its `params` then are the token response's).
+   */
+  check?(response: AuthorizationResponse, login: PendingLogin): Promise<void> | void;
   /** Completes a new token (e.g. verifies an ID token) before the client holds it. */
   accept?(token: Token, response: AuthorizationResponse, login: PendingLogin): Promise<Token>;
+  /**
+   * Reads the authorization response of a redirect URL: the fragment by default, else an error
+   * response from the query (some servers send errors there); the code flow replaces it (the
+   * query, or the fragment with `response_mode=fragment`).
+   * @returns the response (`null` when there is none; an AuthError when it is malformed, carrying
+   * the `state` it names), the URL without it, for the address bar, and, for a response the
+   * server should not have put in the query, that part of the query as fragment text: such a
+   * response counts only when its state names a pending login, and it is what a frame or popup
+   * hands over
+   */
+  parse(href: string): readonly [response: AuthorizationResponse | AuthError | null, clean: string, query?: string];
+  /**
+   * Gets a new token without the user when the flow can (the code flow, with a refresh token).
+   * {@link renew} tries it first and falls back to the hidden frame when it rejects.
+   */
+  refresh?(opts: LoginOptions): Promise<Token>;
+  /**
+   * Sends a request to the token endpoint in place of `fetch` (the code flow's exchange and
+   * refreshes): where DPoP adds its proof and answers nonce challenges.
+   */
+  token?(url: string, init: RequestInit): Promise<Response>;
   /**
    * After a `401` from {@link Client.fetch} that refused the token (a Bearer `invalid_token`, or
    * no readable Bearer challenge and no other scheme named): a replacement response, or
@@ -37,8 +62,11 @@ export interface Internals {
    * Only `opts`' own members count.
    */
   start(opts?: LoginOptions, via?: "" | "f." | "p."): Promise<{ url: string; state: string; redirectUri: string }>;
-  /** Validates a response URL against the pending logins and holds its token; the address bar is left alone. */
-  complete(href: string): Promise<RedirectResult>;
+  /**
+   * Validates a response read by {@link Hooks.parse} against the pending logins and holds its
+   * token; the address bar is left alone.
+   */
+  complete(response: AuthorizationResponse | AuthError | null): Promise<RedirectResult>;
   /**
    * The authorization server's metadata document (OpenID Connect Discovery, RFC 8414), parsed
    * without prototypes, for features that take an endpoint from it (`token_endpoint`,
@@ -46,7 +74,10 @@ export interface Internals {
    * for a plain client, whose endpoints are options.
    */
   metadata?(): Promise<Readonly<Record<string, unknown>>>;
-  /** The refresh token held in memory, when a grant gave one (the code flow); for revocation only. */
+  /**
+   * The refresh token held in memory, when a grant gave one (the code flow); for revocation only.
+   * Read it before {@link Client.logout}, which forgets it.
+   */
   refreshToken?(): string | undefined;
 }
 

@@ -3,7 +3,7 @@ import { parseResource, secureUrl, type Resource } from "../protocol/resources";
 import { NQCHARS, VSCHARS } from "../protocol/syntax";
 import { inPage } from "../browser/page";
 import type { StorageLike } from "../browser/pending";
-import type { ClientOptions, ScopeInput } from "./types";
+import type { Client, ClientOptions, ScopeInput } from "./types";
 
 /** Options after checking, with defaults applied. */
 export interface ResolvedOptions {
@@ -24,6 +24,13 @@ export interface ResolvedOptions {
   /** As given: checked by the sign-out that uses them. */
   revocationEndpoint?: string;
   endSessionEndpoint?: string;
+  /** The grant, when not the implicit one: called once the client is made. */
+  flow?: (client: Client) => void;
+  /** As given: checked by the code flow, which uses them. */
+  tokenEndpoint?: string;
+  tokenTimeout?: number;
+  responseMode?: "query" | "fragment";
+  issuer?: string;
 }
 
 /** The description names the option at fault; the README lists each option's rules. */

@@ -62,6 +62,11 @@ export interface VerifyIdTokenOptions {
    * (`id_token token`): `at_hash` is then required and must match it.
    */
   accessToken?: string;
+  /**
+   * Check `at_hash` only when the token has one: for an ID token from the token endpoint (the code
+   * flow), where OpenID Connect Core §3.1.3.8 makes it optional. @default false
+   */
+  optionalAtHash?: boolean;
   /** The current time, ms since epoch. @default Date.now() */
   now?: number;
   /** Seconds of tolerance on `exp`, `iat` and `nbf`. @default 30 */
@@ -129,7 +134,7 @@ export const verifyIdToken = async (idToken: string, options: VerifyIdTokenOptio
   if (!(num(c.iat) <= now + clockSkew)) fail("id_token_iat", "iat in the future or missing");
   if (c.nbf !== undefined && !(num(c.nbf) <= now + clockSkew)) fail("id_token_nbf", "not yet valid");
   if (!nonce || c.nonce !== nonce) fail("id_token_nonce", c.nonce === undefined ? "nonce missing" : "nonce mismatch");
-  if (accessToken !== undefined) {
+  if (accessToken !== undefined && !(options.optionalAtHash && c.at_hash === undefined)) {
     // Left half of the hash of the access token's ASCII bytes, base64url (OIDC Core §3.2.2.9).
     const hash = new Uint8Array(await crypto.subtle.digest(params.hash, new TextEncoder().encode(accessToken)));
     if (c.at_hash !== base64url(hash.subarray(0, hash.length / 2))) fail("id_token_at_hash", "at_hash does not match the access token");

@@ -148,6 +148,8 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
   let user: OidcToken | undefined;
   client.on("logout", () => (user = undefined));
 
+  // The flow's hooks (the `flow` option: the code flow), run after this feature's own.
+  const { request, check } = hooks;
   hooks.request = async (params, login) => {
     if (idToken) {
       // OpenID Connect Core §3.2.2.1: openid scope and a nonce, which the ID token must echo.
@@ -162,10 +164,15 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
         login.sub = user.claims!.sub;
       }
     }
+    // The flow may set its own response_type (code) over this one.
+    await request?.(params, login);
     return authorizationEndpoint || (await meta()).authorizationEndpoint;
   };
-  // RFC 9207: an `iss` parameter, on an error response too, must name this issuer.
-  hooks.check = (response) => checkResponseIssuer(response.params, issuer);
+  hooks.check = (response, login) => {
+    // RFC 9207: an `iss` parameter, on an error response too, must name this issuer.
+    checkResponseIssuer(response.params, issuer);
+    return check?.(response, login);
+  };
   hooks.accept = async (token, response, login) => {
     // Fetched here, not before: the callback page starts with nothing cached.
     const m = discovers ? await meta() : undefined;
@@ -182,6 +189,9 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
       // "" never matches: a pending login without a nonce cannot complete.
       nonce: login.nonce || "",
       accessToken: token.accessToken,
+      // From the token endpoint (a code exchanged with its PKCE verifier), at_hash is optional
+      // (OpenID Connect Core §3.1.3.8); from the authorization endpoint, required.
+      optionalAtHash: !!login.verifier,
       keys,
       clockSkew: o.clockSkew,
       ...(allowed && { algorithms: allowed }),

@@ -1,19 +1,16 @@
 import { AuthError } from "../protocol/errors";
 import { channelName, type Handoff, type Internals } from "../client/internals";
-import { parseAuthorizationResponse, splitQuery } from "../protocol/response";
+import type { AuthorizationResponse } from "../protocol/response";
 import type { RedirectResult } from "../client/types";
 
 /**
- * The `state` of the authorization response in `href`: in its fragment, else in its query (see
- * {@link splitQuery}).
- * @returns the state; undefined when `href` is not a string, has no response or a malformed one
+ * The authorization response in `href`, read as the client reads it (the fragment, or the query in
+ * the code flow).
+ * @returns the response; undefined when `href` is not a string, has no response or a malformed one
  */
-export const stateOf = (href: unknown): string | undefined => {
-  try {
-    return (parseAuthorizationResponse(href as string) || parseAuthorizationResponse(splitQuery(href as string)[0]))?.state;
-  } catch {
-    return undefined;
-  }
+export const responseOf = (i: Internals, href: unknown): AuthorizationResponse | undefined => {
+  const response = typeof href == "string" ? i.hooks.parse(href)[0] : undefined;
+  return response instanceof AuthError ? undefined : response || undefined;
 };
 
 /**
@@ -74,8 +71,8 @@ export const awaitResponse = (
     };
     const fail = (code: string) => settle(Promise.reject(new AuthError(code)));
     const take = (data: unknown) => {
-      const href = (data as Handoff | null)?.implicitly;
-      if (typeof href == "string" && stateOf(href) === state) settle(i.complete(href));
+      const response = responseOf(i, (data as Handoff | null)?.implicitly);
+      if (response?.state === state) settle(i.complete(response));
     };
     const onMessage = (e: MessageEvent) => e.source === source && e.origin === origin && take(e.data);
     addEventListener("message", onMessage);

@@ -13,6 +13,15 @@ const silently = async (client: Client, given: LoginOptions): Promise<Token> => 
   const i = internalsOf(client);
   // Own options only: a name some other code set on Object.prototype is no option.
   const opts = { __proto__: null, ...given } as LoginOptions;
+  // The flow's own way first (the code flow's refresh token); the frame when it has none or it is
+  // refused.
+  if (i.hooks.refresh) {
+    try {
+      return await i.hooks.refresh(opts);
+    } catch {
+      // fall back to the frame
+    }
+  }
   // Checked here, not in createClient, so that apps without renewal do not ship the check.
   const redirectUri = opts.redirectUri ?? checkUrl("silentRedirectUri", i.options.silentRedirectUri ?? i.options.redirectUri);
   const { url, state } = await i.start({ ...opts, redirectUri, extraParams: { ...opts.extraParams, prompt: "none" } }, "f.");
@@ -30,8 +39,9 @@ const silently = async (client: Client, given: LoginOptions): Promise<Token> => 
 };
 
 /**
- * Gets a new token without showing anything: loads the authorization request with
- * `prompt=none` in a hidden iframe, at the client's `silentRedirectUri`. That page only has to
+ * Gets a new token without showing anything. With the code flow ({@link codeFlow}) and a refresh
+ * token, by refreshing (RFC 6749 §6); otherwise, and when the refresh is refused, it loads the
+ * authorization request with `prompt=none` in a hidden iframe, at the client's `silentRedirectUri`. That page only has to
  * call {@link Client.handleRedirect}, which hands the response to this page; this page validates
  * it exactly as a redirect, holds the token and emits `token`.
  *

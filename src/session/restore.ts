@@ -1,7 +1,8 @@
 import { autoRenew } from "./auto-renew";
-import { stateOf } from "./await-response";
+import { responseOf } from "./await-response";
 import { AuthError } from "../protocol/errors";
 import { inPage } from "../browser/page";
+import { internalsOf } from "../client/internals";
 import { renew } from "./renew";
 import { askTabs, syncTabs } from "./tabs";
 import type { Client } from "../client/types";
@@ -64,7 +65,7 @@ export const restore = async (client: Client, opts: RestoreOptions = {}): Promis
   const { tabs = true, shareTokens = false, autoRenew: auto } = { __proto__: null, ...opts } as RestoreOptions;
   inPage();
   // A frame's or popup's redirect page: handleRedirect() hands the response to the opener.
-  if (stateOf(location.href)?.[1] == ".") {
+  if (responseOf(internalsOf(client), location.href)?.state?.[1] == ".") {
     await client.handleRedirect();
     return null;
   }

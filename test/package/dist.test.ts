@@ -1,6 +1,7 @@
 // The built files are what users run: the script-tag build in a real (jsdom) page, the ESM and
 // CommonJS builds by import and require, and the bundled type declarations. `npm test` builds
 // dist/ first.
+import { webcrypto } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -22,7 +23,7 @@ const ENDPOINT = "https://id.example.test/authorize?tenant=t1";
 const API = "https://api.example.test";
 
 /** Opens a page at `url` and runs the script-tag build in it through a <script> element. */
-const openPage = (url = APP) => {
+const openPage = (url = APP, file = "implicitly.umd.min.js") => {
   const virtualConsole = new VirtualConsole();
   const problems: JSDOMError[] = [];
   virtualConsole.on("jsdomError", (e) => problems.push(e));
@@ -33,7 +34,7 @@ const openPage = (url = APP) => {
   });
   const { window } = dom;
   const script = window.document.createElement("script");
-  script.textContent = readFileSync(join(DIST, "implicitly.umd.min.js"), "utf8");
+  script.textContent = readFileSync(join(DIST, file), "utf8");
   window.document.head.append(script);
   const page = window as unknown as { Implicitly: Sdk; fetch: typeof fetch };
   return { window, page, problems };
@@ -190,6 +191,35 @@ describe.each([
     );
     expect(parseBearerChallenge('Basic realm="x", Bearer error="insufficient_scope", scope="a b"')).toEqual({ error: "insufficient_scope", scope: ["a", "b"] });
     expect(parseBearerChallenge('Basic realm="x"')).toBeNull();
+  });
+});
+
+describe("the code flow in the builds", () => {
+  it("dist/implicitly-code.umd.min.js defines Implicitly.codeFlow, which makes a client ask for a code with PKCE", async () => {
+    const { window, page, problems } = openPage(APP, "implicitly-code.umd.min.js");
+    // jsdom has crypto.getRandomValues but no WebCrypto digest: Node's stands in for the browser's.
+    Object.defineProperty(window.crypto, "subtle", { value: webcrypto.subtle });
+    const { createClient, codeFlow, createOidcClient } = page.Implicitly;
+    expect(typeof codeFlow).toBe("function");
+    expect(typeof createOidcClient).toBe("function");
+    const client = createClient({ authorizationEndpoint: ENDPOINT, tokenEndpoint: "https://id.example.test/token", clientId: "spa", storage: new MemoryStorage(), flow: codeFlow });
+    const q = new URL(await client.authorizationUrl()).searchParams;
+    expect(q.get("response_type")).toBe("code");
+    expect(q.get("code_challenge_method")).toBe("S256");
+    expect(problems).toEqual([]);
+  });
+
+  it("the other script-tag builds leave it out", () => {
+    for (const file of ["implicitly.umd.min.js", "implicitly-oidc.umd.min.js"]) {
+      expect(Object.keys(openPage(APP, file).page.Implicitly)).not.toContain("codeFlow");
+    }
+  });
+
+  it.each([
+    ["dist/implicitly.mjs", () => import(/* @vite-ignore */ join(DIST, "implicitly.mjs")) as Promise<Sdk>],
+    ["dist/implicitly.cjs", async () => require("../../dist/implicitly.cjs") as Sdk],
+  ])("%s exports codeFlow", async (_, load) => {
+    expect(typeof (await load()).codeFlow).toBe("function");
   });
 });
 

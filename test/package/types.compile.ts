@@ -6,6 +6,7 @@
 import {
   AuthError,
   buildAuthorizationUrl,
+  codeFlow,
   createClient,
   createOidcClient,
   isAuthError,
@@ -13,6 +14,7 @@ import {
   parseBearerChallenge,
   type AuthorizationResponse,
   type AuthErrorCode,
+  type CodeFlowErrorCode,
   type BearerChallenge,
   type Client,
   type ClientEvents,
@@ -275,4 +277,19 @@ export function oidcUsage(): void {
   createOidcClient({ issuer, clientId: "spa", responseType: "code" });
   // @ts-expect-error issuer is required
   createOidcClient({ clientId: "spa" });
+}
+
+export function codeFlowUsage(): void {
+  // One import and one option, for createClient and createOidcClient alike.
+  const plain: Client = createClient({ authorizationEndpoint: endpoint, tokenEndpoint: "https://id.example.com/token", tokenTimeout: 5, clientId: "spa", flow: codeFlow });
+  const oidc = createOidcClient({ issuer: "https://id.example.com", clientId: "spa", flow: codeFlow });
+  void plain;
+  void oidc.getUser();
+  const code: CodeFlowErrorCode = "token_timeout";
+  void code;
+  // @ts-expect-error not a code of the code flow
+  const wrong: CodeFlowErrorCode = "token_lost";
+  void wrong;
+  // @ts-expect-error a flow is a function of the client
+  createClient({ authorizationEndpoint: endpoint, clientId: "spa", flow: "code" });
 }

@@ -1,0 +1,168 @@
+import { AuthError } from "../protocol/errors";
+import { checkScope, checkUrl } from "../client/options";
+import { internalsOf } from "../client/internals";
+import { parseCodeResponse } from "../protocol/code-response";
+import { checkResponseIssuer } from "../protocol/response-issuer";
+import { pkce } from "./pkce";
+import { requestToken } from "./token-request";
+import { tokenFromResponse } from "../protocol/validate";
+import type { Client } from "../client/types";
+import type { Token } from "../protocol/types";
+
+/**
+ * The codes of the code flow, besides the server's own (`invalid_grant`, `invalid_client`, …), which
+ * pass through as they are.
+ */
+export type CodeFlowErrorCode =
+  /** The token endpoint could not be reached, or its answer not read (network, CORS, preflight). */
+  | "token_network"
+  /** No answer from the token endpoint within `tokenTimeout` seconds. */
+  | "token_timeout"
+  /** A success whose `Content-Type` is not `application/json`. */
+  | "token_content_type"
+  /** A success whose body is not a JSON object. */
+  | "token_not_json"
+  /** An error status whose body names no `error` (empty, not JSON, or not RFC 6749 §5.2-shaped). */
+  | "token_http_error";
+
+/**
+ * Switches a client to the authorization code flow with PKCE (RFC 6749 §4.1, RFC 7636), with
+ * refresh tokens (RFC 6749 §6): pass it as the `flow` option of {@link createClient} or
+ * {@link createOidcClient}. Everything else stays as it is: `login()`, `handleRedirect()`,
+ * `fetch()`, the events, and {@link restore}, {@link renew}, {@link autoRenew},
+ * {@link loginWithPopup}, {@link syncTabs}.
+ *
+ * - Each request carries `response_type=code` and an S256 `code_challenge`; the verifier (43
+ *   characters from `crypto.getRandomValues`) waits with the pending login and goes with it.
+ * - The response is read from the query (or the fragment with the option `responseMode:
+ *   "fragment"`), strictly, state first; the URL is cleaned (the app's own query parameters
+ *   kept) before the code is exchanged at `tokenEndpoint` (or the provider's `token_endpoint`),
+ *   once: the pending login is one-time.
+ * - The refresh token stays in this client's memory: never in storage, never in the token, never
+ *   shared with other tabs. {@link renew} (and so {@link autoRenew} and {@link restore}) refreshes
+ *   with it first, one request at a time, never for more scope than the grant, and falls back to
+ *   the hidden frame when there is none or the refresh fails. A rotated refresh token replaces the
+ *   old one; {@link Client.logout} forgets it.
+ *
+ * @param client - the client it is the `flow` of (called by the client itself)
+ * @throws AuthError `invalid_config` for an invalid `tokenEndpoint`, `tokenTimeout` or `issuer`; `login()`
+ * rejects `invalid_config` (`tokenEndpoint`) when there is no token endpoint; `handleRedirect()`
+ * rejects the codes of {@link CodeFlowErrorCode} and the server's, besides the core ones
+ * @example
+ * ```ts
+ * import { createClient, codeFlow } from "implicitly";
+ * const auth = createClient({
+ *   authorizationEndpoint: "https://id.example.com/authorize",
+ *   tokenEndpoint: "https://id.example.com/token",
+ *   clientId: "my-spa",
+ *   flow: codeFlow,
+ * });
+ * ```
+ * @see RFC 6749 §4.1 and §6, RFC 7636, RFC 9700 §2.1.1, RFC 9207
+ */
+export const codeFlow = (client: Client): void => {
+  const i = internalsOf(client);
+  const { options: o, hooks } = i;
+  const { tokenEndpoint, tokenTimeout = 10, issuer } = o;
+  if (tokenEndpoint !== undefined) checkUrl("tokenEndpoint", tokenEndpoint);
+  if (issuer !== undefined) checkUrl("issuer", issuer);
+  if (!(tokenTimeout > 0 && tokenTimeout < 2e6)) throw new AuthError("invalid_config", "tokenTimeout");
+  const fragment = o.responseMode == "fragment";
+  // The grant: its refresh token and scope, in memory only; the token last held, whose other
+  // members (an OpenID client's verified claims) a refresh keeps.
+  let refreshToken: string | undefined;
+  let granted: string[] = [];
+  let current: Token | undefined;
+  // What the exchange brought, until its token is held (every check passed).
+  let exchanged: [accessToken: string, refreshToken: string | undefined] | undefined;
+  let flight: Promise<Token> | undefined;
+
+  const endpoint = async () => checkUrl("tokenEndpoint", tokenEndpoint ?? (await i.metadata?.())?.token_endpoint);
+
+  hooks.parse = (href) => parseCodeResponse(href, fragment);
+  hooks.request = async (params, login) => {
+    await endpoint(); // none: fail before navigating, not on the way back
+    const { verifier, challenge } = await pkce();
+    params.response_type = "code";
+    params.code_challenge = challenge;
+    params.code_challenge_method = "S256";
+    // Only the code flow's own option sets it (extraParams may not: a token could land in the query).
+    if (fragment) params.response_mode = "fragment";
+    login.verifier = verifier;
+  };
+  hooks.check = async (response, login) => {
+    // RFC 9207, for errors too: the response must come from the server the request went to.
+    if (issuer !== undefined) checkResponseIssuer(response.params, issuer, true);
+    if (response.error) return; // the server's error, read as it is
+    const { code } = response;
+    // An implicit-grant token where a code is expected is refused, never used.
+    if (typeof code != "string" || !login.verifier || response.params.access_token !== undefined) {
+      throw new AuthError("invalid_response", "code");
+    }
+    const answer = await requestToken(i, await endpoint(), {
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: login.redirectUri,
+      client_id: o.clientId,
+      code_verifier: login.verifier,
+    });
+    // The authorization response's `iss` (RFC 9207) stays for the issuer check.
+    const { iss } = response.params;
+    if (iss !== undefined) (answer.params as Record<string, string>).iss = iss;
+    // The response is read from here on as the token response (also its scope: a fragment
+    // response's own parameters must not stand in for it).
+    Object.assign(response, { accessToken: undefined, tokenType: undefined, expiresIn: undefined, scope: undefined }, answer);
+    exchanged = [answer.accessToken!, answer.params.refresh_token];
+  };
+  client.on("token", (token) => {
+    // A new grant (its every check passed) replaces the old one, refresh token included.
+    if (exchanged?.[0] === token.accessToken) {
+      refreshToken = exchanged[1];
+      granted = token.scope;
+    }
+    exchanged = undefined;
+    current = token;
+  });
+  client.on("logout", () => {
+    refreshToken = current = exchanged = undefined;
+    granted = [];
+  });
+
+  const refresh = async (held: string, scope: string[] | undefined): Promise<Token> => {
+    try {
+      const answer = await requestToken(i, await endpoint(), {
+        grant_type: "refresh_token",
+        refresh_token: held,
+        client_id: o.clientId,
+        scope: scope?.join(" "),
+      });
+      const token = tokenFromResponse(answer, scope || granted, Date.now(), o.clockSkew);
+      // Signed out meanwhile: the answer is dropped.
+      if (refreshToken !== held) throw new AuthError("login_required", "signed out");
+      // Rotation: a new refresh token replaces the old one, which is forgotten.
+      refreshToken = answer.params.refresh_token || held;
+      const next = { ...current, ...token };
+      if (token.expiresAt === undefined) delete next.expiresAt;
+      i.tokens.set(next);
+      return i.tokens.get() || token;
+    } catch (e) {
+      // Refused, or lost on the way (a rotated token may be gone with it): never used again.
+      if (refreshToken === held) refreshToken = undefined;
+      throw e;
+    }
+  };
+  hooks.refresh = async (opts) => {
+    if (!refreshToken) throw new AuthError("login_required", "no refresh token");
+    const scope = opts.scope === undefined ? undefined : checkScope("scope", opts.scope);
+    // Never more than the grant: asking for more needs the user (the frame).
+    if (scope?.some((s) => !granted.includes(s))) throw new AuthError("invalid_scope", "wider than the grant");
+    // One refresh at a time for every caller: two at once would reuse the token (RFC 9700 §4.14.2).
+    if (!flight) {
+      flight = refresh(refreshToken, scope && scope.length < granted.length ? scope : undefined);
+      const land = () => (flight = undefined);
+      flight.then(land, land);
+    }
+    return flight;
+  };
+  i.refreshToken = () => refreshToken;
+};

@@ -1,0 +1,65 @@
+// The demo with `--provider oidc --flow code`, in Chromium against the built SDK (dist/): both pages
+// sign in at the real OpenID provider (oidc-provider) with the code flow and PKCE, the code is
+// exchanged at its token endpoint (CORS for the SPA's origin), the ID token of the token response
+// is verified (the user's name shows), the API takes the token, and a refresh rotates the token.
+import type { Page, Request } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Demo } from "../../demo/demo.mjs";
+import { OIDC_ACCOUNTS } from "../../demo/oidc-server.mjs";
+import type { OidcClient } from "../../src/index";
+import { useDemoBrowser } from "./demo-browser";
+
+type DemoWindow = Window & { demoClient: OidcClient; Implicitly: typeof import("../../src/index") };
+
+const env = useDemoBrowser({ demo: { provider: "oidc", flow: "code" } });
+const { apiAuthorization } = env;
+let demo: Demo;
+let oidc: NonNullable<Demo["oidc"]>;
+beforeAll(() => {
+  ({ demo } = env);
+  oidc = demo.oidc!;
+});
+
+const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 5000, interval: 50 });
+const statusOf = async (page: Page) => (await page.getByRole("status").innerText()).trim();
+const accessToken = (page: Page) => page.evaluate(() => (window as unknown as DemoWindow).demoClient.getToken()?.accessToken ?? null);
+
+describe.each(["script-tag", "esm"] as const)("--provider oidc --flow code, %s page", (key) => {
+  it("signs in with a code, verifies the ID token from the token endpoint, calls the API (and, on the script-tag page, refreshes with rotation)", async () => {
+    const page = await (await env.newContext()).newPage();
+    const grants: URLSearchParams[] = [];
+    page.on("request", (r: Request) => r.url() === oidc.tokenEndpoint && r.method() === "POST" && grants.push(new URLSearchParams(r.postData() ?? "")));
+    await page.goto(demo.spa.pages[key]);
+    await page.locator("body[data-ready]").waitFor();
+    const request = page.waitForRequest((r) => r.url().startsWith(oidc.authorizationEndpoint + "?"));
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    const sent = new URL((await request).url()).searchParams;
+    expect(sent.get("response_type")).toBe("code");
+    expect(sent.get("code_challenge_method")).toBe("S256");
+    await page.waitForURL((url) => url.origin === oidc.issuer);
+    await page.getByPlaceholder("Enter any login").fill("demo");
+    await page.getByPlaceholder("and password").fill("any password");
+    await page.getByRole("button", { name: "Sign-in" }).click();
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.waitForURL((url) => url.origin === demo.spa.origin);
+    await page.locator("body[data-ready]").waitFor();
+    await eventually(() => page.locator("#user").innerText()).toContain(OIDC_ACCOUNTS.demo!.name);
+    expect(page.url()).toBe(demo.spa.pages[key]);
+    expect(grants.map((g) => g.get("grant_type"))).toEqual(["authorization_code"]);
+    const first = await accessToken(page);
+    await page.getByRole("button", { name: "Get profile" }).click();
+    await eventually(() => statusOf(page)).toBe("Profile: OK.");
+    expect(apiAuthorization).toContain("Bearer " + first);
+
+    // A refresh (the script-tag page has the SDK's global to call renew() with).
+    if (key !== "script-tag") return;
+    const renewed = await page.evaluate(() => {
+      const { demoClient, Implicitly } = window as unknown as DemoWindow;
+      return Implicitly.renew(demoClient).then((t) => t.accessToken, (e: { code: string }) => "failed: " + e.code);
+    });
+    expect(grants.at(-1)!.get("grant_type")).toBe("refresh_token");
+    expect(renewed).not.toBe(first);
+    expect(renewed).not.toMatch(/^failed/);
+    await eventually(() => page.locator("#user").innerText()).toContain(OIDC_ACCOUNTS.demo!.name);
+  });
+});
