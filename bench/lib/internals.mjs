@@ -1,6 +1,6 @@
 // A bench-only build of the two functions a callback goes through before any storage is touched:
-// parseAuthorizationResponse (src/response.ts, exported by the package) and tokenFromResponse
-// (src/validate.ts, internal). They are bundled from src with rollup, each .ts file transpiled the
+// parseAuthorizationResponse (src/protocol/response.ts, exported by the package) and tokenFromResponse
+// (src/protocol/validate.ts, internal). They are bundled from src with rollup, each .ts file transpiled the
 // way the package build transpiles it (same tsconfig target, no minification), and imported from
 // memory: nothing is written to disk and nothing is added to the package.
 import { readFile } from "node:fs/promises";
@@ -30,8 +30,8 @@ const typescriptFromSrc = {
     if (id !== ENTRY) return null;
     const file = (name) => JSON.stringify(fileURLToPath(new URL(name, SRC)));
     return [
-      `export { parseAuthorizationResponse } from ${file("response.ts")};`,
-      `export { tokenFromResponse } from ${file("validate.ts")};`,
+      `export { parseAuthorizationResponse } from ${file("protocol/response.ts")};`,
+      `export { tokenFromResponse } from ${file("protocol/validate.ts")};`,
     ].join("\n");
   },
   transform(code, id) {

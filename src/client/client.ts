@@ -156,7 +156,7 @@ export const createClient = (options: ClientOptions): Client => {
         // closed at once: the message is already on its way.
         let channel: BroadcastChannel | undefined;
         (state[0] == "f" ? parent : opener || (channel = new BroadcastChannel(channelName(o.clientId)))).postMessage(
-          { implicitly: query ?? href } satisfies Handoff,
+          { implicitly: href } satisfies Handoff,
           location.origin,
         );
         channel?.close();

@@ -350,11 +350,13 @@ describe("handleRedirect: an error response in the query (servers that send it t
     await expect(b).rejects.toMatchObject({ code: "access_denied" });
   });
 
-  it("in a frame or popup (f. or p. state), hands the response part of the query to the page that opened it, cleaned", async () => {
+  it("in a frame or popup (f. or p. state), hands the raw URL of a query response to the page that opened it, cleaned", async () => {
     const post = vi.spyOn(window, "postMessage");
-    history.replaceState(null, "", queried("tab=1&error=login_required&error_description=No+session&state=f.abc"));
+    const url = queried("tab=1&error=login_required&error_description=No+session&state=f.abc");
+    history.replaceState(null, "", url);
     expect(await make().handleRedirect()).toBeNull();
-    expect(post).toHaveBeenCalledWith({ implicitly: "#&error=login_required&error_description=No+session&state=f.abc" }, location.origin);
+    // The opener reads it as this page does: the fragment, else the query's response part.
+    expect(post).toHaveBeenCalledWith({ implicitly: url }, location.origin);
     expect(location.href).toBe(queried("tab=1"));
   });
 });

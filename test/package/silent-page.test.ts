@@ -88,6 +88,35 @@ describe("dist/implicitly-silent.html hands over exactly what handleRedirect() d
     }
   });
 
+  // Servers that send errors in the query (see docs/servers.md), and tokens that must not be there.
+  it.each([
+    ["a frame's error in the query", "error=login_required&error_description=No+session&state=f.abc", false],
+    ["a popup's error in the query", "error=access_denied&state=p.abc&iss=https%3A%2F%2Fid.example.test", true],
+    ["a redirect's error in the query (no frame or popup mark)", "error=access_denied&state=abc", false],
+    ["an access_token in a frame's query", "access_token=a-token&token_type=Bearer&state=f.abc", false],
+    ["the app's own query only", "state=shipped&page=2", false],
+  ] as [string, string, boolean][])("%s", async (_name, query, withOpener) => {
+    for (const own of ["", "tenant=t1&"]) {
+      const url = SILENT + "?" + own + query;
+      const page = await open(url, silentPage(), withOpener);
+      const sdk = await open(url, sdkPage(), withOpener);
+      expect(page.problems).toEqual([]);
+      expect(sdk.problems).toEqual([]);
+      expect(page.seen).toEqual(sdk.seen);
+      expect(page.href).toBe(sdk.href);
+    }
+  });
+
+  it("hands a code-flow frame's code (in the query) over and takes code, state and iss out of the URL", async () => {
+    const url = SILENT + "?tenant=t1&code=a-code&state=f.abc&iss=https%3A%2F%2Fid.example.test";
+    const { seen, href } = await open(url, silentPage(), false);
+    expect(seen).toEqual([
+      ["replaceState", SILENT + "?tenant=t1"],
+      ["parent", { implicitly: url }, ORIGIN],
+    ]);
+    expect(href).toBe(SILENT + "?tenant=t1");
+  });
+
   it("hands a frame's response to its parent only, on this origin only, and cleans the URL", async () => {
     const url = SILENT + "#access_token=a-token&token_type=Bearer&state=f.abc";
     const { seen, href } = await open(url, silentPage(), true);
