@@ -21,7 +21,7 @@ beforeAll(() => {
 });
 
 const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 5000, interval: 50 });
-const statusOf = async (page: Page) => (await page.getByRole("status").innerText()).trim();
+const resultOf = async (page: Page) => (await page.locator("#result").innerText()).trim();
 const accessToken = (page: Page) => page.evaluate(() => (window as unknown as DemoWindow).demoClient.getToken()?.accessToken ?? null);
 
 describe.each(["script-tag", "esm"] as const)("--provider oidc --flow code, %s page", (key) => {
@@ -48,7 +48,7 @@ describe.each(["script-tag", "esm"] as const)("--provider oidc --flow code, %s p
     expect(grants.map((g) => g.get("grant_type"))).toEqual(["authorization_code"]);
     const first = await accessToken(page);
     await page.getByRole("button", { name: "Get profile" }).click();
-    await eventually(() => statusOf(page)).toBe("Profile: OK.");
+    await eventually(() => resultOf(page)).toBe("Profile: OK.");
     expect(apiAuthorization).toContain("Bearer " + first);
 
     // A refresh (the script-tag page has the SDK's global to call renew() with).

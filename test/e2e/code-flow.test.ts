@@ -20,6 +20,7 @@ beforeAll(() => void ({ demo } = env));
 
 const eventually = <T>(read: () => Promise<T>, timeout = 5000) => expect.poll(read, { timeout, interval: 50 });
 const statusOf = async (page: Page) => (await page.getByRole("status").innerText()).trim();
+const resultOf = async (page: Page) => (await page.locator("#result").innerText()).trim();
 const accessToken = (page: Page) => page.evaluate(() => (window as unknown as DemoWindow).demoClient.getToken()?.accessToken ?? null);
 
 /** The token endpoint requests of `page`, their forms, and the authorization requests (frames included). */
@@ -67,7 +68,7 @@ describe.each(["script-tag", "esm"] as const)("--flow code, %s page", (key) => {
     const first = await accessToken(page);
     expect(first).toMatch(/^[\w-]{20,}$/);
     await page.getByRole("button", { name: "Get profile" }).click();
-    await eventually(() => statusOf(page)).toBe("Profile: OK.");
+    await eventually(() => resultOf(page)).toBe("Profile: OK.");
     expect(apiAuthorization).toContain("Bearer " + first);
     // Nothing script-visible keeps a token.
     const kept = await page.evaluate(() => JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage), document.cookie]));
@@ -86,7 +87,7 @@ describe.each(["script-tag", "esm"] as const)("--flow code, %s page", (key) => {
     const second = await accessToken(page);
     expect(second).not.toBe(first);
     await page.getByRole("button", { name: "Get profile" }).click();
-    await eventually(() => statusOf(page)).toBe("Profile: OK.");
+    await eventually(() => resultOf(page)).toBe("Profile: OK.");
   });
 });
 
@@ -106,7 +107,7 @@ describe("--flow code: refresh tokens", () => {
     await eventually(() => accessToken(page)).not.toBe(first);
     expect(demo.auth.codeStats().reused).toBe(0);
     await page.getByRole("button", { name: "Get profile" }).click();
-    await eventually(() => statusOf(page)).toBe("Profile: OK.");
+    await eventually(() => resultOf(page)).toBe("Profile: OK.");
   }, 40_000);
 
   it("a refused refresh falls back to the hidden frame, which brings a new code and a new grant", async () => {
