@@ -99,7 +99,7 @@ describe("restore: an error response in the query", () => {
     await expect(restore(client, { tabs: false })).resolves.toBeNull();
     await flush();
     expect(frames()).toEqual([]);
-    expect(post).toHaveBeenCalledWith({ implicitly: "#&error=login_required&state=f.abc" }, location.origin);
+    expect(post).toHaveBeenCalledWith({ implicitly: CALLBACK + "?error=login_required&state=f.abc" }, location.origin);
     expect(location.href).toBe(CALLBACK);
   });
 });
