@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import express from "express";
+import { DEMO_CLIENT_ID } from "./auth-server.mjs";
 import { DIST_DIR, listen, logRequests, PUBLIC_DIR } from "./lib.mjs";
 
 /** The builds the pages load, as `/dist/<name>`. */
@@ -12,16 +13,21 @@ const BUILDS = ["implicitly.umd.min.js", "implicitly.mjs", "implicitly-oidc.umd.
 export const PAGES = Object.freeze({ "script-tag": "/", esm: "/esm.html" });
 
 /**
- * Every redirect URI of the demo client: key → path. The pages, and `silent.html` (a copy of the
- * SDK's silent redirect page, dist/implicitly-silent.html), which only hands the response of a
+ * Every redirect URI of the demo client: key → path. The pages, and `silent.html` (the SDK's
+ * silent redirect page, dist/implicitly-silent.html, with the demo's client id), which only hands the response of a
  * hidden iframe to the page, for silent renewal with `prompt=none`. It is the only page that may
  * be framed, by this origin only.
  */
 export const REDIRECT_PATHS = Object.freeze({ ...PAGES, silent: "/silent.html" });
 
-// silent.html is the SDK's silent redirect page (dist/implicitly-silent.html): one inline script,
-// allowed by its hash, on that page only.
-const SILENT_SCRIPT = /<script[^>]*>([\s\S]*?)<\/script>/.exec(readFileSync(PUBLIC_DIR + "silent.html", "utf8"))?.[1] ?? "";
+// silent.html is the SDK's silent redirect page as it ships (dist/implicitly-silent.html, copied
+// unchanged from src/session/silent.html), with the demo's client id: one inline script, allowed
+// by its hash, on that page only.
+const SILENT_PAGE = readFileSync(DIST_DIR + "../src/session/silent.html", "utf8").replace(
+  'data-client-id=""',
+  `data-client-id="${DEMO_CLIENT_ID}"`,
+);
+const SILENT_SCRIPT = /<script[^>]*>([\s\S]*?)<\/script>/.exec(SILENT_PAGE)?.[1] ?? "";
 const SILENT_HASH = `'sha256-${createHash("sha256").update(SILENT_SCRIPT).digest("base64")}'`;
 
 /**
@@ -93,6 +99,7 @@ export async function startSpaServer({ port = 0, host = "127.0.0.1", log } = {})
       res.type("text/javascript").sendFile(name, { root: DIST_DIR });
     });
   }
+  app.get(REDIRECT_PATHS.silent, (_req, res) => res.type("html").send(SILENT_PAGE));
   app.use(express.static(PUBLIC_DIR, { index: "index.html", etag: false, lastModified: false }));
   app.use((_req, res) => res.status(404).type("text").send("Not found"));
 

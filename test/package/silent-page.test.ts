@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { JSDOM, VirtualConsole, type DOMWindow } from "jsdom";
+import { startSpaServer } from "../../demo/spa-server.mjs";
 import { describe, expect, it } from "vitest";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -144,7 +145,13 @@ describe("dist/implicitly-silent.html hands over exactly what handleRedirect() d
     expect(readFileSync(join(ROOT, "README.md"), "utf8").includes(hash), hash).toBe(true);
   });
 
-  it("is the demo's silent page, with the demo's client id", () => {
-    expect(readFileSync(join(ROOT, "demo", "public", "silent.html"), "utf8")).toBe(silentPage("implicitly-demo-spa"));
+  it("is the demo's silent page, with the demo's client id", async () => {
+    const spa = await startSpaServer();
+    try {
+      const res = await fetch(spa.origin + "/silent.html");
+      expect(await res.text()).toBe(silentPage("implicitly-demo-spa"));
+    } finally {
+      await spa.close();
+    }
   });
 });
