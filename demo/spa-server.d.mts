@@ -2,4 +2,4 @@
 import type { SpaServer } from "./demo.mjs";
 
 /** Starts the demo app's server on loopback (`port` 0: a free one). */
-export function startSpaServer(options?: { port?: number; host?: string; log?: boolean }): Promise<SpaServer>;
+export function startSpaServer(options?: { port?: number; host?: string; log?: (line: string) => void }): Promise<SpaServer>;
