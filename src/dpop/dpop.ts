@@ -102,7 +102,7 @@ export const dpop = (client: Client): void => {
       url = new URL(Reflect.get(Request.prototype, "url", input) as string);
       method = Reflect.get(Request.prototype, "method", input) as string;
     } catch {
-      url = new URL("" + input, document.baseURI);
+      url = new URL("" + input, globalThis.document?.baseURI);
       method = "GET";
     }
     method = init?.method || method;
