@@ -21,7 +21,7 @@ let calls: Call[];
 let storage: MemoryStorage;
 let issued: number;
 /** The token endpoint's answer (n: the call's number among token calls). */
-let tokenAnswer: (call: Call, n: number) => Response;
+let tokenAnswer: (call: Call, n: number) => Response | Promise<Response>;
 /** The API's answer. */
 let apiAnswer: (call: Call, n: number) => Response;
 
@@ -145,6 +145,12 @@ describe("dpop: the token endpoint", () => {
       throw new TypeError("Failed to fetch");
     };
     await expect(signIn(make())).rejects.toMatchObject({ code: "dpop_network" });
+  });
+
+  it("keeps the code flow's timeout as token_timeout, not dpop_network", async () => {
+    tokenAnswer = (call) =>
+      new Promise((_, reject) => call.init.signal!.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError"))));
+    await expect(signIn(make({ tokenTimeout: 0.05 }))).rejects.toMatchObject({ code: "token_timeout" });
   });
 
   it("answers use_dpop_nonce with exactly one retry carrying the nonce, and keeps the nonce for the next request", async () => {
