@@ -42,7 +42,7 @@ async function authorize(authorizationUrl: string, browser = new Browser()): Pro
 }
 
 /** The requests the client sent (URL, its DPoP proof's claims, the status it got). */
-type Sent = { url: string; claims?: Record<string, unknown>; status: number };
+type Sent = { url: string; claims: Record<string, unknown> | undefined; status: number };
 
 let op: OidcProvider;
 let strict: OidcProvider;
