@@ -1,6 +1,7 @@
 // The demo's protected API (an OAuth 2.0 resource server). It checks each Bearer token with the
 // authorization server's introspection endpoint (RFC 7662) on every request, so a revoked token
 // stops working at once, and answers errors as RFC 6750 §3 says.
+import { createHash, createPublicKey, verify } from "node:crypto";
 import express from "express";
 import { cors, listen, logRequests } from "./lib.mjs";
 import { DEMO_USER } from "./auth-server.mjs";
@@ -16,9 +17,38 @@ const ORDERS = {
 
 // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+// RFC 9449 §7.1: the same token syntax under the DPoP scheme.
+const DPOP = /^DPoP +([A-Za-z0-9\-._~+/]+=*) *$/i;
+const b64 = (buffer) => Buffer.from(buffer).toString("base64url");
+const sha256 = (text) => b64(createHash("sha256").update(text).digest());
+
+/**
+ * Checks a DPoP proof (RFC 9449 §4.3) for this request and token: `typ`, `ES256`, a public EC
+ * P-256 `jwk`, the signature, `htm`, `htu`, `iat` within a minute, a `jti`, and `ath`.
+ * @returns {string | undefined} the JWK thumbprint (RFC 7638), or undefined when the proof fails
+ */
+function checkProof(proof, method, url, token) {
+  try {
+    const [h, p, sig, extra] = String(proof).split(".");
+    if (extra !== undefined || !sig) return undefined;
+    const header = JSON.parse(Buffer.from(h, "base64url").toString("utf8"));
+    const claims = JSON.parse(Buffer.from(p, "base64url").toString("utf8"));
+    const { jwk } = header;
+    if (header.typ !== "dpop+jwt" || header.alg !== "ES256" || jwk?.kty !== "EC" || jwk.crv !== "P-256" || "d" in jwk) return undefined;
+    const key = createPublicKey({ key: { kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y }, format: "jwk" });
+    if (!verify("sha256", Buffer.from(h + "." + p), { key, dsaEncoding: "ieee-p1363" }, Buffer.from(sig, "base64url"))) return undefined;
+    const now = Date.now() / 1000;
+    if (claims.htm !== method || claims.htu !== url || typeof claims.jti !== "string" || !(Math.abs(now - claims.iat) < 60)) return undefined;
+    if (claims.ath !== sha256(token)) return undefined;
+    return sha256(JSON.stringify({ crv: "P-256", kty: "EC", x: jwk.x, y: jwk.y }));
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * @typedef {object} ApiServerOptions
+* @property {boolean} [dpop] - also accept DPoP-bound tokens (RFC 9449): `Authorization: DPoP`, the proof checked here, the binding (`cnf.jkt`) by introspection; a bound token sent as Bearer is refused
  * @property {string} introspectionEndpoint - the authorization server's RFC 7662 endpoint
  * @property {{ id: string, secret: string }} credentials - this API's credentials there
  * @property {string} allowedOrigin - the SPA's origin: the only one CORS lets in
@@ -55,7 +85,7 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
  * @throws {import("./lib.mjs").PortInUseError} when the port is taken
  */
 export async function startApiServer(options) {
-  const { introspectionEndpoint, credentials, allowedOrigin, port = 0, host = "127.0.0.1", realm = "implicitly-demo", quirks = {}, onRequest, log } = options;
+  const { dpop = false, introspectionEndpoint, credentials, allowedOrigin, port = 0, host = "127.0.0.1", realm = "implicitly-demo", quirks = {}, onRequest, log } = options;
   const basic = "Basic " + Buffer.from(`${encodeURIComponent(credentials.id)}:${encodeURIComponent(credentials.secret)}`).toString("base64");
 
   const app = express();
@@ -63,7 +93,7 @@ export async function startApiServer(options) {
   app.disable("etag");
   app.use((req, _res, next) => (onRequest?.(req), next()));
   app.use(logRequests("api", log));
-  app.use(cors([allowedOrigin], { methods: "GET", headers: "Authorization", ...(quirks.hiddenChallenges ? {} : { expose: "WWW-Authenticate" }) }));
+  app.use(cors([allowedOrigin], { methods: "GET", headers: dpop ? "Authorization, DPoP" : "Authorization", ...(quirks.hiddenChallenges ? {} : { expose: "WWW-Authenticate" }) }));
   app.use((_req, res, next) => (res.set("Cache-Control", "no-store"), next()));
 
   app.get("/", (_req, res) => res.json({ endpoints: { "/api/profile": "scope profile", "/api/orders": "scope orders" } }));
@@ -90,6 +120,19 @@ export async function startApiServer(options) {
     return async (req, res, next) => {
       try {
         const header = req.headers.authorization;
+        // With `dpop`: a DPoP-bound token, its proof checked here, its binding (`cnf.jkt`) by introspection.
+        const bound = dpop && DPOP.exec(header ?? "");
+        if (bound) {
+          const jkt = checkProof(req.headers.dpop, req.method, `http://${req.headers.host}${req.path}`, bound[1]);
+          if (!jkt) return dpopChallenge(res, "invalid_dpop_proof", "The DPoP proof is missing or invalid");
+          const info = await introspect(bound[1]);
+          if (!info) return res.status(503).json({ error: "temporarily_unavailable", message: "Cannot reach the authorization server" });
+          if (info.active !== true || info.cnf?.jkt !== jkt) return dpopChallenge(res, "invalid_token", "The access token is unknown, expired, revoked or bound to another key");
+          const granted = typeof info.scope === "string" ? info.scope.split(" ") : [];
+          if (!granted.includes(scope)) return res.status(403).set("WWW-Authenticate", `DPoP error="insufficient_scope", scope="${scope}"`).json({ error: "insufficient_scope", scope });
+          res.locals.username = info.username ?? info.sub;
+          return next();
+        }
         if (header === undefined || !/^Bearer(\s|$)/i.test(header)) {
           // No credentials: a bare challenge, no error code (RFC 6750 §3.1).
           return challenge(res, 401, {}, { message: "Send an access token: Authorization: Bearer <token>" });
@@ -100,7 +143,8 @@ export async function startApiServer(options) {
         }
         const info = await introspect(match[1]);
         if (!info) return res.status(503).json({ error: "temporarily_unavailable", message: "Cannot reach the authorization server" });
-        if (info.active !== true) {
+        // A DPoP-bound token used as a Bearer token (stolen, say) is refused.
+        if (info.active !== true || info.cnf?.jkt) {
           return challenge(res, 401, { error: "invalid_token", error_description: "The access token is unknown, expired or revoked" });
         }
         const granted = typeof info.scope === "string" ? info.scope.split(" ") : [];
@@ -114,6 +158,11 @@ export async function startApiServer(options) {
         next(err);
       }
     };
+  }
+
+  /** Sends a `401` with a `WWW-Authenticate: DPoP` challenge (RFC 9449 §7.1). */
+  function dpopChallenge(res, error, description) {
+    res.status(401).set("WWW-Authenticate", `DPoP algs="ES256", error="${error}", error_description="${description}"`).json({ error, error_description: description });
   }
 
   /**

@@ -46,6 +46,8 @@ export interface DemoOptions {
    * @default "implicit"
    */
   flow?: "implicit" | "code";
+  /** With `provider: "oidc"` and `flow: "code"`: DPoP-bound tokens (the pages pass `dpop`; the API checks proofs). */
+  dpop?: boolean;
 }
 
 /** Quirks of real servers that the demo can copy; each off by default. See docs/servers.md. */
@@ -80,6 +82,8 @@ export interface SpaConfig {
   /** `"code"`: the pages use `codeFlow` with `tokenEndpoint`. */
   flow?: "implicit" | "code";
   tokenEndpoint?: string;
+  /** The pages pass `dpop`. */
+  dpop?: boolean;
 }
 
 export interface SpaServer {

@@ -27,6 +27,8 @@ export const DEFAULT_PORTS = Object.freeze({ spa: 8700, auth: 8701, api: 8702, t
  *   using `createOidcClient`, `response_type=id_token token`); the API then introspects there too
  * @property {"implicit" | "code"} [flow] - the pages' grant: the implicit grant (the default), or
  *   the code flow with PKCE and refresh tokens (`codeFlow`), at either server
+ * @property {boolean} [dpop] - with `provider: "oidc"` and `flow: "code"`: DPoP-bound tokens (the
+ *   pages pass `dpop`; the API checks the proofs and the binding)
  *
  * @typedef {import("./auth-server.mjs").AuthServerQuirks & import("./api-server.mjs").ApiServerQuirks} DemoQuirks -
  *   each to the server it concerns (the OAuth 2.0 authorization server, the API)
@@ -52,9 +54,10 @@ export const DEFAULT_PORTS = Object.freeze({ spa: 8700, auth: 8701, api: 8702, t
  * @throws {import("./lib.mjs").PortInUseError} when a port is taken (the servers already started are closed)
  */
 export async function startDemo(options = {}) {
-  const { ports = {}, host = "127.0.0.1", tokenLifetime, loginThrottle, clock, onApiRequest, log, provider = "oauth2", quirks = {}, flow = "implicit" } = options;
+  const { ports = {}, host = "127.0.0.1", tokenLifetime, loginThrottle, clock, onApiRequest, log, provider = "oauth2", quirks = {}, flow = "implicit", dpop = false } = options;
   if (provider !== "oauth2" && provider !== "oidc") throw new Error(`provider: "${provider}" is neither "oauth2" nor "oidc"`);
   if (flow !== "implicit" && flow !== "code") throw new Error(`flow: "${flow}" is neither "implicit" nor "code"`);
+  if (dpop && (provider !== "oidc" || flow !== "code")) throw new Error('dpop: needs provider "oidc" and flow "code"');
   /** @type {(() => Promise<void>)[]} */
   const closers = [];
   const close = () => Promise.all(closers.map((c) => c())).then(() => undefined);
@@ -95,6 +98,7 @@ export async function startDemo(options = {}) {
       port: ports.api ?? 0,
       host,
       introspectionEndpoint: as.introspectionEndpoint,
+      dpop,
       credentials,
       allowedOrigin: spa.origin,
       quirks: { bareChallenges: quirks.bareChallenges, hiddenChallenges: quirks.hiddenChallenges },
@@ -120,6 +124,8 @@ export async function startDemo(options = {}) {
       expiringNotice: Math.min(60, Math.floor(as.tokenLifetime / 2)),
       // The code flow with PKCE and refresh tokens: the pages pass `flow: codeFlow`.
       ...(flow === "code" ? { flow, tokenEndpoint: as.tokenEndpoint } : {}),
+      // DPoP-bound tokens: the pages pass `dpop`.
+      ...(dpop ? { dpop } : {}),
     });
     return { spa, auth, api, thirdParty, ...(oidc ? { oidc } : {}), close };
   } catch (err) {

@@ -26,6 +26,8 @@ export interface OidcProviderOptions {
   log?: (line: string) => void;
   /** Also offer the code flow: PKCE (S256) required, CORS on the token endpoint, rotated refresh tokens. */
   codeFlow?: boolean;
+  /** DPoP with server nonces required at the token and userinfo endpoints (`DPoP-Nonce` exposed by CORS). */
+  dpopNonce?: boolean;
 }
 
 export interface OidcProvider {

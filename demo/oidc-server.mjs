@@ -34,6 +34,9 @@ export const CODE_FLOW = Object.freeze({
     async issueRefreshToken(_ctx, client) {
       return client.grantTypeAllowed("refresh_token");
     },
+    // Rotation on every use, DPoP-bound refresh tokens too (by default oidc-provider rotates a
+    // public client's refresh token only when it is not sender-constrained).
+    rotateRefreshToken: () => true,
   },
 });
 
@@ -54,6 +57,9 @@ export const CODE_FLOW = Object.freeze({
  * @property {boolean} [codeFlow] - also offer the code flow to the SPA: `response_type=code` with
  *   PKCE (S256, required), its token endpoint open to the SPA's origins (CORS), and refresh
  *   tokens, rotated on every use (see {@link CODE_FLOW})
+ * @property {boolean} [dpopNonce] - DPoP (RFC 9449, on by default in oidc-provider) with server
+ *   nonces required: every proof, at the token and userinfo endpoints, must carry a `DPoP-Nonce`
+ *   the provider gave (a `use_dpop_nonce` error first); the header is exposed to the SPA (CORS)
  *
  * @typedef {object} OidcProvider
  * @property {string} issuer - the issuer identifier, `http://host:port`
@@ -86,6 +92,7 @@ export async function startOidcProvider({
   accounts = OIDC_ACCOUNTS,
   log,
   codeFlow = false,
+  dpopNonce = false,
 }) {
   if (!Array.isArray(redirectUris) || redirectUris.length === 0) throw new Error("oidc provider: redirectUris is required");
   // The issuer holds the port, which is known only once listening: the handler is set after.
@@ -146,6 +153,8 @@ export async function startOidcProvider({
       // Introspection for the API's confidential credentials only; revocation by the token's own client.
       introspection: { enabled: true, allowedPolicy: async (_ctx, client) => client.clientAuthMethod !== "none" },
       revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
+      // DPoP is on by default; `dpopNonce` makes every proof carry a nonce of the provider's.
+      dPoP: { enabled: true, ...(dpopNonce && { nonceSecret: crypto.randomBytes(32), requireNonce: () => true }) },
     },
     async findAccount(_ctx, id) {
       const known = Object.hasOwn(accounts, id) ? accounts[id] : undefined;

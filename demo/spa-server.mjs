@@ -45,6 +45,7 @@ const SILENT_HASH = `'sha256-${createHash("sha256").update(SILENT_SCRIPT).digest
  * @property {"implicit" | "code"} [flow] - `code`: the pages use the code flow (`codeFlow`), and
  *   the script-tag page loads the script-tag build with everything
  * @property {string} [tokenEndpoint] - the code flow's token endpoint
+ * @property {boolean} [dpop] - the pages pass `dpop` (DPoP-bound tokens)
  *
  * @typedef {object} SpaServer
  * @property {string} origin

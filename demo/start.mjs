@@ -38,6 +38,8 @@ Options (each also settable by the environment variable shown):
   --flow F              implicit or code     IMPLICITLY_DEMO_FLOW              (default implicit)
                         code: the pages use the code flow with PKCE and refresh tokens (codeFlow),
                         at either provider
+  --dpop                DPoP-bound tokens    IMPLICITLY_DEMO_DPOP=1            (with --provider oidc --flow code)
+                        the pages pass \`dpop\`; the API checks each proof and the token's binding
   --quiet               do not log requests
   --help                show this text
 Port 0 picks a free port.`;
@@ -60,6 +62,7 @@ try {
       provider: { type: "string" },
       quirks: { type: "string" },
       flow: { type: "string" },
+      dpop: { type: "boolean" },
       quiet: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -92,6 +95,8 @@ const quirks = Object.fromEntries(quirkNames.map((name) => [name, true]));
 
 const flow = args.flow ?? (process.env.IMPLICITLY_DEMO_FLOW || "implicit");
 if (flow !== "implicit" && flow !== "code") fail(`--flow / IMPLICITLY_DEMO_FLOW: "${flow}" is neither implicit nor code.`);
+const dpop = args.dpop ?? process.env.IMPLICITLY_DEMO_DPOP === "1";
+if (dpop && (provider !== "oidc" || flow !== "code")) fail("--dpop needs --provider oidc --flow code (oidc-provider has DPoP).");
 
 for (const file of ["implicitly.umd.min.js", "implicitly.mjs", "implicitly-oidc.umd.min.js", "implicitly-code.umd.min.js"]) {
   if (!existsSync(DIST_DIR + file)) fail(`dist/${file} is missing. Run \`npm run build\` (\`npm run demo\` does it for you).`);
@@ -112,6 +117,7 @@ try {
     ports: { spa: settings.spa, auth: settings.auth, api: settings.api, thirdParty: settings.thirdParty, oidc: settings.oidc },
     provider,
     flow,
+    dpop,
     tokenLifetime: settings.tokenLifetime,
     quirks,
     log: args.quiet ? undefined : (line) => console.log(line),

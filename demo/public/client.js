@@ -43,6 +43,8 @@ export async function createDemoClient(sdk, redirect, { onRequest } = {}) {
   };
   // With `npm run demo -- --flow code`: the code flow with PKCE and refresh tokens, one option more.
   if (config.flow === "code") Object.assign(options, { flow: sdk.codeFlow, tokenEndpoint: config.tokenEndpoint });
+  // With `--dpop` too: DPoP-bound tokens, one option more again.
+  if (config.dpop) options.dpop = sdk.dpop;
   // With an OpenID provider (`npm run demo -- --provider oidc`): the OpenID Connect implicit flow,
   // endpoints from the provider's metadata (revocation and end session included), and the ID
   // token verified before the token is held. The OAuth 2.0 server's endpoints are given.

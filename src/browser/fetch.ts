@@ -19,6 +19,19 @@ export type Challenged = (
 ) => Promise<Response | undefined> | false | undefined;
 
 /**
+ * Sends a request inside the resources in place of the default (a sender-constrained token: DPoP):
+ * `set` sets a request header (`Authorization` holds `Bearer <token>` already), `send` sends the
+ * request with the headers as they are then, and may be called again (a nonce retry).
+ */
+export type Authorize = (
+  token: Token,
+  input: RequestInfo | URL,
+  init: RequestInit | undefined,
+  set: (name: string, value: string) => void,
+  send: () => Promise<Response>,
+) => Promise<Response>;
+
+/**
  * Makes the authenticated `fetch`: adds `Authorization: Bearer …` to requests inside the
  * resources, passes every other request through untouched, and watches for 401 and 403 answers.
  * A header the caller set is kept.
@@ -26,6 +39,7 @@ export type Challenged = (
  * @param getToken - the current token
  * @param fetchFn - the wrapped fetch; the global one, looked up at call time, when undefined
  * @param challenged - see {@link Challenged}
+ * @param hooks - `authorize`, read at each request: see {@link Authorize}
  * @see RFC 6750 §2.1 and §3
  */
 export const createFetch = (
@@ -33,6 +47,7 @@ export const createFetch = (
   getToken: () => Token | null,
   fetchFn: typeof fetch | undefined,
   challenged: Challenged,
+  hooks: { authorize?: Authorize },
 ): FetchLike => async (input, init) => {
   const send = fetchFn || fetch;
   // What is checked is what gets requested: the input itself, or the one string made of it.
@@ -71,11 +86,12 @@ export const createFetch = (
   }
   const token = getToken();
   if (!token) throw new AuthError("login_required");
-  const value = "Bearer " + token.accessToken;
-  if (plain) (headers as Record<string, string>).Authorization = value;
-  else (headers as Headers).set("Authorization", value);
+  const set = (name: string, value: string) =>
+    plain ? ((headers as Record<string, string>)[name] = value) : (headers as Headers).set(name, value);
+  set("Authorization", "Bearer " + token.accessToken);
   // (`redirect: undefined` is no member to fetch: a Request keeps its own mode then.)
-  const response = await send(target, { ...init, headers, redirect: (init?.redirect || redirect) as RequestRedirect });
+  const go = () => send(target, { ...init, headers, redirect: (init?.redirect || redirect) as RequestRedirect });
+  const response = await (hooks.authorize ? hooks.authorize(token, target, init, set, go) : go());
   // Every 401 and 403 counts, with a challenge or without one (none sent, or hidden by CORS); but
   // only from inside the resources, never from where a redirect led.
   return (

@@ -104,7 +104,7 @@ export const createClient = (options: ClientOptions): Client => {
       if (malformed) throw malformed;
       // A flow may complete the response first: the code flow adds its token response.
       await hooks.check?.(response as AuthorizationResponse, login);
-      token = tokenFromResponse(response as AuthorizationResponse, login.scope, Date.now(), o.clockSkew);
+      token = tokenFromResponse(response as AuthorizationResponse, login.scope, Date.now(), o.clockSkew, o.tokenType);
       if (hooks.accept) token = await hooks.accept(token, response as AuthorizationResponse, login);
     } catch (e) {
       (e as AuthError).appState = appState;
@@ -123,7 +123,7 @@ export const createClient = (options: ClientOptions): Client => {
     if (invalid) tokens.expire(token);
     events.emit("unauthorized", { response, challenge });
     return invalid && hooks.retry?.(input, init);
-  });
+  }, hooks);
 
   const client: Client = {
     authorizationUrl: async (opts) => (await start(opts)).url,
@@ -184,5 +184,7 @@ export const createClient = (options: ClientOptions): Client => {
   });
   // The grant, when not the implicit one (`codeFlow`): it sets its hooks.
   o.flow?.(client);
+  // Sender-constrained tokens (`dpop`), over the flow's hooks.
+  o.dpop?.(client);
   return client;
 };

@@ -5,6 +5,7 @@ import type { AuthorizationResponse } from "../protocol/response";
 import type { TokenStore } from "../browser/tokens";
 import type { Token } from "../protocol/types";
 import type { LoginOptions, RedirectResult } from "./types";
+import type { Authorize } from "../browser/fetch";
 
 /**
  * Extension points of a client, used by the opt-in features (silent renewal, popup login, tabs,
@@ -49,6 +50,8 @@ export interface Hooks {
    * must recognise its own replays (no loops).
    */
   retry?(input: RequestInfo | URL, init: RequestInit | undefined): Promise<Response | undefined> | undefined;
+  /** Sends a request of {@link Client.fetch} inside the resources, with the token (DPoP: its own scheme and proof). */
+  authorize?: Authorize;
 }
 
 /** A client's internals, for the opt-in features of this package only. */

@@ -4,6 +4,7 @@ import { NQCHARS, VSCHARS } from "../protocol/syntax";
 import { inPage } from "../browser/page";
 import type { StorageLike } from "../browser/pending";
 import type { Client, ClientOptions, ScopeInput } from "./types";
+import type { Token } from "../protocol/types";
 
 /** Options after checking, with defaults applied. */
 export interface ResolvedOptions {
@@ -26,6 +27,10 @@ export interface ResolvedOptions {
   endSessionEndpoint?: string;
   /** The grant, when not the implicit one: called once the client is made. */
   flow?: (client: Client) => void;
+  /** Sender-constrained tokens, when used: called after `flow`. */
+  dpop?: (client: Client) => void;
+  /** The token type a token response must name: set by `dpop`. @default "Bearer" */
+  tokenType?: Token["tokenType"];
   /** As given: checked by the code flow, which uses them. */
   tokenEndpoint?: string;
   tokenTimeout?: number;

@@ -71,6 +71,11 @@ export interface ClientOptions {
    */
   flow?: (client: Client) => void;
   /**
+   * Sender-constrained tokens: {@link dpop} (RFC 9449), with {@link codeFlow}. Imported only by
+   * apps that use it. @default none: Bearer tokens
+   */
+  dpop?: (client: Client) => void;
+  /**
    * The token endpoint, for {@link codeFlow} (absolute, `https:` or loopback `http:`).
    * @default the provider metadata's `token_endpoint` with {@link createOidcClient}
    */

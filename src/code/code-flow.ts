@@ -136,7 +136,7 @@ export const codeFlow = (client: Client): void => {
         client_id: o.clientId,
         scope: scope?.join(" "),
       });
-      const token = tokenFromResponse(answer, scope || granted, Date.now(), o.clockSkew);
+      const token = tokenFromResponse(answer, scope || granted, Date.now(), o.clockSkew, o.tokenType);
       // Signed out meanwhile: the answer is dropped.
       if (refreshToken !== held) throw new AuthError("login_required", "signed out");
       // Rotation: a new refresh token replaces the old one, which is forgotten.

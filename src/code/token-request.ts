@@ -44,7 +44,8 @@ export const requestToken = async (
     text = await response.text();
   } catch (e) {
     // The message of a network failure names no parameter, so it cannot carry a code or token.
-    throw new AuthError(abort.signal.aborted ? "token_timeout" : "token_network", e + "");
+    // A hook's own error (DPoP's) as it is.
+    throw e instanceof AuthError ? e : new AuthError(abort.signal.aborted ? "token_timeout" : "token_network", e + "");
   } finally {
     clearTimeout(timer);
   }

@@ -2,8 +2,8 @@
 export interface Token {
   /** The access token itself. Never log it. */
   accessToken: string;
-  /** Always `"Bearer"`: implicitly refuses other token types. */
-  tokenType: "Bearer";
+  /** `"Bearer"`, or `"DPoP"` with the `dpop` option (RFC 9449): implicitly refuses other token types. */
+  tokenType: "Bearer" | "DPoP";
   /** When the token expires (ms since epoch, clock skew taken off); undefined when the server sent no `expires_in`. */
   expiresAt?: number;
   /** The granted scope; the requested scope when the response did not name one. */

@@ -11,10 +11,11 @@ import type { Token } from "./types";
  * @param requestedScope - the scope of the pending login: the granted scope when the response names none
  * @param receivedAt - when the response arrived (ms since epoch)
  * @param clockSkew - seconds taken off `expires_in`
+ * @param type - the one token type accepted (`DPoP` when the client uses DPoP)
  * @returns the token
  * @throws AuthError with the server's `error` code (and its `error_uri` as `uri` only when that is
  * an absolute `https:` URL, or `http:` on loopback); `invalid_response` when `access_token` or
- * `token_type` is missing; `unsupported_token_type` for any type other than Bearer
+ * `token_type` is missing; `unsupported_token_type` for any type other than `type`
  * @see RFC 6749 §4.2.2, §4.2.2.1, §7.1; RFC 6750 §2.1
  */
 export const tokenFromResponse = (
@@ -22,6 +23,7 @@ export const tokenFromResponse = (
   requestedScope: string[],
   receivedAt: number,
   clockSkew: number,
+  type: Token["tokenType"] = "Bearer",
 ): Token => {
   const { error, accessToken, tokenType, expiresIn } = response;
   // `uri` is a page about the error, for the app to link to: only an absolute https: URL (or
@@ -29,8 +31,8 @@ export const tokenFromResponse = (
   if (error) throw new AuthError(error, response.errorDescription, secureUrl(response.errorUri) && response.errorUri);
   if (!accessToken || !tokenType) throw new AuthError("invalid_response", "incomplete");
   // Never use a token whose type we do not understand (RFC 6749 §7.1).
-  if (tokenType.toLowerCase() != "bearer") throw new AuthError("unsupported_token_type", tokenType);
-  const token: Token = { accessToken, tokenType: "Bearer", scope: response.scope || requestedScope };
+  if (tokenType.toLowerCase() != type.toLowerCase()) throw new AuthError("unsupported_token_type", tokenType);
+  const token: Token = { accessToken, tokenType: type, scope: response.scope || requestedScope };
   if (expiresIn !== undefined) token.expiresAt = receivedAt + (expiresIn - clockSkew) * 1000;
   return token;
 };

@@ -7,6 +7,8 @@ import {
   AuthError,
   buildAuthorizationUrl,
   codeFlow,
+  dpop,
+  type DpopErrorCode,
   createClient,
   createOidcClient,
   isAuthError,
@@ -80,7 +82,7 @@ export function correctUsage(storage: Storage, unknownError: unknown): void {
   const current: Token | null = minimal.getToken();
   if (current) {
     const accessToken: string = current.accessToken;
-    const tokenType: "Bearer" = current.tokenType;
+    const tokenType: "Bearer" | "DPoP" = current.tokenType;
     const expiresAt: number | undefined = current.expiresAt;
     const granted: string[] = current.scope;
   }
@@ -114,7 +116,9 @@ export function correctUsage(storage: Storage, unknownError: unknown): void {
   assertType<Equal<ClientEvents["unauthorized"], UnauthorizedEvent>>(true);
   assertType<Equal<UnauthorizedEvent["challenge"], BearerChallenge | null>>(true);
   assertType<Equal<keyof ClientEvents, "token" | "expiring" | "expired" | "logout" | "unauthorized">>(true);
-  assertType<Equal<Token["tokenType"], "Bearer">>(true);
+  assertType<Equal<Token["tokenType"], "Bearer" | "DPoP">>(true);
+  assertType<Equal<DpopErrorCode, "dpop_not_bound" | "dpop_network" | "dpop_nonce">>(true);
+  assertType<Equal<typeof dpop, (client: Client) => void>>(true);
   assertType<Equal<ReturnType<Client["getToken"]>, Token | null>>(true);
   assertType<Equal<Awaited<ReturnType<Client["handleRedirect"]>>, RedirectResult | null>>(true);
 
@@ -292,4 +296,9 @@ export function codeFlowUsage(): void {
   void wrong;
   // @ts-expect-error a flow is a function of the client
   createClient({ authorizationEndpoint: endpoint, clientId: "spa", flow: "code" });
+  // DPoP: one more import and option, for both clients.
+  createClient({ authorizationEndpoint: endpoint, tokenEndpoint: "https://id.example.com/token", clientId: "spa", flow: codeFlow, dpop });
+  createOidcClient({ issuer: "https://id.example.com", clientId: "spa", flow: codeFlow, dpop });
+  // @ts-expect-error `dpop` is the feature, not a flag
+  createClient({ authorizationEndpoint: endpoint, clientId: "spa", flow: codeFlow, dpop: true });
 }

@@ -1,0 +1,44 @@
+// `node bench/dpop.mjs`: what DPoP adds to each request: signing a proof (createProof: a random
+// jti, SHA-256 of the access token for `ath`, an ES256 signature with WebCrypto), next to the key's
+// generation (once per page load) and a plain SHA-256. Built from src the way bench/code-flow.mjs
+// builds its functions (transpiled, not minified, imported from memory). Printed only; the README
+// quotes it.
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { rollup } from "rollup";
+import ts from "typescript";
+import { measure, settings } from "./lib/measure.mjs";
+
+const SRC = new URL("../src/", import.meta.url);
+const ENTRY = "\0bench-dpop";
+const tsconfig = JSON.parse(await readFile(new URL("../tsconfig.json", import.meta.url), "utf8"));
+const { options } = ts.convertCompilerOptionsFromJson(tsconfig.compilerOptions, ".");
+const bundle = await rollup({
+  input: ENTRY,
+  plugins: [
+    {
+      name: "bench-typescript",
+      resolveId: (source, importer) => (source === ENTRY ? ENTRY : importer?.endsWith(".ts") && source.startsWith(".") ? resolve(dirname(importer), `${source}.ts`) : null),
+      load: (id) => (id === ENTRY ? `export * from ${JSON.stringify(fileURLToPath(new URL("dpop/proof.ts", SRC)))};` : null),
+      transform: (code, id) => (id.endsWith(".ts") ? { code: ts.transpileModule(code, { compilerOptions: { ...options, declaration: false }, fileName: id }).outputText, map: null } : null),
+    },
+  ],
+});
+const { output } = await bundle.generate({ format: "es" });
+await bundle.close();
+const { createDpopKey, createProof } = await import(`data:text/javascript;base64,${Buffer.from(output[0].code).toString("base64")}`);
+
+const key = await createDpopKey();
+const TOKEN = "a".repeat(800);
+const URL_ = "https://api.example.com/orders?page=2";
+if ((await createProof(key, "GET", URL_, { accessToken: TOKEN })).split(".").length !== 3) throw new Error("createProof misbehaves");
+
+const results = await measure([
+  { name: "createProof (resource: ath, 800-char token)", async: true, batch: 20, fn: () => createProof(key, "GET", URL_, { accessToken: TOKEN, nonce: "n-1" }) },
+  { name: "createProof (token endpoint: no ath)", async: true, batch: 20, fn: () => createProof(key, "POST", "https://id.example.com/token") },
+  { name: "createDpopKey (once per page load)", async: true, batch: 5, fn: () => createDpopKey() },
+  { name: "crypto.subtle.digest SHA-256 (baseline)", async: true, batch: 20, fn: () => crypto.subtle.digest("SHA-256", new TextEncoder().encode(TOKEN)) },
+]);
+console.log(`Node ${process.version}, ${settings.rounds} rounds of ${settings.timeMs} ms`);
+for (const { name, ns } of results) console.log(`${name.padEnd(48)} ${(ns / 1000).toFixed(2).padStart(8)} µs`);
