@@ -48,6 +48,8 @@ export interface DemoOptions {
   flow?: "implicit" | "code";
   /** With `provider: "oidc"` and `flow: "code"`: DPoP-bound tokens (the pages pass `dpop`; the API checks proofs). */
   dpop?: boolean;
+  /** With `dpop`: the OpenID provider asks every proof for a nonce of its own (`use_dpop_nonce`). */
+  dpopNonce?: boolean;
 }
 
 /** Quirks of real servers that the demo can copy; each off by default. See docs/servers.md. */

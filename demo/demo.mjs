@@ -29,6 +29,7 @@ export const DEFAULT_PORTS = Object.freeze({ spa: 8700, auth: 8701, api: 8702, t
  *   the code flow with PKCE and refresh tokens (`codeFlow`), at either server
  * @property {boolean} [dpop] - with `provider: "oidc"` and `flow: "code"`: DPoP-bound tokens (the
  *   pages pass `dpop`; the API checks the proofs and the binding)
+ * @property {boolean} [dpopNonce] - with `dpop`: the provider asks every proof for a nonce of its own
  *
  * @typedef {import("./auth-server.mjs").AuthServerQuirks & import("./api-server.mjs").ApiServerQuirks} DemoQuirks -
  *   each to the server it concerns (the OAuth 2.0 authorization server, the API)
@@ -54,7 +55,7 @@ export const DEFAULT_PORTS = Object.freeze({ spa: 8700, auth: 8701, api: 8702, t
  * @throws {import("./lib.mjs").PortInUseError} when a port is taken (the servers already started are closed)
  */
 export async function startDemo(options = {}) {
-  const { ports = {}, host = "127.0.0.1", tokenLifetime, loginThrottle, clock, onApiRequest, log, provider = "oauth2", quirks = {}, flow = "implicit", dpop = false } = options;
+  const { ports = {}, host = "127.0.0.1", tokenLifetime, loginThrottle, clock, onApiRequest, log, provider = "oauth2", quirks = {}, flow = "implicit", dpop = false, dpopNonce = false } = options;
   if (provider !== "oauth2" && provider !== "oidc") throw new Error(`provider: "${provider}" is neither "oauth2" nor "oidc"`);
   if (flow !== "implicit" && flow !== "code") throw new Error(`flow: "${flow}" is neither "implicit" nor "code"`);
   if (dpop && (provider !== "oidc" || flow !== "code")) throw new Error('dpop: needs provider "oidc" and flow "code"');
@@ -90,6 +91,7 @@ export async function startDemo(options = {}) {
             ...(tokenLifetime === undefined ? {} : { tokenLifetime }),
             log,
             codeFlow: flow === "code",
+            dpopNonce,
           })
         : undefined;
     if (oidc) closers.push(oidc.close);
