@@ -61,7 +61,7 @@ export const createPendingStore = (storage: () => StorageLike, key: string, ttlM
       }
       const result = fn(logins, now);
       // Drop the stale logins, and anything not shaped like one.
-      for (const state in logins) if (!(now - logins[state]?.created! < ttlMs)) delete logins[state];
+      for (const state of Object.keys(logins)) if (!(now - logins[state]?.created! < ttlMs)) delete logins[state];
       let out: string;
       try {
         out = JSON.stringify(logins);

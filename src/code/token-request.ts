@@ -25,7 +25,7 @@ export const requestToken = async (
   params: Readonly<Record<string, string | undefined>>,
 ): Promise<AuthorizationResponse> => {
   const body = new URLSearchParams();
-  for (const name in params) if (params[name] !== undefined) body.set(name, params[name]!);
+  for (const name of Object.keys(params)) if (params[name] !== undefined) body.set(name, params[name]!);
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), (i.options.tokenTimeout ?? 10) * 1000);
   const init: RequestInit = {

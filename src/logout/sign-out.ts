@@ -135,7 +135,7 @@ export const signOut = async (client: Client, opts: SignOutOptions = {}): Promis
     const form = document.createElement("form");
     form.method = "POST";
     form.action = end;
-    for (const name in params) {
+    for (const name of Object.keys(params)) {
       const value = params[name];
       if (value) form.append(Object.assign(document.createElement("input"), { type: "hidden", name, value }));
     }

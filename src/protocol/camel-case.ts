@@ -15,7 +15,7 @@ const convert = (name: string) => name.replace(/_(.)/g, (_, c: string) => c.toUp
  */
 export const camelCase = (params: Readonly<Record<string, string>>, known?: Readonly<Record<string, unknown>>): Record<string, string> => {
   const out: Record<string, string> = {};
-  for (const name in params) {
+  for (const name of Object.keys(params)) {
     if (!/^[a-z]+(_[a-z]+)*$/.test(name)) continue;
     const key = known?.[name] ? (names[name] ??= convert(name)) : convert(name);
     // `in` also sees inherited names: constructor, toString, __proto__ are never written.

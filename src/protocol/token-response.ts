@@ -47,7 +47,7 @@ export const parseTokenResponse = (status: number, contentType: string | null, b
   if (!JSON_TYPE.test(contentType || "")) throw new AuthError("token_content_type", contentType || "none");
   if (!json) throw new AuthError("token_not_json");
   const params: Record<string, string> = Object.create(null);
-  for (const name in json) {
+  for (const name of Object.keys(json)) {
     const value = json[name];
     const rule = MEMBERS[name];
     if (name == "expires_in") {

@@ -28,6 +28,19 @@ describe("requestToken", () => {
     expect(init!.signal).toBeInstanceOf(AbortSignal);
   });
 
+  it("sends own parameters only: a name some other code set on Object.prototype never reaches the body", async () => {
+    const fetchFn = vi.fn(async (_url: RequestInfo | URL, _init?: RequestInit) => json({ access_token: "a", token_type: "Bearer" }));
+    const i = internals(fetchFn as typeof fetch);
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.client_secret = "planted";
+    try {
+      await requestToken(i, TOKEN, { grant_type: "refresh_token", refresh_token: "r1" });
+    } finally {
+      delete proto.client_secret;
+    }
+    expect(String(fetchFn.mock.calls[0]![1]!.body)).toBe("grant_type=refresh_token&refresh_token=r1");
+  });
+
   it("rejects token_network when fetch fails (network, CORS, a refused preflight)", async () => {
     const fetchFn = vi.fn(async () => {
       throw new TypeError("Failed to fetch");

@@ -168,6 +168,19 @@ describe("signOut: RP-Initiated Logout", () => {
     expect(document.forms).toHaveLength(0);
   });
 
+  it("posts own parameters only: a name some other code set on Object.prototype is no form field", async () => {
+    const client = make({ endSessionEndpoint: END });
+    await signIn(client);
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.ui_locales = "planted";
+    try {
+      await signOut(client, POST);
+    } finally {
+      delete proto.ui_locales;
+    }
+    expect(Object.keys(submitted[0]!.fields).sort()).toEqual(["client_id", "post_logout_redirect_uri", "state"]);
+  });
+
   it("navigates (GET) by default, with the same parameters in the query", async () => {
     const assign = vi.fn();
     const client = make({ endSessionEndpoint: END + "?tenant=a" });
