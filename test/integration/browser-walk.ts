@@ -83,3 +83,44 @@ export async function authorizeInteractively(
   if (answer.status !== 302) throw new Error(`decision: HTTP ${answer.status}`);
   return locationOf(answer, origin);
 }
+
+/** The named inputs of the page's first form, and where it posts. */
+export function firstForm(html: string): { action: string; fields: Record<string, string> } {
+  const form = /<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(html);
+  if (!form) throw new Error("no form in the page");
+  const fields: Record<string, string> = {};
+  for (const m of form[2]!.matchAll(/<input[^>]*name="([^"]+)"(?:[^>]*value="([^"]*)")?/g)) fields[m[1]!] = m[2] ?? "";
+  return { action: form[1]!, fields };
+}
+
+/**
+ * Opens an authorization URL at oidc-provider (the demo's OpenID provider) and goes through its
+ * development login and consent (or denies on the consent page), following every redirect, until
+ * the provider sends the browser back to `redirect`.
+ * @returns the URL the provider redirected to
+ */
+export async function authorizeAtProvider(
+  authorizationUrl: string,
+  redirect: string,
+  { browser = new Browser(), login = "demo", deny = false }: { browser?: Browser; login?: string; deny?: boolean } = {},
+): Promise<string> {
+  let url = authorizationUrl;
+  for (let step = 0; step < 12; step++) {
+    if (url.startsWith(redirect)) return url;
+    const res = await browser.get(url);
+    if (res.status >= 300 && res.status < 400) {
+      url = locationOf(res, url);
+      continue;
+    }
+    const html = await res.text();
+    if (res.status !== 200) throw new Error(`HTTP ${res.status} at ${url}: ${html.slice(0, 300)}`);
+    const { action, fields } = firstForm(html);
+    if (fields.prompt === "login") Object.assign(fields, { login, password: "any" });
+    else if (deny) {
+      url = new URL(action.replace(/\/?$/, "/abort"), url).href;
+      continue;
+    }
+    url = locationOf(await browser.post(new URL(action, url).href, fields), url);
+  }
+  throw new Error("too many steps");
+}

@@ -9,36 +9,11 @@ import { OIDC_ACCOUNTS, startOidcProvider, type OidcProvider } from "../../demo/
 import { codeFlow, createClient, createOidcClient, renew, type OidcClient } from "../../src/index";
 import { internalsOf } from "../../src/client/internals";
 import { decodeJws } from "../../src/oidc/jwt";
-import { Browser, locationOf, MemoryStorage } from "./browser-walk";
+import { authorizeAtProvider, MemoryStorage } from "./browser-walk";
 
 const REDIRECT = "http://127.0.0.1:5173/callback";
 
-const firstForm = (html: string) => {
-  const form = /<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(html);
-  if (!form) throw new Error("no form in the page");
-  const fields: Record<string, string> = {};
-  for (const m of form[2]!.matchAll(/<input[^>]*name="([^"]+)"(?:[^>]*value="([^"]*)")?/g)) fields[m[1]!] = m[2] ?? "";
-  return { action: form[1]!, fields };
-};
-
-/** Goes through the provider's development login and consent, to the redirect back. */
-async function authorize(authorizationUrl: string, browser = new Browser()): Promise<string> {
-  let url = authorizationUrl;
-  for (let step = 0; step < 12; step++) {
-    if (url.startsWith(REDIRECT)) return url;
-    const res = await browser.get(url);
-    if (res.status >= 300 && res.status < 400) {
-      url = locationOf(res, url);
-      continue;
-    }
-    const html = await res.text();
-    if (res.status !== 200) throw new Error(`HTTP ${res.status} at ${url}: ${html.slice(0, 300)}`);
-    const { action, fields } = firstForm(html);
-    if (fields.prompt === "login") Object.assign(fields, { login: "demo", password: "any" });
-    url = locationOf(await browser.post(new URL(action, url).href, fields), url);
-  }
-  throw new Error("too many steps");
-}
+const authorize = (url: string) => authorizeAtProvider(url, REDIRECT);
 
 let op: OidcProvider;
 beforeAll(async () => {

@@ -15,48 +15,13 @@ import { createOidcClient, type OidcClient } from "../../src/oidc/oidc-client";
 import { randomString } from "../../src/browser/random";
 import { checkResponseIssuer } from "../../src/protocol/response-issuer";
 import { parseAuthorizationResponse } from "../../src/protocol/response";
-import { Browser, locationOf, MemoryStorage } from "./browser-walk";
+import { authorizeAtProvider, MemoryStorage } from "./browser-walk";
 
 // Registered exactly as the requests send it (the provider compares redirect URIs exactly).
 const REDIRECT = "http://127.0.0.1:5173/callback";
 const REGISTERED = REDIRECT;
 
-/** The hidden and named inputs of the page's first form, and where it posts. */
-const firstForm = (html: string) => {
-  const form = /<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(html);
-  if (!form) throw new Error("no form in the page");
-  const fields: Record<string, string> = {};
-  for (const m of form[2]!.matchAll(/<input[^>]*name="([^"]+)"(?:[^>]*value="([^"]*)")?/g)) fields[m[1]!] = m[2] ?? "";
-  return { action: form[1]!, fields };
-};
-
-/**
- * Opens the authorization URL and goes through login and consent (or denies on the consent page),
- * following every redirect, until the provider sends the browser back to the redirect URI.
- */
-async function authorize(authorizationUrl: string, { login = "demo", deny = false } = {}): Promise<string> {
-  const browser = new Browser();
-  let url = authorizationUrl;
-  for (let step = 0; step < 12; step++) {
-    if (url.startsWith(REDIRECT)) return url;
-    const res = await browser.get(url);
-    if (res.status >= 300 && res.status < 400) {
-      url = locationOf(res, url);
-      continue;
-    }
-    const html = await res.text();
-    if (res.status !== 200) throw new Error(`HTTP ${res.status} at ${url}: ${html.slice(0, 300)}`);
-    const { action, fields } = firstForm(html);
-    if (fields.prompt === "login") Object.assign(fields, { login, password: "any" });
-    else if (deny) {
-      url = new URL(action.replace(/\/?$/, "/abort"), url).href;
-      continue;
-    }
-    const posted = await browser.post(new URL(action, url).href, fields);
-    url = locationOf(posted, url);
-  }
-  throw new Error("too many steps");
-}
+const authorize = (url: string, opts: { login?: string; deny?: boolean } = {}) => authorizeAtProvider(url, REDIRECT, opts);
 
 const startLogin = (p: OidcProvider, nonce = randomString(), state = randomString()) => ({
   nonce,
