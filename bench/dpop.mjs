@@ -1,33 +1,12 @@
 // `node bench/dpop.mjs`: what DPoP adds to each request: signing a proof (createProof: a random
 // jti, SHA-256 of the access token for `ath`, an ES256 signature with WebCrypto), next to the key's
-// generation (once per page load) and a plain SHA-256. Built from src the way bench/code-flow.mjs
-// builds its functions (transpiled, not minified, imported from memory). Printed only; the README
+// generation (once per page load) and a plain SHA-256. Built from src by bench/lib/from-src.mjs
+// (transpiled, not minified, imported from memory). Printed only; the README
 // quotes it.
-import { readFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { rollup } from "rollup";
-import ts from "typescript";
+import { importFromSrc } from "./lib/from-src.mjs";
 import { measure, settings } from "./lib/measure.mjs";
 
-const SRC = new URL("../src/", import.meta.url);
-const ENTRY = "\0bench-dpop";
-const tsconfig = JSON.parse(await readFile(new URL("../tsconfig.json", import.meta.url), "utf8"));
-const { options } = ts.convertCompilerOptionsFromJson(tsconfig.compilerOptions, ".");
-const bundle = await rollup({
-  input: ENTRY,
-  plugins: [
-    {
-      name: "bench-typescript",
-      resolveId: (source, importer) => (source === ENTRY ? ENTRY : importer?.endsWith(".ts") && source.startsWith(".") ? resolve(dirname(importer), `${source}.ts`) : null),
-      load: (id) => (id === ENTRY ? `export * from ${JSON.stringify(fileURLToPath(new URL("dpop/proof.ts", SRC)))};` : null),
-      transform: (code, id) => (id.endsWith(".ts") ? { code: ts.transpileModule(code, { compilerOptions: { ...options, declaration: false }, fileName: id }).outputText, map: null } : null),
-    },
-  ],
-});
-const { output } = await bundle.generate({ format: "es" });
-await bundle.close();
-const { createDpopKey, createProof } = await import(`data:text/javascript;base64,${Buffer.from(output[0].code).toString("base64")}`);
+const { createDpopKey, createProof } = await importFromSrc(["dpop/proof.ts"]);
 
 const key = await createDpopKey();
 const TOKEN = "a".repeat(800);
