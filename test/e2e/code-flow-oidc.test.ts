@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Demo } from "../../demo/demo.mjs";
 import { OIDC_ACCOUNTS } from "../../demo/oidc-server.mjs";
 import type { OidcClient } from "../../src/index";
-import { useDemoBrowser } from "./demo-browser";
+import { signInAtProvider, useDemoBrowser } from "./demo-browser";
 
 type DemoWindow = Window & { demoClient: OidcClient; Implicitly: typeof import("../../src/index") };
 
@@ -36,13 +36,7 @@ describe.each(["script-tag", "esm"] as const)("--provider oidc --flow code, %s p
     const sent = new URL((await request).url()).searchParams;
     expect(sent.get("response_type")).toBe("code");
     expect(sent.get("code_challenge_method")).toBe("S256");
-    await page.waitForURL((url) => url.origin === oidc.issuer);
-    await page.getByPlaceholder("Enter any login").fill("demo");
-    await page.getByPlaceholder("and password").fill("any password");
-    await page.getByRole("button", { name: "Sign-in" }).click();
-    await page.getByRole("button", { name: "Continue" }).click();
-    await page.waitForURL((url) => url.origin === demo.spa.origin);
-    await page.locator("body[data-ready]").waitFor();
+    await signInAtProvider(page, oidc.issuer, demo.spa.origin);
     await eventually(() => page.locator("#user").innerText()).toContain(OIDC_ACCOUNTS.demo!.name);
     expect(page.url()).toBe(demo.spa.pages[key]);
     expect(grants.map((g) => g.get("grant_type"))).toEqual(["authorization_code"]);

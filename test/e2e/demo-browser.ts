@@ -1,7 +1,7 @@
 // One demo (its servers on free ports) and one Chromium per test file, with the bookkeeping every
 // browser test needs: fresh profiles closed after each test, page errors failing the test, and
 // the Authorization headers that reached the API.
-import type { Browser, BrowserContext, LaunchOptions } from "playwright-core";
+import type { Browser, BrowserContext, LaunchOptions, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { startDemo, type Demo, type DemoOptions } from "../../demo/demo.mjs";
 import { launchChromium } from "./chromium";
@@ -55,4 +55,20 @@ export function useDemoBrowser(options: { demo?: Omit<DemoOptions, "onApiRequest
   });
 
   return env;
+}
+
+/**
+ * Goes through the OpenID provider's development login and consent pages in `page` (which is
+ * there, or on its way), as a person would, and waits until the demo app is back and ready.
+ * @param issuer - the provider's origin
+ * @param appOrigin - the demo app's origin
+ */
+export async function signInAtProvider(page: Page, issuer: string, appOrigin: string): Promise<void> {
+  await page.waitForURL((url) => url.origin === issuer);
+  await page.getByPlaceholder("Enter any login").fill("demo");
+  await page.getByPlaceholder("and password").fill("any password");
+  await page.getByRole("button", { name: "Sign-in" }).click();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.waitForURL((url) => url.origin === appOrigin);
+  await page.locator("body[data-ready]").waitFor();
 }

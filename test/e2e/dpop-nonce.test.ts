@@ -5,7 +5,7 @@
 import type { Request } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import type { OidcClient } from "../../src/index";
-import { useDemoBrowser } from "./demo-browser";
+import { signInAtProvider, useDemoBrowser } from "./demo-browser";
 
 type DemoWindow = Window & { demoClient: OidcClient };
 
@@ -26,13 +26,7 @@ describe("--dpop with server nonces", () => {
     await page.goto(demo.spa.pages.esm);
     await page.locator("body[data-ready]").waitFor();
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await page.waitForURL((url) => url.origin === oidc.issuer);
-    await page.getByPlaceholder("Enter any login").fill("demo");
-    await page.getByPlaceholder("and password").fill("any password");
-    await page.getByRole("button", { name: "Sign-in" }).click();
-    await page.getByRole("button", { name: "Continue" }).click();
-    await page.waitForURL((url) => url.origin === demo.spa.origin);
-    await page.locator("body[data-ready]").waitFor();
+    await signInAtProvider(page, oidc.issuer, demo.spa.origin);
     await expect.poll(() => page.evaluate(() => (window as unknown as DemoWindow).demoClient.getToken()?.tokenType), { timeout: 5000 }).toBe("DPoP");
     // Exactly two requests: the first without a nonce (refused), the retry with the server's.
     expect(exchanges).toHaveLength(2);

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Demo } from "../../demo/demo.mjs";
 import { OIDC_ACCOUNTS } from "../../demo/oidc-server.mjs";
 import type { OidcClient } from "../../src/index";
-import { useDemoBrowser } from "./demo-browser";
+import { signInAtProvider, useDemoBrowser } from "./demo-browser";
 
 type DemoWindow = Window & { demoClient: OidcClient; Implicitly: typeof import("../../src/index") };
 
@@ -40,13 +40,7 @@ describe.each(["script-tag", "esm"] as const)("--provider oidc --flow code --dpo
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     // A full-page login: no dpop_jkt (the key is made on the callback page).
     expect(new URL((await request).url()).searchParams.has("dpop_jkt")).toBe(false);
-    await page.waitForURL((url) => url.origin === oidc.issuer);
-    await page.getByPlaceholder("Enter any login").fill("demo");
-    await page.getByPlaceholder("and password").fill("any password");
-    await page.getByRole("button", { name: "Sign-in" }).click();
-    await page.getByRole("button", { name: "Continue" }).click();
-    await page.waitForURL((url) => url.origin === demo.spa.origin);
-    await page.locator("body[data-ready]").waitFor();
+    await signInAtProvider(page, oidc.issuer, demo.spa.origin);
     await eventually(() => page.locator("#user").innerText()).toContain(OIDC_ACCOUNTS.demo!.name);
     const first = (await tokenOf(page))!;
     expect(first.tokenType).toBe("DPoP");

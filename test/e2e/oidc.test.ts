@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Demo } from "../../demo/demo.mjs";
 import { OIDC_ACCOUNTS } from "../../demo/oidc-server.mjs";
 import type { OidcClient } from "../../src/index";
-import { useDemoBrowser } from "./demo-browser";
+import { signInAtProvider, useDemoBrowser } from "./demo-browser";
 
 /** The demo page's window: demo/public/app.js puts its client on `window.demoClient`. */
 type DemoWindow = { demoClient: OidcClient };
@@ -42,13 +42,7 @@ async function signIn(page: Page): Promise<URL> {
   const request = page.waitForRequest((r) => r.url().startsWith(oidc.authorizationEndpoint + "?"));
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   const sent = new URL((await request).url());
-  await page.waitForURL((url) => url.origin === oidc.issuer);
-  await page.getByPlaceholder("Enter any login").fill("demo");
-  await page.getByPlaceholder("and password").fill("any password");
-  await page.getByRole("button", { name: "Sign-in" }).click();
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.waitForURL((url) => url.origin === demo.spa.origin);
-  await page.locator("body[data-ready]").waitFor();
+  await signInAtProvider(page, oidc.issuer, demo.spa.origin);
   return sent;
 }
 
