@@ -62,7 +62,7 @@ export const createFetch = (
       // it; a Request of another realm passes). Anything else becomes a string once, and that
       // string is what gets sent: a `toString` cannot answer the check and fetch differently.
       try {
-        url = new URL(Reflect.get(Request.prototype, "url", input), document.baseURI);
+        url = new URL(Reflect.get(Request.prototype, "url", input)); // absolute: no base to read
       } catch {
         url = new URL((target = "" + input), document.baseURI);
       }
@@ -80,17 +80,27 @@ export const createFetch = (
   // Common case, a plain object: no Headers instance made. (Anything else, arrays and objects
   // from another realm included, takes the Headers path.)
   const plain = !given || given.constructor == Object;
-  const headers = plain ? { ...(given as Record<string, string>) } : new Headers(given);
-  if (plain ? Object.keys(headers).some((name) => /^authorization$/i.test(name)) : (headers as Headers).has("authorization")) {
+  const copy = plain ? { ...(given as Record<string, string>) } : new Headers(given);
+  if (plain ? Object.keys(copy).some((name) => /^authorization$/i.test(name)) : (copy as Headers).has("authorization")) {
     return send(input, init); // the caller's own
   }
   const token = getToken();
   if (!token) throw new AuthError("login_required");
+  const credentials = "Bearer " + token.accessToken;
+  // New members go first, then the spread: in V8 a member added to an object made by spreading
+  // takes a slow path (some 0.5 µs a call, most of this function's cost). The copy has no
+  // Authorization of its own (checked above), so ours stays.
+  const headers = plain ? { Authorization: credentials, ...copy } : ((copy as Headers).set("Authorization", credentials), copy);
   const set = (name: string, value: string) =>
     plain ? ((headers as Record<string, string>)[name] = value) : (headers as Headers).set(name, value);
-  set("Authorization", "Bearer " + token.accessToken);
-  // (`redirect: undefined` is no member to fetch: a Request keeps its own mode then.)
-  const go = () => send(target, { ...init, headers, redirect: (init?.redirect || redirect) as RequestRedirect });
+  const go = () => {
+    // The same order, for the same reason: then our headers, and the caller's redirect mode or
+    // ours. (`redirect: undefined` is no member to fetch: a Request keeps its own mode then.)
+    const request = { headers, redirect, ...init } as RequestInit;
+    request.headers = headers;
+    request.redirect = (init?.redirect || redirect) as RequestRedirect;
+    return send(target, request);
+  };
   const response = await (hooks.authorize ? hooks.authorize(token, target, init, set, go) : go());
   // Every 401 and 403 counts, with a challenge or without one (none sent, or hidden by CORS); but
   // only from inside the resources, never from where a redirect led.

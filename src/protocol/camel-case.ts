@@ -12,12 +12,23 @@ const convert = (name: string) => name.replace(/_(.)/g, (_, c: string) => c.toUp
  * @param params - decoded parameters
  * @param known - the wire names the caller knows (an object without a prototype): only their
  * conversions are cached
+ * @param own - the names of `params`, when the caller has them already: its own keys, in order
+ * @default Object.keys(params)
  */
-export const camelCase = (params: Readonly<Record<string, string>>, known?: Readonly<Record<string, unknown>>): Record<string, string> => {
+export const camelCase = (
+  params: Readonly<Record<string, string>>,
+  known?: Readonly<Record<string, unknown>>,
+  own: readonly string[] = Object.keys(params),
+): Record<string, string> => {
   const out: Record<string, string> = {};
-  for (const name of Object.keys(params)) {
-    if (!/^[a-z]+(_[a-z]+)*$/.test(name)) continue;
-    const key = known?.[name] ? (names[name] ??= convert(name)) : convert(name);
+  for (const name of own) {
+    // A cached name passed the test below when it was cached: the common case skips it.
+    let key = names[name];
+    if (!key) {
+      if (!/^[a-z]+(_[a-z]+)*$/.test(name)) continue;
+      key = convert(name);
+      if (known?.[name]) names[name] = key;
+    }
     // `in` also sees inherited names: constructor, toString, __proto__ are never written.
     if (!(key in out)) out[key] = params[name]!;
   }

@@ -48,7 +48,8 @@ const RESPONSE = /^(access_token|error|state|id_token)$/;
 export const QUERY_RESPONSE = /^(error(_description|_uri)?|state|iss|access_token)$/;
 
 // Without "%" or "+" there is nothing to decode (and nothing that could fail): the common case.
-const decode = (s: string): string => (/[%+]/.test(s) ? decodeURIComponent(s.replace(/\+/g, " ")) : s);
+// (Two `includes` scans are an order of magnitude faster than one /[%+]/ test on a long token.)
+const decode = (s: string): string => (s.includes("%") || s.includes("+") ? decodeURIComponent(s.replace(/\+/g, " ")) : s);
 
 /**
  * Parses the fragment of a redirect URI into an authorization response, strictly: a parameter
@@ -71,6 +72,8 @@ export const parseAuthorizationResponse = (urlOrFragment: string): Authorization
   // itself. One that starts with "/" or "!" is an app's hash route (`#/orders?state=shipped`).
   if ((hash < 0 && /^[a-z][\w+.-]*:/i.test(urlOrFragment)) || /^[/!]/.test(fragment)) return null;
   const params: Record<string, string> = Object.create(null);
+  // Its names, in order, as they are added: cheaper than asking a prototype-less object for its keys.
+  const names: string[] = [];
   let isResponse = false;
   let fault: string | undefined;
   for (const pair of fragment.split("&")) {
@@ -85,15 +88,15 @@ export const parseAuthorizationResponse = (urlOrFragment: string): Authorization
       fault ||= "bad percent-encoding";
       continue;
     }
-    if (RESPONSE.test(name)) isResponse = true;
+    isResponse ||= RESPONSE.test(name);
     if (name in params) fault ||= name + " repeated";
-    else if (ABNF[name]?.test(value) === false) fault ||= name + " malformed";
+    else if ((names.push(name), ABNF[name]?.test(value) === false)) fault ||= name + " malformed";
     params[name] = value;
   }
   if (!isResponse) return null;
   // The state still names the login this response ends, so that the client consumes it.
   if (fault) throw Object.assign(new AuthError("invalid_response", fault), { state: params.state });
-  const out = camelCase(params, ABNF) as AuthorizationResponse & Record<string, unknown>;
+  const out = camelCase(params, ABNF, names) as AuthorizationResponse & Record<string, unknown>;
   out.params = params;
   if (params.expires_in) out.expiresIn = +params.expires_in;
   if (params.scope) out.scope = params.scope.split(" ");
