@@ -36,7 +36,9 @@ const ARGS = [
   "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ];
 
-for (const file of ["implicitly.umd.min.js", "implicitly-oidc.umd.min.js"]) {
+// Every script-tag build of the package, as shipped.
+const SCRIPT_TAG_BUILDS = ["implicitly.umd.min.js", "implicitly-oidc.umd.min.js", "implicitly-code.umd.min.js"];
+for (const file of SCRIPT_TAG_BUILDS) {
   if (!existsSync(path.join(DIST, file))) throw new Error(`${DIST}/${file} is missing: run \`npm run build\` first`);
 }
 if (!existsSync(EXECUTABLE)) throw new Error(`Chromium not found at ${EXECUTABLE}: \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`);
@@ -48,10 +50,7 @@ const hasSilentPage = existsSync(SILENT_PAGE);
 const { ensurePeersInstalled } = await import("../peers/install.mjs");
 ensurePeersInstalled();
 const { buildEntry } = await import("../peers/size.mjs");
-const scripts = [
-  { name: "dist/implicitly.umd.min.js", file: path.join(DIST, "implicitly.umd.min.js") },
-  { name: "dist/implicitly-oidc.umd.min.js", file: path.join(DIST, "implicitly-oidc.umd.min.js") },
-];
+const scripts = SCRIPT_TAG_BUILDS.map((file) => ({ name: `dist/${file}`, file: path.join(DIST, file) }));
 for (const entry of readdirSync(here("../peers/entries")).map((f) => f.replace(/\.js$/, "")).sort()) {
   await buildEntry(entry);
   scripts.push({ name: `peers: ${entry} app`, file: here(`../peers/dist/${entry}.min.js`) });
