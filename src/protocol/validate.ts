@@ -25,14 +25,18 @@ export const tokenFromResponse = (
   clockSkew: number,
   type: Token["tokenType"] = "Bearer",
 ): Token => {
-  const { error, accessToken, tokenType, expiresIn } = response;
+  // Read from the parameters, which have no prototype: a member the response lacks is then
+  // undefined, never a value some script set on Object.prototype (an `accessToken` planted there
+  // would otherwise turn a response without one into a token).
+  const { params } = response;
+  const { error, access_token: accessToken, token_type: tokenType, expires_in: expiresIn, error_uri: uri } = params;
   // `uri` is a page about the error, for the app to link to: only an absolute https: URL (or
   // loopback http:), never `javascript:` or a path of the app.
-  if (error) throw new AuthError(error, response.errorDescription, secureUrl(response.errorUri) && response.errorUri);
+  if (error) throw new AuthError(error, params.error_description, secureUrl(uri) && uri);
   if (!accessToken || !tokenType) throw new AuthError("invalid_response", "incomplete");
   // Never use a token whose type we do not understand (RFC 6749 §7.1).
   if (tokenType.toLowerCase() != type.toLowerCase()) throw new AuthError("unsupported_token_type", tokenType);
-  const token: Token = { accessToken, tokenType: type, scope: response.scope || requestedScope };
-  if (expiresIn !== undefined) token.expiresAt = receivedAt + (expiresIn - clockSkew) * 1000;
+  const token: Token = { accessToken, tokenType: type, scope: params.scope ? response.scope! : requestedScope };
+  if (expiresIn !== undefined) token.expiresAt = receivedAt + (+expiresIn - clockSkew) * 1000;
   return token;
 };

@@ -145,3 +145,39 @@ describe("callback validation through the client", () => {
     await expect(make().handleRedirect(callback("access_token=a&token_type=Bearer"))).rejects.toMatchObject({ code: "state_mismatch" });
   });
 });
+
+describe("tokenFromResponse with names planted on Object.prototype", () => {
+  // What another script of the page (a prototype-pollution bug in some merge helper) could set.
+  const PLANTED = { accessToken: "planted", tokenType: "Bearer", expiresIn: 1e9, scope: ["admin"], error: "planted_error" };
+  const plant = (names: (keyof typeof PLANTED)[]) => {
+    for (const name of names) Object.defineProperty(Object.prototype, name, { value: PLANTED[name], configurable: true, writable: true });
+    return () => {
+      for (const name of names) delete (Object.prototype as Record<string, unknown>)[name];
+    };
+  };
+
+  it("never makes a token of a response without one", async () => {
+    const unplant = plant(["accessToken", "tokenType", "expiresIn", "scope"]);
+    try {
+      expect(failure("state=xyz")).toMatchObject({ code: "invalid_response", description: "incomplete" });
+      // Through the client too: the login is consumed, no token is held.
+      const client = createClient({ authorizationEndpoint: "https://id.example.com/authorize", clientId: "spa", redirectUri: PAGE + "cb", storage: new MemoryStorage() });
+      const state = new URL(await client.authorizationUrl()).searchParams.get("state")!;
+      await expect(client.handleRedirect(`${PAGE}cb#state=${state}`)).rejects.toMatchObject({ code: "invalid_response" });
+      expect(client.getToken()).toBeNull();
+    } finally {
+      unplant();
+    }
+  });
+
+  it("takes neither a planted scope, lifetime nor error for a response's own", () => {
+    const unplant = plant(["scope", "expiresIn", "error"]);
+    try {
+      const token = validate("access_token=a&token_type=Bearer&state=xyz");
+      expect(token).toEqual({ accessToken: "a", tokenType: "Bearer", scope: REQUESTED });
+      expect(Object.hasOwn(token, "expiresAt")).toBe(false);
+    } finally {
+      unplant();
+    }
+  });
+});
