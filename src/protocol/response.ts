@@ -90,7 +90,10 @@ export const parseAuthorizationResponse = (urlOrFragment: string): Authorization
     }
     isResponse ||= RESPONSE.test(name);
     if (name in params) fault ||= name + " repeated";
-    else if ((names.push(name), ABNF[name]?.test(value) === false)) fault ||= name + " malformed";
+    else {
+      names.push(name);
+      if (ABNF[name]?.test(value) === false) fault ||= name + " malformed";
+    }
     params[name] = value;
   }
   if (!isResponse) return null;
