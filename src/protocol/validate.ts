@@ -36,6 +36,7 @@ export const tokenFromResponse = (
   if (!accessToken || !tokenType) throw new AuthError("invalid_response", "incomplete");
   // Never use a token whose type we do not understand (RFC 6749 §7.1).
   if (tokenType.toLowerCase() != type.toLowerCase()) throw new AuthError("unsupported_token_type", tokenType);
+  // Every parser sets `scope` (split) exactly when its parameters have one.
   const token: Token = { accessToken, tokenType: type, scope: params.scope ? response.scope! : requestedScope };
   if (expiresIn !== undefined) token.expiresAt = receivedAt + (+expiresIn - clockSkew) * 1000;
   return token;
