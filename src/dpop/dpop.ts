@@ -1,9 +1,13 @@
 import { AuthError } from "../protocol/errors";
 import { internalsOf } from "../client/internals";
+import { handoffOf } from "../client/handoff";
+import { invalidConfig } from "../client/options";
+import { defineFeature, joinPipeline } from "../client/pipeline";
 import { parseJsonObject } from "../protocol/json";
 import { NQCHARS } from "../protocol/syntax";
 import { createDpopKey, createProof, type DpopKey } from "./proof";
 import type { Client } from "../client/types";
+import type { Authorize } from "../browser/fetch";
 
 /** The codes of {@link dpop}, besides those of the code flow and the server's own (`invalid_dpop_proof`, `use_dpop_nonce`, …). */
 export type DpopErrorCode =
@@ -46,12 +50,12 @@ const NONCE_CHALLENGE = /\bdpop\b[^]*\buse_dpop_nonce\b/i;
  * ```
  * @see RFC 9449
  */
-export const dpop = (client: Client): void => {
+export const dpop = /* @__PURE__ */ defineFeature(20, (client: Client): void => {
   const i = internalsOf(client);
   const { options: o, hooks } = i;
   // Only the code flow has a token endpoint to bind at; the proofs need WebCrypto.
-  if (!hooks.refresh || !globalThis.crypto?.subtle) throw new AuthError("invalid_config", "dpop");
-  o.tokenType = "DPoP";
+  if (!hooks.refresh) throw invalidConfig("dpop", "dpop", "needs the code flow (flow: codeFlow): only a token endpoint binds a token to the key");
+  if (!globalThis.crypto?.subtle) throw invalidConfig("dpop", "dpop", "needs WebCrypto (crypto.subtle): a secure context");
   let key: Promise<DpopKey> | undefined;
   const getKey = () => (key ||= createDpopKey());
   client.on("logout", () => (key = undefined));
@@ -63,15 +67,7 @@ export const dpop = (client: Client): void => {
   };
   const send = (url: string, init: RequestInit) => (o.fetch || fetch)(url, init);
 
-  const { request } = hooks;
-  hooks.request = async (params, login) => {
-    const endpoint = await request?.(params, login);
-    // "f." and "p.": the response comes back to this page, which still holds the key.
-    if (params.state![1] == ".") params.dpop_jkt = (await getKey()).thumbprint;
-    return endpoint;
-  };
-
-  hooks.token = async (url, init) => {
+  const token = async (url: string, init: RequestInit) => {
     const { origin } = new URL(url);
     let response!: Response;
     for (let retry = 0; retry < 2; retry++) {
@@ -81,7 +77,9 @@ export const dpop = (client: Client): void => {
         response = await send(url, { ...init, headers });
       } catch (e) {
         if (init.signal?.aborted) throw e; // the code flow's timeout
-        throw new AuthError("dpop_network", "token endpoint not reached with a DPoP proof (CORS preflight refusing the DPoP header?): " + e);
+        throw new AuthError("dpop_network", "token endpoint not reached with a DPoP proof (CORS preflight refusing the DPoP header?): " + e, undefined, {
+          cause: e,
+        });
       }
       // RFC 9449 §8: one retry, with the nonce the error came with; none readable, the error stands.
       if (!(response.status == 400 && remember(origin, response) && parseJsonObject(await response.clone().text())?.error == "use_dpop_nonce")) break;
@@ -94,7 +92,7 @@ export const dpop = (client: Client): void => {
     return response;
   };
 
-  hooks.authorize = async (token, input, init, set, go) => {
+  const authorize: Authorize = async (token, input, init, set, go) => {
     if (token.tokenType != "DPoP") return go();
     let url: URL;
     let method: string;
@@ -122,4 +120,15 @@ export const dpop = (client: Client): void => {
     }
     return response;
   };
-};
+
+  joinPipeline(i.hooks, "dpop", {
+    order: 20,
+    tokenType: "DPoP",
+    // A frame's or popup's response comes back to this page, which still holds the key.
+    request: async (params) => {
+      if (handoffOf(params.state)) params.dpop_jkt = (await getKey()).thumbprint;
+    },
+    token,
+    authorize,
+  });
+});

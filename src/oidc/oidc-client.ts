@@ -3,13 +3,16 @@ import { discover, type ProviderMetadata } from "./discovery";
 import { AuthError } from "../protocol/errors";
 import { verifyIdToken, type IdTokenClaims } from "./id-token";
 import { internalsOf } from "../client/internals";
+import { joinPipeline } from "../client/pipeline";
 import { jwa } from "./jwa";
 import { createKeySet, type KeySet } from "./jwks";
 import { checkUrl } from "../client/options";
 import { randomString } from "../browser/random";
 import { checkResponseIssuer } from "../protocol/response-issuer";
-import type { Client, ClientOptions } from "../client/types";
+import type { Client, CoreOptions } from "../client/types";
+import type { PendingLogin } from "../browser/pending";
 import type { Token } from "../protocol/types";
+import type { AuthorizationResponse } from "../protocol/response";
 
 /**
  * The JWS `alg` values an ID token may be signed with: the asymmetric ones implicitly verifies
@@ -21,12 +24,13 @@ import type { Token } from "../protocol/types";
 export type IdTokenAlgorithm = `${"RS" | "PS" | "ES"}${256 | 384 | 512}` | "EdDSA" | "Ed25519";
 
 /**
- * Options of {@link createOidcClient}: those of {@link ClientOptions}, with the authorization
- * endpoint optional (read from the provider's metadata), plus the OpenID provider's issuer. The
- * `fetch` option also fetches the metadata and the JWK Set; `clockSkew` also applies to the ID
- * token's `exp`, `iat` and `nbf`.
+ * The core's and OpenID Connect's options of {@link createOidcClient}: those of
+ * {@link CoreOptions}, with the authorization endpoint optional (read from the provider's
+ * metadata), plus the OpenID provider's issuer. The `fetch` option also fetches the metadata and
+ * the JWK Set; `clockSkew` also applies to the ID token's `exp`, `iat` and `nbf`. (The public
+ * `OidcClientOptions` adds every other feature's options.)
  */
-export interface OidcClientOptions extends Omit<ClientOptions, "authorizationEndpoint" | "responseType"> {
+export interface OidcOptions extends Omit<CoreOptions, "authorizationEndpoint" | "responseType"> {
   /**
    * The OpenID provider's issuer identifier, exactly as its metadata and ID tokens spell it
    * (`https:`, or `http:` on loopback; no query or fragment). The metadata is read from
@@ -53,6 +57,19 @@ export interface OidcClientOptions extends Omit<ClientOptions, "authorizationEnd
    * else RS256/384/512, PS256/384/512, ES256/384/512 and EdDSA
    */
   algorithms?: readonly IdTokenAlgorithm[];
+}
+
+/** What `createOidcClient` of this layer takes: its own options, and any other feature's, which that feature reads and checks. */
+export type OidcClientOptions = OidcOptions & { readonly [featureOption: string]: unknown };
+
+/** OpenID Connect's own data of a pending login (identifiers, never a token). */
+interface OidcLogin {
+  /** The nonce sent with the request, which the ID token must echo. */
+  nonce?: string;
+  /** The `sub` a silent renewal must sign in again. */
+  sub?: string;
+  /** The token comes from the token endpoint (a code exchanged with PKCE): `at_hash` is optional then. */
+  exchanged?: boolean;
 }
 
 /** A token of {@link createOidcClient}: the access token, and the ID token that came with it. */
@@ -116,10 +133,10 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
   if (algorithms !== undefined && !(Array.isArray(algorithms) && algorithms.length && algorithms.every((a) => jwa(a)))) {
     throw invalid("algorithms");
   }
-  // Until discovery, the issuer stands in for the endpoint (the request hook replaces it).
+  // Until discovery, the issuer stands in for the endpoint (the request stage replaces it).
   const client = createClient({ ...core, authorizationEndpoint: authorizationEndpoint ?? issuer });
   const i = internalsOf(client);
-  const { options: o, hooks, tokens } = i;
+  const { options: o, tokens } = i;
 
   let metadata: Promise<ProviderMetadata> | undefined;
   // Discovery once per client; a failure is not cached, so the next attempt fetches again.
@@ -148,32 +165,26 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
   let user: OidcToken | undefined;
   client.on("logout", () => (user = undefined));
 
-  // The flow's hooks (the `flow` option: the code flow), run after this feature's own.
-  const { request, check } = hooks;
-  hooks.request = async (params, login) => {
+  // After the grant's stages (order 30): the code flow has set its own response_type by then.
+  const request = async (params: Record<string, string | undefined>, login: PendingLogin, data: OidcLogin) => {
     if (idToken) {
       // OpenID Connect Core §3.2.2.1: openid scope and a nonce, which the ID token must echo.
       if (!login.scope.includes("openid")) login.scope = ["openid", ...login.scope];
       params.scope = login.scope.join(" ");
-      params.response_type = responseType;
-      params.nonce = login.nonce = randomString();
+      // The implicit grant's response type becomes OpenID Connect's; the code flow's stays.
+      if (params.response_type == "token") params.response_type = responseType;
+      else data.exchanged = true;
+      params.nonce = data.nonce = randomString();
       // A silent renewal (§3.1.2.1: prompt=none SHOULD carry the ID token of the session) is for
       // the user who signed in: its pending login remembers whom (`sub`, never a token).
       if (params.prompt == "none" && user) {
         params.id_token_hint = user.idToken;
-        login.sub = user.claims!.sub;
+        data.sub = user.claims!.sub;
       }
     }
-    // The flow may set its own response_type (code) over this one.
-    await request?.(params, login);
     return authorizationEndpoint || (await meta()).authorizationEndpoint;
   };
-  hooks.check = (response, login) => {
-    // RFC 9207: an `iss` parameter, on an error response too, must name this issuer.
-    checkResponseIssuer(response.params, issuer);
-    return check?.(response, login);
-  };
-  hooks.accept = async (token, response, login) => {
+  const accept = async (token: Token, response: AuthorizationResponse, _login: PendingLogin, data: OidcLogin) => {
     // Fetched here, not before: the callback page starts with nothing cached.
     const m = discovers ? await meta() : undefined;
     // Mix-up defence: a provider that announces `iss` must send it (an ID token's `iss` counts).
@@ -187,20 +198,28 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
       issuer,
       clientId: o.clientId,
       // "" never matches: a pending login without a nonce cannot complete.
-      nonce: login.nonce || "",
+      nonce: typeof data.nonce == "string" ? data.nonce : "",
       accessToken: token.accessToken,
       // From the token endpoint (a code exchanged with its PKCE verifier), at_hash is optional
       // (OpenID Connect Core §3.1.3.8); from the authorization endpoint, required.
-      optionalAtHash: !!login.verifier,
+      optionalAtHash: data.exchanged === true,
       keys,
       clockSkew: o.clockSkew,
       ...(allowed && { algorithms: allowed }),
     });
     // A renewal never switches the user silently: another `sub` (`iss` is the issuer, checked
     // above) is refused, and the client keeps nothing of it (autoRenew then replays nothing).
-    if (login.sub !== undefined && claims.sub !== login.sub) throw new AuthError("user_mismatch", "another user signed in at the provider");
+    if (data.sub !== undefined && claims.sub !== data.sub) throw new AuthError("user_mismatch", "another user signed in at the provider");
     return (user = { ...token, idToken: jwt, claims });
   };
+  joinPipeline(i.hooks, "oidc", {
+    order: 30,
+    request,
+    // RFC 9207: an `iss` parameter, on an error response too, must name this issuer (before a
+    // code flow sends its code anywhere: checks run before the response is completed).
+    check: (response) => checkResponseIssuer(response.params, issuer),
+    accept,
+  });
 
   return Object.assign(client, { getUser: () => (tokens.get() as OidcToken | null)?.claims || null });
 };

@@ -1,4 +1,5 @@
-import { internalsOf, type Hooks } from "../client/internals";
+import { internalsOf } from "../client/internals";
+import { joinPipeline, type Stages } from "../client/pipeline";
 import { renew } from "./renew";
 import type { Client } from "../client/types";
 
@@ -39,7 +40,7 @@ export const autoRenew = (client: Client): (() => void) => {
     client.on("token", (token) => (scope = token.scope)),
     client.on("expiring", () => void again().catch(() => undefined)),
   ];
-  const retry: Hooks["retry"] = (input, init) => {
+  const retry: Stages["retry"] = (input, init) => {
     // A replay is never replayed: its init is marked.
     if (replays.has(init!) || !replayable(input, init)) return undefined;
     const replay = { ...init };
@@ -49,9 +50,10 @@ export const autoRenew = (client: Client): (() => void) => {
       () => undefined,
     );
   };
-  i.hooks.retry = retry;
+  // A newer autoRenew of this client replaces this one's stage; stopping this one then leaves it.
+  const leave = joinPipeline(i.hooks, "autoRenew", { order: 40, retry });
   return () => {
     offs.forEach((off) => off());
-    if (i.hooks.retry == retry) delete i.hooks.retry;
+    leave();
   };
 };

@@ -16,7 +16,7 @@ const inPopup = async (client: Client, popup: Window | null | undefined, opts: L
   if (!popup) throw new AuthError("popup_blocked");
   try {
     const i = internalsOf(client);
-    const { url, state, redirectUri } = await i.start(opts, "p.");
+    const { url, state, redirectUri } = await i.start(opts, "popup");
     popup.location.replace(url);
     return await awaitResponse(i, state, redirectUri, popup, seconds, true);
   } finally {

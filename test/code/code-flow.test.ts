@@ -82,11 +82,13 @@ describe("codeFlow: the authorization request", () => {
     const sent = await start(make());
     expect(sent.get("response_type")).toBe("code");
     expect(sent.get("code_challenge_method")).toBe("S256");
-    const [login] = Object.values(JSON.parse(storage.data.get("implicitly:spa " + ENDPOINT)!)) as { verifier: string }[];
-    expect(login!.verifier).toMatch(/^[\w-]{43}$/);
-    expect(sent.get("code_challenge")).toBe(await sha256(login!.verifier));
+    // The code flow's own data of the login, under its own key.
+    const [{ features }] = Object.values(JSON.parse(storage.data.get("implicitly:spa " + ENDPOINT)!)) as { features: { code: { verifier: string } } }[];
+    const { verifier } = features.code;
+    expect(verifier).toMatch(/^[\w-]{43}$/);
+    expect(sent.get("code_challenge")).toBe(await sha256(verifier));
     // Never the verifier itself, never plain.
-    expect([...sent.values()]).not.toContain(login!.verifier);
+    expect([...sent.values()]).not.toContain(verifier);
   });
 
   it("refuses to start without a token endpoint (nothing stored), and an invalid one at once", async () => {

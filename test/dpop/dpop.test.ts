@@ -278,8 +278,8 @@ describe("dpop: dpop_jkt", () => {
     const i = internalsOf(client);
     const page = new URL((await i.start()).url).searchParams;
     expect(page.has("dpop_jkt")).toBe(false);
-    const frame = new URL((await i.start({}, "f.")).url).searchParams;
-    const popup = new URL((await i.start({}, "p.")).url).searchParams;
+    const frame = new URL((await i.start({}, "frame")).url).searchParams;
+    const popup = new URL((await i.start({}, "popup")).url).searchParams;
     expect(frame.get("dpop_jkt")).toMatch(/^[\w-]{43}$/);
     expect(popup.get("dpop_jkt")).toBe(frame.get("dpop_jkt"));
     // The frame's response comes back to this page, whose exchange is signed with that key.

@@ -144,7 +144,7 @@ describe("createOidcClient: the request", () => {
     const q = await start(client, { extraParams: { nonce: "fixed" } });
     expect(q.get("nonce")).not.toBe("fixed");
     const pending = JSON.parse(storage.getItem("implicitly:" + CLIENT + " " + ISSUER)!);
-    expect(pending[q.get("state")!]).toMatchObject({ nonce: q.get("nonce"), scope: ["openid", "profile"], redirectUri: REDIRECT });
+    expect(pending[q.get("state")!]).toMatchObject({ features: { oidc: { nonce: q.get("nonce") } }, scope: ["openid", "profile"], redirectUri: REDIRECT });
   });
 
   it("reads the metadata lazily, once per client", async () => {

@@ -56,6 +56,8 @@ describe("architecture check", () => {
     ["client-on-lower-layers", { "src/client/x.ts": 'import { s } from "../session/s";\nexport const x = s;\n' }],
     ["features-apart", { "src/session/x.ts": 'import { o } from "../oidc/o";\nexport const x = o;\n' }],
     ["no-entry-imports", { "src/oidc/x.ts": 'import { s } from "../index";\nexport const x = s;\n' }],
+    ["compose-reads-feature-options", { "src/compose/x.ts": 'import { s } from "../session/s";\nexport const x = s;\n' }],
+    ["nothing-imports-compose", { "src/compose/options.ts": "export const k = 1;\n", "src/session/x.ts": 'import { k } from "../compose/options";\nexport const x = k;\n' }],
     ["no-unknown-folders", { "src/misc/m.ts": "export const m = 1;\n", "src/client/x.ts": 'import { m } from "../misc/m";\nexport const x = m;\n' }],
     ["no-cycles", { "src/protocol/x.ts": 'import { y } from "./y";\nexport const x = () => y;\n', "src/protocol/y.ts": 'import { x } from "./x";\nexport const y = () => x;\n' }],
     ["no-runtime-dependencies", { "src/protocol/x.ts": 'import { join } from "node:path";\nexport const x = join;\n' }],

@@ -1,0 +1,224 @@
+import { AuthError } from "../protocol/errors";
+import type { PendingLogin } from "../browser/pending";
+import type { Authorize } from "../browser/fetch";
+import type { AuthorizationResponse } from "../protocol/response";
+import type { Token } from "../protocol/types";
+import type { Client, LoginOptions } from "./types";
+
+/**
+ * A feature's own per-login data: stored with the pending login under the feature's name, handed
+ * to that feature's stages only, never a token. JSON values only (it crosses the redirect).
+ */
+export type FeatureData = Record<string, unknown>;
+
+/**
+ * The stages of a client's pipeline, in the order a login goes through them. The opt-in features
+ * (the code flow, DPoP, OpenID Connect, the session features) take part by joining the pipeline
+ * ({@link Pipeline.join}); the core knows none of them. See docs/architecture.md.
+ *
+ * Two kinds of stage:
+ * - **chained** (`request`, `check`, `accept`): every feature that joins it takes part, in the
+ *   order of {@link FeatureStages.order} (ties: the order they joined);
+ * - **owned** (`parse`, `complete`, `token`, `authorize`, `retry`, `refresh`, `tokenType`): one
+ *   feature at most replaces the core's behaviour; a second feature that claims it is refused
+ *   with `invalid_config` (the same feature joining again replaces its own).
+ *
+ * `data` is always the joining feature's own {@link FeatureData} of the login.
+ */
+export interface Stages {
+  /**
+   * Chained. Builds the authorization request: may add to `params` and `login` (before the login
+   * is stored) and to `data`; may return another endpoint (the last one given wins).
+   */
+  request(params: Record<string, string | undefined>, login: PendingLogin, data: FeatureData): Promise<string | void> | string | void;
+  /**
+   * Owned. Reads the authorization response of a redirect URL: the fragment by default, else an
+   * error response from the query (some servers send errors there).
+   * @returns the response (`null` when there is none; an AuthError when it is malformed, carrying
+   * the `state` it names), the URL without it, for the address bar, and, for a response the
+   * server should not have put in the query, that part of the query as fragment text: such a
+   * response counts only when its state names a pending login, and it is what a frame or popup
+   * hands over
+   */
+  parse(href: string): readonly [response: AuthorizationResponse | AuthError | null, clean: string, query?: string];
+  /**
+   * Chained. Checks a response whose state matched its pending login, before anything else is
+   * done with it (an error response too): e.g. the RFC 9207 `iss` check, before a code is sent anywhere.
+   */
+  check(response: AuthorizationResponse, login: PendingLogin, data: FeatureData): Promise<void> | void;
+  /**
+   * Owned. Completes a checked success response in place before its token is read: the code flow
+   * exchanges the code and puts the token endpoint's answer into the response.
+   */
+  complete(response: AuthorizationResponse, login: PendingLogin, data: FeatureData): Promise<void> | void;
+  /** Chained. Accepts a new token (e.g. verifies an ID token) before the client holds it; may return a wider one. */
+  accept(token: Token, response: AuthorizationResponse, login: PendingLogin, data: FeatureData): Promise<Token> | Token;
+  /** Owned. Sends a request to the token endpoint in place of `fetch` (DPoP adds its proof there). */
+  token(url: string, init: RequestInit): Promise<Response>;
+  /** Owned. Sends a request of {@link Client.fetch} inside the resources, with the token (DPoP: its own scheme and proof). */
+  authorize: Authorize;
+  /**
+   * Owned. After a `401` from {@link Client.fetch} that refused the token: a replacement
+   * response, or undefined to return the 401. A replay goes through `client.fetch` again, so the
+   * stage itself must recognise its own replays (no loops).
+   */
+  retry(input: RequestInfo | URL, init: RequestInit | undefined): Promise<Response | undefined> | undefined;
+  /** Owned. Gets a new token without the user when the flow can (the code flow, with a refresh token). */
+  refresh(opts: LoginOptions): Promise<Token>;
+  /** Owned (a value, not a function). The one token type a token response must name. @default "Bearer" */
+  tokenType: Token["tokenType"];
+}
+
+/** What a feature brings to the pipeline: any stages, and its place in the order of chained ones. */
+export type FeatureStages = Partial<Stages> & {
+  /**
+   * Where its chained stages run among others': the grant (code flow) 10, the token's binding
+   * (DPoP) 20, identity (OpenID Connect) 30, the session features 40. @default 50
+   */
+  order?: number;
+};
+
+/** The stages as the client runs them: chained ones as lists (in their order), owned ones as their owner set them. */
+export type Hooks = Partial<Omit<Stages, "parse" | "request" | "check" | "complete" | "accept">> &
+  Pick<Stages, "parse"> & {
+    request: ((params: Record<string, string | undefined>, login: PendingLogin) => Promise<string | void> | string | void)[];
+    check: ((response: AuthorizationResponse, login: PendingLogin) => Promise<void> | void)[];
+    complete?(response: AuthorizationResponse, login: PendingLogin): Promise<void> | void;
+    accept: ((token: Token, response: AuthorizationResponse, login: PendingLogin) => Promise<Token> | Token)[];
+  };
+
+/**
+ * The hooks of a new client: no chained stage yet, and the core's `parse`. Only
+ * {@link joinPipeline} changes them, so that the code that checks claims and order ships with the
+ * features only.
+ */
+export const createHooks = (parse: Stages["parse"]): Hooks => ({ parse, request: [], check: [], accept: [] });
+
+const CHAINED = ["request", "check", "accept"] as const;
+type Chained = (typeof CHAINED)[number];
+type Owned = Exclude<keyof Stages, Chained>;
+
+interface Member {
+  feature: string;
+  order: number;
+  stages: FeatureStages;
+}
+
+/** Who joined each client's pipeline (by its hooks), and who owns which owned stage. */
+const joined = new WeakMap<Hooks, { members: Member[]; owners: Partial<Record<Owned, string>>; parse: Stages["parse"] }>();
+
+/**
+ * The own data of `feature` in `login`: read as an own member only (a name set on
+ * Object.prototype is no feature's data), created when `create` is set.
+ */
+const dataOf = (login: PendingLogin, feature: string, create?: boolean): FeatureData => {
+  const all = (login.features ||= {});
+  if (Object.prototype.hasOwnProperty.call(all, feature)) return all[feature]!;
+  return create ? (all[feature] = {}) : {};
+};
+
+// Only the data a feature filled in is stored.
+const prune = (login: PendingLogin) => {
+  const all = login.features || {};
+  for (const name of Object.keys(all)) if (!Object.keys(all[name]!).length) delete all[name];
+  if (!Object.keys(all).length) delete login.features;
+};
+
+/**
+ * Adds `feature`'s stages to a client's pipeline (see {@link Stages} for the kinds of stage and
+ * their order). Joining again under the same name replaces what the feature brought before.
+ * @param hooks - the client's hooks (`internalsOf(client).hooks`)
+ * @param feature - the feature's name: the key of its data in a pending login
+ * @param stages - its stages and order
+ * @returns a function that takes them out again (owned stages go back to the core's)
+ * @throws AuthError `invalid_config` naming the stage when another feature owns an owned stage it claims
+ */
+export const joinPipeline = (hooks: Hooks, feature: string, stages: FeatureStages): (() => void) => {
+  const state = joined.get(hooks) || { members: [], owners: {}, parse: hooks.parse };
+  joined.set(hooks, state);
+  const member: Member = { feature, order: stages.order ?? 50, stages };
+  const claims = Object.keys(stages).filter((name): name is Owned => name != "order" && !CHAINED.includes(name as Chained));
+  // Every claim is checked before anything changes: a refused feature leaves no stage behind.
+  for (const name of claims) {
+    const owner = state.owners[name];
+    if (owner && owner != feature) {
+      throw new AuthError("invalid_config", name, undefined, {
+        message: `stage ${name}: claimed by ${owner} and by ${feature}; only one feature may own it`,
+      });
+    }
+  }
+  const update = () => {
+    const { members } = state;
+    // Stable: features of the same order keep the order they joined in.
+    members.sort((a, b) => a.order - b.order);
+    // Each stage gets its own feature's data of the login (created for the request).
+    hooks.request = [];
+    hooks.check = [];
+    hooks.accept = [];
+    for (const { feature: f, stages: s } of members) {
+      const { request, check, accept } = s;
+      if (request) {
+        hooks.request.push(async (params, login) => {
+          const endpoint = await request(params, login, dataOf(login, f, true));
+          prune(login);
+          return endpoint;
+        });
+      }
+      if (check) hooks.check.push((response, login) => check(response, login, dataOf(login, f)));
+      if (accept) hooks.accept.push((token, response, login) => accept(token, response, login, dataOf(login, f)));
+    }
+  };
+  const leave = () => {
+    state.members = state.members.filter((m) => m.feature != feature);
+    for (const name of Object.keys(state.owners) as Owned[]) {
+      if (state.owners[name] == feature) {
+        delete state.owners[name];
+        if (name == "parse") hooks.parse = state.parse;
+        else delete hooks[name];
+      }
+    }
+    update();
+  };
+  leave();
+  for (const name of claims) {
+    state.owners[name] = feature;
+    (hooks as Record<string, unknown>)[name] = stages[name];
+  }
+  const { complete } = stages;
+  if (complete) hooks.complete = (response, login) => complete(response, login, dataOf(login, feature));
+  state.members.push(member);
+  update();
+  return () => {
+    if (state.members.includes(member)) leave();
+  };
+};
+
+/**
+ * An opt-in feature given as an option (`flow: codeFlow`, `dpop`): a function of the client,
+ * marked with its place among such options (`joins`): the client calls each one once it is made,
+ * in that order, whatever the option's name.
+ */
+export interface FeatureFunction {
+  (client: Client): void;
+  /** Its place: the grant 10, the token's binding 20 (a binding needs the grant's stages). */
+  readonly joins: number;
+}
+
+/**
+ * Marks `join` as a feature that an option gives (see {@link FeatureFunction}).
+ * @param order - its place among the features given as options
+ * @param join - joins the client's pipeline; throws `invalid_config` when it cannot
+ */
+export const defineFeature = (order: number, join: (client: Client) => void): ((client: Client) => void) =>
+  Object.assign(join, { joins: order }) satisfies FeatureFunction;
+
+/** True for a function marked by {@link defineFeature}. */
+export const isFeature = (value: unknown): value is FeatureFunction =>
+  typeof value == "function" && typeof (value as Partial<FeatureFunction>).joins == "number";
+
+/**
+ * What a feature's folder says about its options, for the client's check of option names: each
+ * name, with the function it must be when it is a feature given as an option (its `joins` and its
+ * exported name, for the message), or `0` when the feature checks the value itself.
+ */
+export type OptionNames = Readonly<Record<string, 0 | { readonly joins: number; readonly is: string }>>;
