@@ -19,9 +19,9 @@ export type Challenged = (
 ) => Promise<Response | undefined> | false | undefined;
 
 /**
- * Sends a request inside the resources in place of the default (a sender-constrained token: DPoP):
+ * Sends a request inside the resources in place of the default (a sender-constrained token):
  * `set` sets a request header (`Authorization` holds `Bearer <token>` already), `send` sends the
- * request with the headers as they are then, and may be called again (a nonce retry).
+ * request with the headers as they are then, and may be called again (a retry the server asked for).
  */
 export type Authorize = (
   token: Token,

@@ -183,8 +183,8 @@ export const createClient = (options: ClientOptions): Client => {
     on: events.on,
   };
   internals.set(client, { options: o, hooks, tokens, start, complete });
-  // The features given as options (the grant, `codeFlow`; the token's binding, `dpop`), each
-  // joining the pipeline, in their order: a binding needs the grant's stages.
+  // The features given as options (the grant, `codeFlow`; the token's binding), each joining the
+  // pipeline, in their order: a binding needs the grant's stages.
   for (const feature of Object.values(o).filter(isFeature).sort((a, b) => a.joins - b.joins)) feature(client);
   return client;
 };

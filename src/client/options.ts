@@ -167,7 +167,7 @@ const likeness = (a: string, b: string): number => {
 
 /**
  * Checks the names of the options given against every known one (the core's and each feature's),
- * and that an option which takes a feature (`flow: codeFlow`, `dpop`) holds that feature.
+ * and that an option which takes a feature (`flow: codeFlow`) holds that very feature.
  * In plain JavaScript a misspelled option would otherwise be ignored, silently.
  * @param given - the options as given
  * @param known - the names of the core's and every feature's options

@@ -13,8 +13,8 @@ export type FeatureData = Record<string, unknown>;
 
 /**
  * The stages of a client's pipeline, in the order a login goes through them. The opt-in features
- * (the code flow, DPoP, OpenID Connect, the session features) take part by joining the pipeline
- * ({@link Pipeline.join}); the core knows none of them. See docs/architecture.md.
+ * (the grant, the token's binding, OpenID Connect, the session features) take part by joining the
+ * pipeline ({@link joinPipeline}); the core knows none of them. See docs/architecture.md.
  *
  * Two kinds of stage:
  * - **chained** (`request`, `check`, `accept`): every feature that joins it takes part, in the
@@ -53,9 +53,9 @@ export interface Stages {
   complete(response: AuthorizationResponse, login: PendingLogin, data: FeatureData): Promise<void> | void;
   /** Chained. Accepts a new token (e.g. verifies an ID token) before the client holds it; may return a wider one. */
   accept(token: Token, response: AuthorizationResponse, login: PendingLogin, data: FeatureData): Promise<Token> | Token;
-  /** Owned. Sends a request to the token endpoint in place of `fetch` (DPoP adds its proof there). */
+  /** Owned. Sends a request to the token endpoint in place of `fetch` (a binding adds its proof there). */
   token(url: string, init: RequestInit): Promise<Response>;
-  /** Owned. Sends a request of {@link Client.fetch} inside the resources, with the token (DPoP: its own scheme and proof). */
+  /** Owned. Sends a request of {@link Client.fetch} inside the resources, with the token (a binding: its own scheme and proof). */
   authorize: Authorize;
   /**
    * Owned. After a `401` from {@link Client.fetch} that refused the token: a replacement
@@ -72,8 +72,8 @@ export interface Stages {
 /** What a feature brings to the pipeline: any stages, and its place in the order of chained ones. */
 export type FeatureStages = Partial<Stages> & {
   /**
-   * Where its chained stages run among others': the grant (code flow) 10, the token's binding
-   * (DPoP) 20, identity (OpenID Connect) 30, the session features 40. @default 50
+   * Where its chained stages run among others': the grant 10, the token's binding 20, identity
+   * (OpenID Connect) 30, the session features 40. @default 50
    */
   order?: number;
 };
@@ -194,9 +194,9 @@ export const joinPipeline = (hooks: Hooks, feature: string, stages: FeatureStage
 };
 
 /**
- * An opt-in feature given as an option (`flow: codeFlow`, `dpop`): a function of the client,
- * marked with its place among such options (`joins`): the client calls each one once it is made,
- * in that order, whatever the option's name.
+ * An opt-in feature given as an option (the grant, `flow: codeFlow`, or the token's binding): a
+ * function of the client, marked with its place among such options (`joins`): the client calls
+ * each one once it is made, in that order, whatever the option's name.
  */
 export interface FeatureFunction {
   (client: Client): void;
