@@ -5,6 +5,12 @@
 //   or OpenID Connect: each built from
 //   dist/implicitly.mjs with the same rollup and terser settings as the script-tag build, so
 //   tree-shaking decides what is left.
+// It also checks for leaks, exactly (jose's bundle report does the same for its algorithm
+// families): each bundle holds the code of the opt-in features it imports and of no other, told
+// by strings that only that feature's code holds. The minimal implicit app ships no code-flow,
+// DPoP, OpenID Connect, session or sign-out code; the code flow without `dpop` no DPoP code; and
+// so on. A marker must also be found where its feature is imported, so that a renamed string
+// cannot make the check pass unnoticed.
 // It also prints the Subresource Integrity hash of each script-tag build, and keeps the README
 // true: it writes the size table (between the size-table markers) and the version and
 // `integrity` of every unpkg <script> tag. With --check (CI) it writes nothing and fails when the
@@ -18,58 +24,76 @@ import { rollup } from "rollup";
 import { terserOptions } from "../rollup.config.mjs";
 
 const esm = resolve("dist/implicitly.mjs");
+
+/** Strings that only each opt-in feature's code holds (wire names and literals a minifier keeps). */
+const markers = {
+  "code flow": ["code_challenge_method", "authorization_code"],
+  DPoP: ["dpop+jwt", "DPoP-Nonce"],
+  "OpenID Connect": ["openid-configuration", "at_hash"],
+  session: ["iframe", "implicitly-tabs:", "popup,width"],
+  "sign-out": ["post_logout_redirect_uri", "token_type_hint"],
+};
 const session = ["renew", "loginWithPopup", "restore", "autoRenew", "syncTabs"];
 const budgets = [
   {
     what: "core import (createClient)",
+    ships: [],
     readme: "`import { createClient }`: login, callback, `fetch` (what a bundler keeps)",
     imports: ["createClient"],
     max: 4080,
   },
   {
     what: "code flow import (createClient, codeFlow)",
+    ships: ["code flow"],
     readme: "`import { createClient, codeFlow }`: the same with the code flow, PKCE and refresh tokens",
     imports: ["createClient", "codeFlow"],
     max: 5824,
   },
   {
     what: "core + session features",
+    ships: ["session"],
     readme: "the same plus `restore`, `renew`, `autoRenew`, `loginWithPopup`, `syncTabs`",
     imports: ["createClient", ...session],
     max: 5696,
   },
   {
     what: "core + sign-out (signOut, handleSignOut)",
+    ships: ["sign-out"],
     readme: "`createClient` plus `signOut`, `handleSignOut`",
     imports: ["createClient", "signOut", "handleSignOut"],
     max: 4864,
   },
   {
     what: "code flow + DPoP (createClient, codeFlow, dpop)",
+    ships: ["code flow", "DPoP"],
     readme: "`import { createClient, codeFlow, dpop }`: `createClient` with the code flow and DPoP-bound tokens",
     imports: ["createClient", "codeFlow", "dpop"],
     max: 6752,
   },
   {
     what: "OpenID Connect import (createOidcClient)",
+    ships: ["OpenID Connect"],
     readme: "`import { createOidcClient }` (core included)",
     imports: ["createOidcClient"],
     max: 6496,
   },
   {
     what: "script-tag build",
+    ships: ["session"],
     readme: "`dist/implicitly.umd.min.js` (script tag: core and session features)",
     file: "dist/implicitly.umd.min.js",
     max: 5856,
   },
   {
     what: "script-tag build with OpenID Connect and sign-out",
+    ships: ["OpenID Connect", "session", "sign-out"],
     readme: "`dist/implicitly-oidc.umd.min.js` (script tag with OpenID Connect and sign-out)",
     file: "dist/implicitly-oidc.umd.min.js",
     max: 8944,
   },
   {
     what: "script-tag build with everything (code flow)",
+    ships: Object.keys(markers),
     readme: "`dist/implicitly-code.umd.min.js` (script tag with everything: OpenID Connect, sign-out, the code flow and DPoP)",
     file: "dist/implicitly-code.umd.min.js",
     max: 11264,
@@ -98,7 +122,7 @@ if (!existsSync(esm)) {
 let failed = false;
 const rows = [];
 const hashes = new Map();
-for (const { what, readme, file, imports, max } of budgets) {
+for (const { what, readme, file, imports, max, ships } of budgets) {
   let code;
   try {
     code = file ? readFileSync(file) : await bundle(imports);
@@ -106,6 +130,19 @@ for (const { what, readme, file, imports, max } of budgets) {
     console.log(`FAIL ${what}: ${e.message.split("\n")[0]}`);
     failed = true;
     continue;
+  }
+  const text = code.toString();
+  for (const [feature, strings] of Object.entries(markers)) {
+    const found = strings.filter((marker) => text.includes(marker));
+    if (ships.includes(feature) ? found.length < strings.length : found.length) {
+      const missing = strings.filter((marker) => !found.includes(marker));
+      console.log(
+        ships.includes(feature)
+          ? `FAIL ${what}: imports ${feature} but lacks its markers ${missing.join(", ")} (update the markers)`
+          : `LEAK ${what}: holds ${feature} code (${found.join(", ")}) without importing it`,
+      );
+      failed = true;
+    }
   }
   const size = gzipSync(code, { level: 9 }).length;
   const ok = size <= max;

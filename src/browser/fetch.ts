@@ -90,9 +90,12 @@ export const createFetch = (
   // New members go first, then the spread: in V8 a member added to an object made by spreading
   // takes a slow path (some 0.5 µs a call, most of this function's cost). The copy has no
   // Authorization of its own (checked above), so ours stays.
-  const headers = plain ? { Authorization: credentials, ...copy } : ((copy as Headers).set("Authorization", credentials), copy);
-  const set = (name: string, value: string) =>
-    plain ? ((headers as Record<string, string>)[name] = value) : (headers as Headers).set(name, value);
+  if (!plain) (copy as Headers).set("Authorization", credentials);
+  const headers = plain ? { Authorization: credentials, ...copy } : copy;
+  const set = (name: string, value: string) => {
+    if (plain) (headers as Record<string, string>)[name] = value;
+    else (headers as Headers).set(name, value);
+  };
   const go = () => {
     // The same order, for the same reason: then our headers, and the caller's redirect mode or
     // ours. (`redirect: undefined` is no member to fetch: a Request keeps its own mode then.)
@@ -105,7 +108,7 @@ export const createFetch = (
   // Every 401 and 403 counts, with a challenge or without one (none sent, or hidden by CORS); but
   // only from inside the resources, never from where a redirect led.
   return (
-    (/40[13]/.test(response.status as unknown as string) &&
+    ((response.status == 401 || response.status == 403) &&
       !(response.redirected && !isResource(resources, new URL(response.url))) &&
       (await challenged(token, response, parseBearerChallenge(response.headers.get("WWW-Authenticate")), target, init))) ||
     response

@@ -94,103 +94,73 @@ export type Hooks = Partial<Omit<Stages, "parse" | "request" | "check" | "comple
  */
 export const createHooks = (parse: Stages["parse"]): Hooks => ({ parse, request: [], check: [], accept: [] });
 
-const CHAINED = ["request", "check", "accept"] as const;
-type Chained = (typeof CHAINED)[number];
-type Owned = Exclude<keyof Stages, Chained>;
+type Chained = "request" | "check" | "accept";
+// A stage as the client runs it: the feature's, with the feature's own data of the login added.
+type Run = ((...args: never[]) => unknown) & { order?: number };
 
-interface Member {
-  feature: string;
-  order: number;
-  stages: FeatureStages;
-}
-
-/** Who joined each client's pipeline (by its hooks), and who owns which owned stage. */
-const joined = new WeakMap<Hooks, { members: Member[]; owners: Partial<Record<Owned, string>>; parse: Stages["parse"] }>();
-
-/**
- * The own data of `feature` in `login`: read as an own member only (a name set on
- * Object.prototype is no feature's data), created when `create` is set.
- */
-const dataOf = (login: PendingLogin, feature: string, create?: boolean): FeatureData => {
-  const all = (login.features ||= {});
-  if (Object.prototype.hasOwnProperty.call(all, feature)) return all[feature]!;
-  return create ? (all[feature] = {}) : {};
-};
-
-// Only the data a feature filled in is stored.
-const prune = (login: PendingLogin) => {
-  const all = login.features || {};
-  for (const name of Object.keys(all)) if (!Object.keys(all[name]!).length) delete all[name];
-  if (!Object.keys(all).length) delete login.features;
-};
+/** Per client (by its hooks): the owner of each owned stage, and what the core had there. */
+const owners = new WeakMap<Hooks, { owned: Record<string, string | undefined>; core: Record<string, unknown> }>();
 
 /**
  * Adds `feature`'s stages to a client's pipeline (see {@link Stages} for the kinds of stage and
- * their order). Joining again under the same name replaces what the feature brought before.
+ * their order). Joining again under the same name replaces the owned stages it brought before.
  * @param hooks - the client's hooks (`internalsOf(client).hooks`)
  * @param feature - the feature's name: the key of its data in a pending login
  * @param stages - its stages and order
- * @returns a function that takes them out again (owned stages go back to the core's)
- * @throws AuthError `invalid_config` naming the stage when another feature owns an owned stage it claims
+ * @returns a function that takes them out again (an owned stage goes back to the core's, unless
+ *   replaced since)
+ * @throws AuthError `invalid_config` naming the stage when another feature owns an owned stage it
+ *   claims; then none of its stages joined
  */
 export const joinPipeline = (hooks: Hooks, feature: string, stages: FeatureStages): (() => void) => {
-  const state = joined.get(hooks) || { members: [], owners: {}, parse: hooks.parse };
-  joined.set(hooks, state);
-  const member: Member = { feature, order: stages.order ?? 50, stages };
-  const claims = Object.keys(stages).filter((name): name is Owned => name != "order" && !CHAINED.includes(name as Chained));
-  // Every claim is checked before anything changes: a refused feature leaves no stage behind.
-  for (const name of claims) {
-    const owner = state.owners[name];
+  const { order = 50, ...given } = stages;
+  const state = owners.get(hooks) || { owned: {}, core: {} };
+  owners.set(hooks, state);
+  const { owned, core } = state;
+  const names = Object.keys(given) as (keyof Stages)[];
+  const chained = (name: keyof Stages): name is Chained => name == "request" || name == "check" || name == "accept";
+  for (const name of names) {
+    const owner = chained(name) ? undefined : owned[name];
     if (owner && owner != feature) {
-      throw new AuthError("invalid_config", name, undefined, {
-        message: `stage ${name}: claimed by ${owner} and by ${feature}; only one feature may own it`,
-      });
+      throw new AuthError("invalid_config", name, undefined, { message: `stage ${name}: claimed by ${owner} and by ${feature}; only one feature may own it` });
     }
   }
-  const update = () => {
-    const { members } = state;
-    // Stable: features of the same order keep the order they joined in.
-    members.sort((a, b) => a.order - b.order);
-    // Each stage gets its own feature's data of the login (created for the request).
-    hooks.request = [];
-    hooks.check = [];
-    hooks.accept = [];
-    for (const { feature: f, stages: s } of members) {
-      const { request, check, accept } = s;
-      if (request) {
-        hooks.request.push(async (params, login) => {
-          const endpoint = await request(params, login, dataOf(login, f, true));
-          prune(login);
-          return endpoint;
-        });
-      }
-      if (check) hooks.check.push((response, login) => check(response, login, dataOf(login, f)));
-      if (accept) hooks.accept.push((token, response, login) => accept(token, response, login, dataOf(login, f)));
+  const list = hooks as unknown as Record<Chained, Run[]>;
+  const slots = hooks as Record<keyof Stages, unknown>;
+  const undo = names.map((name) => {
+    const stage = given[name] as Run | Token["tokenType"];
+    let run: unknown = stage;
+    if (typeof stage == "function" && (chained(name) || name == "complete")) {
+      // The login is the last argument; a request creates the feature's data, and stores it only
+      // when the feature put something in it.
+      run = (...args: never[]) => {
+        const login = args[args.length - 1] as PendingLogin;
+        const all = (login.features ||= {});
+        // Own members only: a name set on Object.prototype is no feature's data.
+        const own = Object.prototype.hasOwnProperty.call(all, feature);
+        const data = own ? all[feature]! : name == "request" ? (all[feature] = {}) : {};
+        const out = (stage as (...args: unknown[]) => unknown)(...args, data);
+        return name == "request" ? Promise.resolve(out).finally(() => Object.keys(data).length || delete all[feature]) : out;
+      };
+      (run as Run).order = order;
     }
-  };
-  const leave = () => {
-    state.members = state.members.filter((m) => m.feature != feature);
-    for (const name of Object.keys(state.owners) as Owned[]) {
-      if (state.owners[name] == feature) {
-        delete state.owners[name];
-        if (name == "parse") hooks.parse = state.parse;
-        else delete hooks[name];
-      }
+    if (chained(name)) {
+      // Stable: features of the same order keep the order they joined in.
+      list[name] = [...list[name], run as Run].sort((a, b) => a.order! - b.order!);
+      return () => (list[name] = list[name].filter((f) => f != run));
     }
-    update();
-  };
-  leave();
-  for (const name of claims) {
-    state.owners[name] = feature;
-    (hooks as Record<string, unknown>)[name] = stages[name];
-  }
-  const { complete } = stages;
-  if (complete) hooks.complete = (response, login) => complete(response, login, dataOf(login, feature));
-  state.members.push(member);
-  update();
-  return () => {
-    if (state.members.includes(member)) leave();
-  };
+    // Only one feature owns it: what was there before is the core's, or this feature's own.
+    if (!owned[name]) core[name] = slots[name];
+    slots[name] = run;
+    owned[name] = feature;
+    return () => {
+      if (slots[name] === run) {
+        slots[name] = core[name];
+        owned[name] = undefined;
+      }
+    };
+  });
+  return () => undo.forEach((f) => f());
 };
 
 /**
