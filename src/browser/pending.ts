@@ -62,8 +62,8 @@ export const createPendingStore = (storage: () => StorageLike, key: string, ttlM
       let out: string;
       try {
         out = JSON.stringify(logins);
-      } catch {
-        throw new AuthError("invalid_config", "appState");
+      } catch (e) {
+        throw new AuthError("invalid_config", "appState", undefined, { message: "appState: is not a JSON value (it waits in storage)", cause: e });
       }
       out == "{}" ? s.removeItem(key) : s.setItem(key, out);
       return result;

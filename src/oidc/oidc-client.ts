@@ -6,7 +6,7 @@ import { internalsOf } from "../client/internals";
 import { joinPipeline } from "../client/pipeline";
 import { jwa } from "./jwa";
 import { createKeySet, type KeySet } from "./jwks";
-import { checkUrl } from "../client/options";
+import { checkUrl, invalidConfig } from "../client/options";
 import { randomString } from "../browser/random";
 import { checkResponseIssuer } from "../protocol/response-issuer";
 import type { Client, CoreOptions } from "../client/types";
@@ -124,14 +124,13 @@ export interface OidcClient extends Client<OidcToken> {
 export const createOidcClient = (options: OidcClientOptions): OidcClient => {
   // Own options only: a name some other code set on Object.prototype (`jwksUri`…) is no option.
   const { issuer, responseType = "id_token token", authorizationEndpoint, jwksUri, algorithms, ...core } = { __proto__: null, ...options } as OidcClientOptions;
-  const invalid = (option: string) => new AuthError("invalid_config", option);
   // An issuer identifier has no query or fragment (OpenID Connect Discovery §2).
-  if (checkUrl("issuer", issuer).includes("?")) throw invalid("issuer");
+  if (checkUrl("issuer", issuer).includes("?")) throw invalidConfig("issuer", issuer, "is not an issuer identifier (no query)");
   const idToken = responseType == "id_token token";
-  if (!idToken && responseType != "token") throw invalid("responseType");
+  if (!idToken && responseType != "token") throw invalidConfig("responseType", responseType, 'is not "id_token token" or "token"');
   if (jwksUri !== undefined) checkUrl("jwksUri", jwksUri);
   if (algorithms !== undefined && !(Array.isArray(algorithms) && algorithms.length && algorithms.every((a) => jwa(a)))) {
-    throw invalid("algorithms");
+    throw invalidConfig("algorithms", algorithms, "is not a non-empty list of asymmetric JWS algorithms (RS256 … EdDSA; never none or HS*)");
   }
   // Until discovery, the issuer stands in for the endpoint (the request stage replaces it).
   const client = createClient({ ...core, authorizationEndpoint: authorizationEndpoint ?? issuer });
