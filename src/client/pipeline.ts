@@ -101,32 +101,65 @@ type Run = ((...args: never[]) => unknown) & { order?: number };
 /** Per client (by its hooks): the owner of each owned stage, and what the core had there. */
 const owners = new WeakMap<Hooks, { owned: Record<string, string | undefined>; core: Record<string, unknown> }>();
 
+const ownersOf = (hooks: Hooks) => {
+  const state = owners.get(hooks) || { owned: {}, core: {} };
+  owners.set(hooks, state);
+  return state;
+};
+
+// Refuses a claim on a stage another feature owns.
+const mayOwn = (hooks: Hooks, feature: string, name: keyof Stages) => {
+  const owner = ownersOf(hooks).owned[name];
+  if (owner && owner != feature) {
+    throw new AuthError("invalid_config", name, undefined, { message: `stage ${name}: claimed by ${owner} and by ${feature}; only one feature may own it` });
+  }
+};
+
+/**
+ * Makes `feature` the owner of one owned stage (see {@link Stages}): what {@link joinPipeline}
+ * does for each owned stage it is given, for a feature that brings nothing else (autoRenew's
+ * `retry`). Claiming it again under the same name replaces the feature's own.
+ * @returns a function that gives the stage back to the core, unless replaced since
+ * @throws AuthError `invalid_config` naming the stage when another feature owns it
+ */
+export const ownStage = <K extends Exclude<keyof Stages, "request" | "check" | "accept">>(
+  hooks: Hooks,
+  feature: string,
+  name: K,
+  value: Hooks[K],
+): (() => void) => {
+  mayOwn(hooks, feature, name);
+  const { owned, core } = ownersOf(hooks);
+  // Only one feature owns it: what was there before is the core's, or this feature's own.
+  if (!owned[name]) core[name] = hooks[name];
+  hooks[name] = value;
+  owned[name] = feature;
+  return () => {
+    if (hooks[name] === value) {
+      hooks[name] = core[name] as Hooks[K];
+      owned[name] = undefined;
+    }
+  };
+};
+
 /**
  * Adds `feature`'s stages to a client's pipeline (see {@link Stages} for the kinds of stage and
- * their order). Joining again under the same name replaces the owned stages it brought before.
+ * their order): chained ones in its `order`, owned ones with {@link ownStage}. Each stage gets the
+ * feature's own data of the login.
  * @param hooks - the client's hooks (`internalsOf(client).hooks`)
  * @param feature - the feature's name: the key of its data in a pending login
  * @param stages - its stages and order
- * @returns a function that takes them out again (an owned stage goes back to the core's, unless
- *   replaced since)
+ * @returns a function that takes them out again
  * @throws AuthError `invalid_config` naming the stage when another feature owns an owned stage it
  *   claims; then none of its stages joined
  */
 export const joinPipeline = (hooks: Hooks, feature: string, stages: FeatureStages): (() => void) => {
   const { order = 50, ...given } = stages;
-  const state = owners.get(hooks) || { owned: {}, core: {} };
-  owners.set(hooks, state);
-  const { owned, core } = state;
   const names = Object.keys(given) as (keyof Stages)[];
   const chained = (name: keyof Stages): name is Chained => name == "request" || name == "check" || name == "accept";
-  for (const name of names) {
-    const owner = chained(name) ? undefined : owned[name];
-    if (owner && owner != feature) {
-      throw new AuthError("invalid_config", name, undefined, { message: `stage ${name}: claimed by ${owner} and by ${feature}; only one feature may own it` });
-    }
-  }
+  // Every claim is checked before anything changes.
+  for (const name of names) if (!chained(name)) mayOwn(hooks, feature, name);
   const list = hooks as unknown as Record<Chained, Run[]>;
-  const slots = hooks as Record<keyof Stages, unknown>;
   const undo = names.map((name) => {
     const stage = given[name] as Run | Token["tokenType"];
     let run: unknown = stage;
@@ -144,21 +177,10 @@ export const joinPipeline = (hooks: Hooks, feature: string, stages: FeatureStage
       };
       (run as Run).order = order;
     }
-    if (chained(name)) {
-      // Stable: features of the same order keep the order they joined in.
-      list[name] = [...list[name], run as Run].sort((a, b) => a.order! - b.order!);
-      return () => (list[name] = list[name].filter((f) => f != run));
-    }
-    // Only one feature owns it: what was there before is the core's, or this feature's own.
-    if (!owned[name]) core[name] = slots[name];
-    slots[name] = run;
-    owned[name] = feature;
-    return () => {
-      if (slots[name] === run) {
-        slots[name] = core[name];
-        owned[name] = undefined;
-      }
-    };
+    if (!chained(name)) return ownStage(hooks, feature, name, run as never);
+    // Stable: features of the same order keep the order they joined in.
+    list[name] = [...list[name], run as Run].sort((a, b) => a.order! - b.order!);
+    return () => (list[name] = list[name].filter((f) => f != run));
   });
   return () => undo.forEach((f) => f());
 };

@@ -1,5 +1,5 @@
 import { internalsOf } from "../client/internals";
-import { joinPipeline, type Stages } from "../client/pipeline";
+import { ownStage, type Stages } from "../client/pipeline";
 import { renew } from "./renew";
 import type { Client } from "../client/types";
 
@@ -51,7 +51,7 @@ export const autoRenew = (client: Client): (() => void) => {
     );
   };
   // A newer autoRenew of this client replaces this one's stage; stopping this one then leaves it.
-  const leave = joinPipeline(i.hooks, "autoRenew", { order: 40, retry });
+  const leave = ownStage(i.hooks, "autoRenew", "retry", retry);
   return () => {
     offs.forEach((off) => off());
     leave();
