@@ -1,13 +1,15 @@
 import { act, cleanup, render, screen } from "@testing-library/react";
 import { createElement as h } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { AuthProvider, useAuthFetch } from "../../src/react";
+import { AuthProvider, useAuth, useAuthFetch } from "../../src/react";
 import type { AuthFetchOptions } from "../../src/react";
 import { MemoryStorage } from "../support/memory-storage";
 import { API, flush, freshClientId, makeClient } from "../support/session";
 import { signIn } from "../support/sign-in";
 import { syncTabs } from "../../src/session/tabs";
 
+/** Every render of Orders: whether signed in, and whether it had data. */
+let renders: [signedIn: boolean, data: boolean][];
 /** What reached the servers: the URL and its Authorization header. */
 let sent: [url: string, authorization: string | null][];
 /** A server that answers every request with the orders it holds. */
@@ -21,6 +23,7 @@ const make = (extra = {}) => makeClient(storage, { fetch: server, ...extra });
 
 function Orders({ url, options }: { url: string | null; options?: AuthFetchOptions<unknown> | undefined }) {
   const { data, error, loading, response } = useAuthFetch(url, options);
+  renders.push([useAuth().status == "signedIn", data !== undefined]);
   const what = loading ? "loading" : error ? "error " + (error as { code?: string }).code : data ? JSON.stringify(data) : "none " + (response?.status ?? "-");
   return h("p", { "data-testid": "orders" }, what);
 }
@@ -30,6 +33,7 @@ const mount = (client = make(), url: string | null = API + "/orders", options?: 
 
 beforeEach(() => {
   sent = [];
+  renders = [];
   storage = new MemoryStorage();
   server.mockClear();
 });
@@ -67,6 +71,8 @@ describe("useAuthFetch", () => {
       act(() => there.logout());
       await vi.waitFor(() => expect(shown()).toBe("none -"));
       expect(sent).toHaveLength(1);
+      // Not even for one render: no render signed out had the data.
+      expect(renders.filter(([signedIn, data]) => !signedIn && data)).toEqual([]);
     } finally {
       stops.forEach((stop) => stop());
     }
