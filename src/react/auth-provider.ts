@@ -35,7 +35,10 @@ export interface AuthProviderProps<T extends Token = Token> {
   children?: ReactNode;
 }
 
-/** Options of {@link AuthActions.stepUp}. */
+/**
+ * Options of {@link AuthActions.stepUp}: those of a login, but `scope` is what to ask for on top
+ * of the scope the current token has (e.g. what an `insufficient_scope` challenge names).
+ */
 export interface StepUpOptions extends LoginOptions {
   /**
    * The authentication context class(es) to ask for (`acr_values`, OpenID Connect Core §3.1.2.1),
@@ -141,7 +144,11 @@ const bind = <T extends Token>(
       const extraParams: Record<string, string> = { ...login.extraParams };
       if (acrValues !== undefined) extraParams["acr_values"] = typeof acrValues == "string" ? acrValues : acrValues.join(" ");
       if (maxAge !== undefined) extraParams["max_age"] = String(maxAge);
+      // More than the token has, never less: the new token replaces the current one.
+      const more = typeof login.scope == "string" ? login.scope.split(" ").filter(Boolean) : login.scope ?? [];
+      const granted = client.getToken()?.scope ?? [];
       const request: LoginOptions = { ...login, extraParams };
+      if (more.length) request.scope = [...new Set([...granted, ...more])];
       return inPopup ? withPopup(request) : actions.login(request);
     },
     fetch: client.fetch,

@@ -236,6 +236,12 @@ describe("useAuth: actions", () => {
     expect(assign).toHaveBeenCalledTimes(2);
     const url = new URL(assign.mock.lastCall![0] as string);
     expect([url.searchParams.get("acr_values"), url.searchParams.get("max_age"), url.searchParams.get("ui_locales")]).toEqual(["mfa hwk", "0", "de"]);
+    expect(url.searchParams.get("scope")).toBe("profile");
+    // More scope: what the token has, plus what was asked for.
+    act(() => void dispatchEvent(new Event("pageshow")));
+    await act(() => signIn(client, "t", "&scope=profile%20orders:read"));
+    await act(() => last().stepUp({ scope: "orders:write orders:read" }));
+    expect(new URL(assign.mock.lastCall![0] as string).searchParams.get("scope")).toBe("profile orders:read orders:write");
   });
 
   it("popup sign-in: one popup at a time, the token on success, the AuthError on failure", async () => {
