@@ -113,7 +113,7 @@ describe("the React page", () => {
     expect(tab.url()).toBe(page());
   });
 
-  it("after a reload, restore() signs in again without the login page; a logout in another tab signs this one out", async () => {
+  it("a second tab signs in silently (restore, no login page); a logout in one tab signs the other out", async () => {
     const context = await env.newContext();
     const tab = await newPage(context);
     await open(tab);
