@@ -1,4 +1,4 @@
-import { createContext, createElement, useContext, useEffect, useMemo, useSyncExternalStore, type ReactNode } from "react";
+import { createContext, createElement, useContext, useEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from "react";
 import { AuthError } from "../protocol/errors";
 import { LOADING, storeOf, type AuthSnapshot, type AuthStore } from "./auth-store";
 import type { Client, LoginOptions, RedirectResult } from "../client/types";
@@ -114,22 +114,23 @@ const serverSnapshot = () => LOADING;
  * ```
  */
 export function AuthProvider<T extends Token = Token>(props: AuthProviderProps<T>): ReactNode {
-  const { client, start, loginWithPopup, signOut, children } = props;
-  const binding = useMemo(() => bind(client, loginWithPopup, signOut), [client, loginWithPopup, signOut]);
+  const { client, start, children } = props;
+  // The feature functions as last rendered: an inline function (a new one on every render) makes
+  // no new context value, which would re-render every component that uses the session.
+  const features = useRef(props);
+  features.current = props;
+  const binding = useMemo(() => bind(client, features), [client]);
   // Runs after mount only (never on a server); the store makes it once per client.
   useEffect(() => binding.store.start(start ?? ((c) => c.handleRedirect())), [binding]);
   return createElement(AuthContext.Provider, { value: binding as unknown as Binding }, children);
 }
 
-/** The store and the actions of `client`, with the feature functions the provider was given. */
-const bind = <T extends Token>(
-  client: Client<T>,
-  popup: AuthProviderProps<T>["loginWithPopup"],
-  signOut: AuthProviderProps<T>["signOut"],
-) => {
+/** The store and the actions of `client`, with the feature functions the provider was last given. */
+const bind = <T extends Token>(client: Client<T>, features: { readonly current: AuthProviderProps<T> }) => {
   const store = storeOf(client);
   const withPopup = (opts?: LoginOptions) =>
     store.signIn(() => {
+      const popup = features.current.loginWithPopup;
       if (!popup) throw new AuthError("invalid_config", "loginWithPopup: pass it to <AuthProvider>");
       return popup(client, opts);
     });
@@ -137,7 +138,10 @@ const bind = <T extends Token>(
     login: (opts) => store.signIn(() => client.login(opts), true),
     loginWithPopup: withPopup,
     logout: () => client.logout(),
-    signOut: async () => void (await store.act(() => (signOut ? signOut(client) : client.logout()))),
+    signOut: async () => {
+      const signOut = features.current.signOut;
+      await store.act(() => (signOut ? signOut(client) : client.logout()));
+    },
     stepUp(opts = {}) {
       // Own options only: a name some other code set on Object.prototype is no option.
       const { acrValues, maxAge, popup: inPopup, ...login } = { __proto__: null, ...opts } as StepUpOptions;
