@@ -1,7 +1,7 @@
 // The demo's React page: the demo client (the same as the other pages'), handed to AuthProvider.
 // Bundled by Vite (demo/react-page.mjs) with React's development build, so that StrictMode runs
 // every effect twice, as in development: the redirect must still be handled once.
-import { StrictMode } from "react";
+import { StrictMode, useEffect } from "react";
 import { createRoot } from "react-dom/client";
 import * as Implicitly from "implicitly";
 import { AuthProvider, SignedIn, useAuth, useAuthFetch } from "implicitly/react";
@@ -58,7 +58,9 @@ function Profile() {
 function Ready() {
   // The browser tests wait for this, as on the other pages: the start-up is over.
   const { status } = useAuth();
-  if (status !== "loading") document.body.dataset.ready = "true";
+  useEffect(() => {
+    if (status !== "loading") document.body.dataset.ready = "true";
+  }, [status]);
   return null;
 }
 
