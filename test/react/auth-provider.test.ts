@@ -1,5 +1,7 @@
 import { act, cleanup, render, screen } from "@testing-library/react";
 import { StrictMode, createElement as h, useState, type ReactNode } from "react";
+import { hydrateRoot } from "react-dom/client";
+import { renderToString } from "react-dom/server";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AuthProvider, SignedIn, useAuth } from "../../src/react";
 import { loginWithPopup } from "../../src/session/popup";
@@ -109,6 +111,25 @@ describe("AuthProvider: the start-up", () => {
     );
     await vi.waitFor(() => expect(shown()).toBe("error - unexpected_error idle"));
     expect(last().error).toMatchObject({ name: "AuthError", description: "boom" });
+  });
+
+  it("hydrates server-rendered HTML (the loading state) without a mismatch, then handles the redirect once", async () => {
+    const client = make();
+    await redirectBack(client);
+    const handle = vi.spyOn(client, "handleRedirect");
+    const app = () => h(StrictMode, null, provider({ client }));
+    const container = document.createElement("div");
+    container.innerHTML = renderToString(app());
+    expect(container.textContent).toBe("loading - - idle");
+    expect(handle).not.toHaveBeenCalled();
+    document.body.append(container);
+    const recoverable = vi.fn();
+    const root = await act(async () => hydrateRoot(container, app(), { onRecoverableError: recoverable }));
+    await vi.waitFor(() => expect(container.textContent).toBe("signedIn redirect-token - idle"));
+    expect(recoverable).not.toHaveBeenCalled();
+    expect(handle).toHaveBeenCalledTimes(1);
+    act(() => root.unmount());
+    container.remove();
   });
 
   it("useAuth outside an AuthProvider throws invalid_config", () => {
