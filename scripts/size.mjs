@@ -64,7 +64,7 @@ const budgets = [
     readme: "`import { AuthProvider, useAuth } from \"implicitly/react\"`: what the React binding adds to a React app (React and the core not counted)",
     imports: ["AuthProvider", "useAuth"],
     from: "dist/implicitly-react.mjs",
-    max: 1296,
+    max: 1312,
   },
   {
     what: "script-tag build",
