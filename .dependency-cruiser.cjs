@@ -2,12 +2,12 @@
 //   protocol/  pure code: imports nothing outside itself
 //   browser/   the edges (crypto, storage, timers, fetch, events): protocol/ only
 //   client/    createClient: protocol/ and browser/ only
-//   features   session/, oidc/, code/, dpop/, logout/: the three layers below and themselves,
-//              never each other
+//   features   session/, oidc/, code/, dpop/, logout/, react/: the three layers below and
+//              themselves, never each other
 //   entries    index.ts, script-tag*.ts: anything, and nothing imports them
 // A feature that needs another one meets it through the client's extension points, so that an
 // app ships only the features it imports.
-const FEATURES = "session|oidc|code|dpop|logout";
+const FEATURES = "session|oidc|code|dpop|logout|react";
 
 /** @type {import("dependency-cruiser").IConfiguration} */
 module.exports = {
@@ -39,7 +39,7 @@ module.exports = {
       severity: "error",
       comment: "An opt-in feature imports the layers below it and itself, never another feature or an entry.",
       from: { path: `^src/(${FEATURES})/` },
-      to: { pathNot: "^src/($1|protocol|browser|client)/" },
+      to: { path: "^src/", pathNot: "^src/($1|protocol|browser|client)/" },
     },
     {
       name: "no-entry-imports",
@@ -58,9 +58,18 @@ module.exports = {
     {
       name: "no-runtime-dependencies",
       severity: "error",
-      comment: "The SDK has no runtime dependencies: src/ imports only src/.",
-      from: { path: "^src/" },
+      comment: "The SDK has no runtime dependencies: src/ imports only src/ (react/ has its own rule below).",
+      from: { path: "^src/", pathNot: "^src/react/" },
       to: { pathNot: "^src/" },
+    },
+    {
+      name: "react-on-public-api",
+      severity: "error",
+      comment:
+        "react/ (the `implicitly/react` entry) uses the client through its public API only (the build takes it from the main entry), " +
+        "and imports `react`, its optional peer dependency: the one import outside src/ allowed, and for this folder only.",
+      from: { path: "^src/react/" },
+      to: { pathNot: "^(src/react/|src/client/types\\.ts$|src/protocol/(types|errors)\\.ts$|node_modules/react/)" },
     },
   ],
   options: {

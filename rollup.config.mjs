@@ -17,6 +17,20 @@ const silentPage = {
   },
 };
 
+/**
+ * The React binding (`implicitly/react`) takes the core from the package's main entry instead of
+ * a copy of it: one `AuthError` class (so `instanceof` holds) and the same types as the app's.
+ * Its only relative imports outside src/react/ are the core's public modules (`npm run lint:arch`).
+ */
+const coreFromMain = {
+  name: "core-from-main",
+  resolveId(source, importer) {
+    const fromBinding = importer && /[\\/]src[\\/]react[\\/]/.test(importer);
+    return fromBinding && source.startsWith("../") ? { id: "implicitly", external: true } : null;
+  },
+};
+const reactExternal = (id) => id == "react" || id.startsWith("react/") || id == "implicitly";
+
 export default [
   {
     input,
@@ -50,5 +64,21 @@ export default [
     input,
     plugins: [dts()],
     output: ["d.mts", "d.cts", "d.ts"].map((ext) => ({ file: "dist/implicitly." + ext, format: "es" })),
+  },
+  // `implicitly/react`: the React binding, an entry of its own (`react` and the main entry external).
+  {
+    input: "src/react.ts",
+    external: reactExternal,
+    plugins: [coreFromMain, ts()],
+    output: [
+      { file: "dist/implicitly-react.mjs", format: "es" },
+      { file: "dist/implicitly-react.cjs", format: "cjs" },
+    ],
+  },
+  {
+    input: "src/react.ts",
+    external: reactExternal,
+    plugins: [coreFromMain, dts()],
+    output: ["d.mts", "d.cts"].map((ext) => ({ file: "dist/implicitly-react." + ext, format: "es" })),
   },
 ];

@@ -91,9 +91,9 @@ export interface SpaConfig {
 export interface SpaServer {
   origin: string;
   /** Page key (`script-tag`, `esm`) → its URL, which is also its registered redirect URI. */
-  pages: Record<"script-tag" | "esm", string>;
+  pages: Record<"script-tag" | "esm" | "react", string>;
   /** Every registered redirect URI: the two pages and `silent` (silent.html, for a hidden iframe). */
-  redirectUris: Record<"script-tag" | "esm" | "silent", string>;
+  redirectUris: Record<"script-tag" | "esm" | "react" | "silent", string>;
   configure(config: SpaConfig): void;
   close(): Promise<void>;
 }

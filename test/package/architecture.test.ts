@@ -59,6 +59,9 @@ describe("architecture check", () => {
     ["no-unknown-folders", { "src/misc/m.ts": "export const m = 1;\n", "src/client/x.ts": 'import { m } from "../misc/m";\nexport const x = m;\n' }],
     ["no-cycles", { "src/protocol/x.ts": 'import { y } from "./y";\nexport const x = () => y;\n', "src/protocol/y.ts": 'import { x } from "./x";\nexport const y = () => x;\n' }],
     ["no-runtime-dependencies", { "src/protocol/x.ts": 'import { join } from "node:path";\nexport const x = join;\n' }],
+    ["no-runtime-dependencies", { "src/session/x.ts": 'import { useState } from "react";\nexport const x = useState;\n' }],
+    ["react-on-public-api", { "src/react/x.ts": 'import { b } from "../browser/b";\nexport const x = b;\n' }],
+    ["react-on-public-api", { "src/react/x.ts": 'import { join } from "node:path";\nexport const x = join;\n' }],
   ])("fails on a wrong import: %s", (rule, files) => {
     const { status, out } = cruise(tree({ ...layered, ...files }));
     expect(out).toContain(rule);
