@@ -1,0 +1,14 @@
+export { createFakeServer } from "./testing/fake-server";
+export { signIn } from "./testing/sign-in";
+export { routeFakeServer } from "./testing/playwright";
+export type {
+  Authentication,
+  FakeEndpoints,
+  FakeServer,
+  FakeServerOptions,
+  FakeServerQuirks,
+  FakeUser,
+  RefuseOptions,
+  SeenRequest,
+} from "./testing/fake-server";
+export type { RoutablePage, RoutedRequest, RoutedRoute } from "./testing/playwright";
