@@ -5,6 +5,8 @@
 //   features   session/, oidc/, code/, dpop/, logout/: the three layers below and themselves,
 //              never each other
 //   entries    index.ts, script-tag*.ts: anything, and nothing imports them
+//   testing/   implicitly/testing (the fake server for an app's tests): protocol/ only, and nothing
+//              imports it but its own entry (testing.ts), so that no app bundle can hold it
 // A feature that needs another one meets it through the client's extension points, so that an
 // app ships only the features it imports.
 const FEATURES = "session|oidc|code|dpop|logout";
@@ -42,6 +44,20 @@ module.exports = {
       to: { pathNot: "^src/($1|protocol|browser|client)/" },
     },
     {
+      name: "testing-apart",
+      severity: "error",
+      comment: "testing/ (implicitly/testing) imports protocol/ only: pure code it shares, never the client.",
+      from: { path: "^src/testing/" },
+      to: { pathNot: "^src/(testing|protocol)/" },
+    },
+    {
+      name: "testing-never-imported",
+      severity: "error",
+      comment: "Only its own entry (src/testing.ts) imports testing/: no app bundle may hold the fake server.",
+      from: { path: "^src/", pathNot: "^src/(testing/|testing\\.ts$)" },
+      to: { path: "^src/testing/" },
+    },
+    {
       name: "no-entry-imports",
       severity: "error",
       comment: "The entries are export lists for users: nothing in src/ imports them.",
@@ -53,7 +69,7 @@ module.exports = {
       severity: "error",
       comment: "Every module lives in a layer's folder (add a new feature to FEATURES above).",
       from: { path: "^src/" },
-      to: { path: "^src/", pathNot: `^src/(protocol|browser|client|${FEATURES})/` },
+      to: { path: "^src/", pathNot: `^src/(protocol|browser|client|testing|${FEATURES})/` },
     },
     {
       name: "no-runtime-dependencies",

@@ -11,4 +11,5 @@ export type {
   RefuseOptions,
   SeenRequest,
 } from "./testing/fake-server";
+export type { SignInClient } from "./testing/sign-in";
 export type { RoutablePage, RoutedRequest, RoutedRoute } from "./testing/playwright";

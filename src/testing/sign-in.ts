@@ -1,6 +1,14 @@
-import type { Client, LoginOptions, RedirectResult } from "../client/types";
-import type { Token } from "../protocol/types";
 import type { FakeServer } from "./fake-server";
+
+/**
+ * What {@link signIn} needs of a client: the two public methods of every implicitly client
+ * (`createClient`, `createOidcClient`), typed structurally so that this subpath carries none of
+ * the SDK's own code or types.
+ */
+export interface SignInClient {
+  authorizationUrl(options?: never): Promise<string>;
+  handleRedirect(url: string): Promise<unknown>;
+}
 
 /**
  * Brings a client into the signed-in state in a unit test, through its public API only, as a page
@@ -23,9 +31,13 @@ import type { FakeServer } from "./fake-server";
  * const { token } = await signIn(client, server, { scope: "openid profile" });
  * ```
  */
-export const signIn = async <T extends Token>(client: Client<T>, server: FakeServer, options?: LoginOptions): Promise<RedirectResult<T>> => {
-  const redirect = await server.authorize(await client.authorizationUrl(options));
-  const result = await client.handleRedirect(redirect);
+export const signIn = async <C extends SignInClient>(
+  client: C,
+  server: FakeServer,
+  options?: Parameters<C["authorizationUrl"]>[0],
+): Promise<NonNullable<Awaited<ReturnType<C["handleRedirect"]>>>> => {
+  const redirect = await server.authorize(await client.authorizationUrl(options as never));
+  const result = (await client.handleRedirect(redirect)) as Awaited<ReturnType<C["handleRedirect"]>> | null;
   if (!result) throw new Error("the redirect carried no authorization response for this client: " + new URL(redirect).pathname);
   return result;
 };

@@ -59,6 +59,8 @@ describe("architecture check", () => {
     ["no-unknown-folders", { "src/misc/m.ts": "export const m = 1;\n", "src/client/x.ts": 'import { m } from "../misc/m";\nexport const x = m;\n' }],
     ["no-cycles", { "src/protocol/x.ts": 'import { y } from "./y";\nexport const x = () => y;\n', "src/protocol/y.ts": 'import { x } from "./x";\nexport const y = () => x;\n' }],
     ["no-runtime-dependencies", { "src/protocol/x.ts": 'import { join } from "node:path";\nexport const x = join;\n' }],
+    ["testing-apart", { "src/testing/t.ts": 'import { c } from "../client/c";\nexport const t = c;\n' }],
+    ["testing-never-imported", { "src/testing/t.ts": "export const t = 1;\n", "src/session/x.ts": 'import { t } from "../testing/t";\nexport const x = t;\n' }],
   ])("fails on a wrong import: %s", (rule, files) => {
     const { status, out } = cruise(tree({ ...layered, ...files }));
     expect(out).toContain(rule);
