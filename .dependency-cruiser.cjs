@@ -5,8 +5,9 @@
 //   features   session/, oidc/, code/, dpop/, logout/: the three layers below and themselves,
 //              never each other
 //   entries    index.ts, script-tag*.ts: anything, and nothing imports them
-//   testing/   implicitly/testing (the fake server for an app's tests): protocol/ only, and nothing
-//              imports it but its own entry (testing.ts), so that no app bundle can hold it
+//   testing/   implicitly/testing (the fake server for an app's tests) and doctor/ (the
+//   doctor/    `implicitly doctor` command): protocol/ only, and nothing imports them but their own
+//              entries (testing.ts, doctor.ts), so that no app bundle can hold them
 // A feature that needs another one meets it through the client's extension points, so that an
 // app ships only the features it imports.
 const FEATURES = "session|oidc|code|dpop|logout";
@@ -46,16 +47,16 @@ module.exports = {
     {
       name: "testing-apart",
       severity: "error",
-      comment: "testing/ (implicitly/testing) imports protocol/ only: pure code it shares, never the client.",
-      from: { path: "^src/testing/" },
-      to: { pathNot: "^src/(testing|protocol)/" },
+      comment: "testing/ (implicitly/testing) and doctor/ import protocol/ only: pure code they share, never the client.",
+      from: { path: "^src/(testing|doctor)/" },
+      to: { pathNot: "^src/($1|protocol)/" },
     },
     {
       name: "testing-never-imported",
       severity: "error",
-      comment: "Only its own entry (src/testing.ts) imports testing/: no app bundle may hold the fake server.",
-      from: { path: "^src/", pathNot: "^src/(testing/|testing\\.ts$)" },
-      to: { path: "^src/testing/" },
+      comment: "Only their own entries (src/testing.ts, src/doctor.ts) import testing/ and doctor/: no app bundle may hold them.",
+      from: { path: "^src/", pathNot: "^src/(testing|doctor)(/|\\.ts$)" },
+      to: { path: "^src/(testing|doctor)/" },
     },
     {
       name: "no-entry-imports",
@@ -69,7 +70,7 @@ module.exports = {
       severity: "error",
       comment: "Every module lives in a layer's folder (add a new feature to FEATURES above).",
       from: { path: "^src/" },
-      to: { path: "^src/", pathNot: `^src/(protocol|browser|client|testing|${FEATURES})/` },
+      to: { path: "^src/", pathNot: `^src/(protocol|browser|client|testing|doctor|${FEATURES})/` },
     },
     {
       name: "no-runtime-dependencies",

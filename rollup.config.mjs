@@ -57,6 +57,12 @@ export default [
     plugins: [dts()],
     output: ["d.mts", "d.cts"].map((ext) => ({ file: "dist/testing." + ext, format: "es" })),
   },
+  // The doctor (`npx implicitly doctor`, bin/implicitly.mjs): a Node tool, never in an app bundle.
+  {
+    input: "src/doctor.ts",
+    plugins: [ts()],
+    output: { file: "dist/doctor.mjs", format: "es" },
+  },
   // The same declarations three times: `.d.mts` for `import`, `.d.cts` for `require` (TypeScript
   // reads a declaration's module format from its extension, so one file cannot serve both), and
   // `.d.ts` for the top-level `types` field of resolvers that ignore `exports` (node10).
