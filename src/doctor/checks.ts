@@ -228,11 +228,14 @@ export const runDoctor = async (options: DoctorOptions): Promise<Finding[]> => {
       method: "OPTIONS",
       headers: { ...origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type,dpop" },
     });
-    const ok = typeof preflight != "string" && preflight.status >= 200 && preflight.status < 300 && allows(preflight) &&
-      list(preflight.headers.get("Access-Control-Allow-Headers")).some((h) => h == "dpop" || h == "*");
-    add("token-cors-dpop", "the token endpoint's CORS preflight allows the DPoP header", ok ? "pass" : dpopAlgs ? "fail" : "warn",
-      ok ? "DPoP allowed" : typeof preflight == "string" ? preflight : `HTTP ${preflight.status}, Access-Control-Allow-Headers: ${preflight.headers.get("Access-Control-Allow-Headers") ?? "(none)"}` +
-        (dpopAlgs ? ": the dpop option cannot reach it (dpop_network)" : ": only matters with the dpop option"),
+    const problem =
+      typeof preflight == "string" ? preflight
+      : !(preflight.status >= 200 && preflight.status < 300) ? "HTTP " + preflight.status
+      : !allows(preflight) ? "no Access-Control-Allow-Origin for " + appOrigin
+      : !list(preflight.headers.get("Access-Control-Allow-Headers")).some((h) => h == "dpop" || h == "*") ? "Access-Control-Allow-Headers: " + (preflight.headers.get("Access-Control-Allow-Headers") ?? "(none)")
+      : undefined;
+    add("token-cors-dpop", "the token endpoint's CORS preflight allows the DPoP header", !problem ? "pass" : dpopAlgs ? "fail" : "warn",
+      !problem ? "DPoP allowed" : problem + (dpopAlgs ? ": the dpop option cannot reach it (dpop_network)" : ": only matters with the dpop option"),
       `Answer OPTIONS ${new URL(tokenEndpoint).pathname} with Access-Control-Allow-Origin: ${appOrigin} and Access-Control-Allow-Headers: Content-Type, DPoP`);
   }
 
