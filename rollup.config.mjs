@@ -55,7 +55,8 @@ export default [
   {
     input: "src/testing.ts",
     plugins: [dts()],
-    output: ["d.mts", "d.cts"].map((ext) => ({ file: "dist/testing." + ext, format: "es" })),
+    // `.d.ts` for resolvers that ignore `exports` (node10), through testing/package.json.
+    output: ["d.mts", "d.cts", "d.ts"].map((ext) => ({ file: "dist/testing." + ext, format: "es" })),
   },
   // The doctor (`npx implicitly doctor`, bin/implicitly.mjs): a Node tool, never in an app bundle.
   {
