@@ -16,7 +16,7 @@ export interface RoutedRoute {
 
 /** The part of Playwright's `Page` (or `BrowserContext`) that {@link routeFakeServer} uses. */
 export interface RoutablePage {
-  route(url: string, handler: (route: RoutedRoute) => Promise<void>): Promise<void>;
+  route(url: string, handler: (route: RoutedRoute) => Promise<void>): Promise<unknown>;
 }
 
 /**
