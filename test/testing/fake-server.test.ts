@@ -259,3 +259,75 @@ describe("the server is strict", () => {
     expect(api.headers.get("Access-Control-Expose-Headers")).toMatch(/WWW-Authenticate/);
   });
 });
+
+describe("the server's own rules (each fails a test without it)", () => {
+  const PKCE = { verifier: "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM" };
+  const code = async (server: ReturnType<typeof createFakeServer>, extra: Record<string, string> = {}) => {
+    const url = new URL(server.endpoints.authorization);
+    url.search = new URLSearchParams({ response_type: "code", client_id: "app", redirect_uri: PAGE, state: "s", code_challenge: PKCE.challenge, code_challenge_method: "S256", ...extra }).toString();
+    return new URL(await server.authorize(url.href)).searchParams.get("code")!;
+  };
+  const exchange = (server: ReturnType<typeof createFakeServer>, form: Record<string, string>, headers: Record<string, string> = {}) =>
+    server.handle(new Request(server.endpoints.token, { method: "POST", headers, body: new URLSearchParams({ grant_type: "authorization_code", client_id: "app", redirect_uri: PAGE, code_verifier: PKCE.verifier, ...form }) }));
+
+  it("a code works once; used again, it revokes what it gave (RFC 6749 §4.1.2)", async () => {
+    const server = createFakeServer();
+    const value = await code(server);
+    const first = (await (await exchange(server, { code: value })).json()) as { access_token: string };
+    expect((await (await exchange(server, { code: value })).json()) as object).toMatchObject({ error: "invalid_grant", error_description: "code used before" });
+    const me = await server.handle(new Request(server.endpoints.userinfo, { headers: { Authorization: "Bearer " + first.access_token } }));
+    expect(me.status).toBe(401);
+  });
+
+  it("a code goes only with the redirect URI it was issued for", async () => {
+    const server = createFakeServer();
+    const answer = await exchange(server, { code: await code(server), redirect_uri: "http://localhost:3000/other" });
+    expect(await answer.json()).toMatchObject({ error: "invalid_grant", error_description: expect.stringMatching(/redirect_uri/) });
+  });
+
+  it("a code bound with dpop_jkt needs a proof of that key", async () => {
+    const server = createFakeServer();
+    const answer = await exchange(server, { code: await code(server, { dpop_jkt: "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I" }) });
+    expect(await answer.json()).toMatchObject({ error: "invalid_dpop_proof" });
+  });
+
+  it("a DPoP proof is refused when replayed (jti), for another URL (htu), or badly signed", async () => {
+    const server = createFakeServer();
+    const seen: string[] = [];
+    const client = createClient({
+      authorizationEndpoint: server.endpoints.authorization,
+      tokenEndpoint: server.endpoints.token,
+      clientId: "app",
+      resourceOrigins: [server.endpoints.issuer],
+      flow: codeFlow,
+      dpop,
+      fetch: (input, init) => {
+        const proof = new Headers(init?.headers).get("DPoP");
+        if (proof) seen.push(proof);
+        return server.fetch(input, init);
+      },
+    });
+    const { token } = await signIn(client, server);
+    await client.fetch(server.endpoints.userinfo);
+    const proof = seen.at(-1)!;
+    const replay = await server.fetch(server.endpoints.userinfo, { headers: { Authorization: "DPoP " + token.accessToken, DPoP: proof } });
+    expect(replay.headers.get("WWW-Authenticate")).toMatch(/invalid_dpop_proof.*jti used before/);
+    const elsewhere = await server.fetch(server.endpoints.issuer + "/userinfo?x", { method: "POST", headers: { Authorization: "DPoP " + token.accessToken, DPoP: proof } });
+    expect(elsewhere.headers.get("WWW-Authenticate")).toMatch(/htm is not POST/);
+    const [h, p] = proof.split(".");
+    const forged = await server.fetch(server.endpoints.userinfo, { headers: { Authorization: "DPoP " + token.accessToken, DPoP: `${h}.${p}.${"A".repeat(86)}` } });
+    expect(forged.headers.get("WWW-Authenticate")).toMatch(/bad signature/);
+  });
+
+  it("an ID token's signature verifies with the published key only", async () => {
+    const server = createFakeServer();
+    const other = createFakeServer();
+    const client = createOidcClient({
+      issuer: server.endpoints.issuer,
+      clientId: "app",
+      // The keys of another fake: the ID token must not verify.
+      fetch: (input, init) => (String(input) == server.endpoints.jwks ? other.fetch(other.endpoints.jwks, init) : server.fetch(input, init)),
+    });
+    await expect(signIn(client, server)).rejects.toMatchObject({ code: expect.stringMatching(/^id_token_(kid|signature)$/) });
+  });
+});
