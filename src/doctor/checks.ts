@@ -49,7 +49,13 @@ const TWO_LABEL_SUFFIXES = /\.(co|com|org|net|ac|gov|edu)\.[a-z]{2}$|\.(github\.
 // The default `clockSkew` of implicitly: ID token `iat`/`exp` beyond it are refused.
 const CLOCK_SKEW = 30;
 
-/** The scheme and registrable domain of a URL (schemeful same-site), approximately. */
+/**
+ * The scheme and registrable domain of a URL (schemeful same-site), approximately: IP addresses
+ * and single labels (`localhost`) stand for themselves; a few common two-label public suffixes
+ * (`co.uk`, `github.io`, …) are known, without the Public Suffix List.
+ * @param url - an absolute URL
+ * @returns e.g. `https://example.com`
+ */
 export const siteOf = (url: string): string => {
   const { protocol, hostname } = new URL(url);
   if (/^[\d.]+$|^\[|^[^.]+$/.test(hostname)) return protocol + "//" + hostname;

@@ -33,7 +33,12 @@ const FLAGS: Record<string, keyof DoctorOptions> = {
   "--jwks-uri": "jwksUri",
 };
 
-/** The parsed command line, or the usage error. */
+/**
+ * Reads the doctor's command line (after `doctor`). A flag given twice, a URL that does not parse,
+ * or an unknown argument is a usage error.
+ * @param argv - the arguments
+ * @returns the options and `--json`, or the text to print (the usage, or what is wrong)
+ */
 export const parseArgs = (argv: readonly string[]): { options: DoctorOptions; json: boolean } | string => {
   const options: Record<string, string | number> = Object.create(null);
   let json = false;
@@ -61,7 +66,12 @@ export const parseArgs = (argv: readonly string[]): { options: DoctorOptions; js
 
 const MARK: Record<Finding["status"], string> = { pass: "ok  ", warn: "warn", fail: "FAIL", skip: "skip" };
 
-/** The findings as lines for a person: what was checked, what was found, the change to make. */
+/**
+ * The findings as lines for a person: what was checked, what was found, the change to make; then
+ * a summary.
+ * @param findings - from {@link runDoctor}
+ * @returns the report's text
+ */
 export const formatFindings = (findings: readonly Finding[]): string => {
   const lines = findings.map((f) => `[${MARK[f.status]}] ${f.check}: ${f.found}` + (f.fix ? `\n       change: ${f.fix}` : ""));
   const fails = findings.filter((f) => f.status == "fail").length;

@@ -70,23 +70,46 @@ export interface RefuseOptions {
 
 /** The fake server's endpoints, all under its issuer. */
 export interface FakeEndpoints {
+  /** The issuer identifier; discovery is at `{issuer}/.well-known/openid-configuration` (and RFC 8414's). */
   issuer: string;
+  /** `GET /authorize`: answers at once with a redirect (a code, a token fragment, or an error). */
   authorization: string;
+  /** `POST /token`: `authorization_code` (PKCE S256) and `refresh_token` (with rotation). */
   token: string;
+  /** `GET /jwks`: the public key that signs ID tokens. */
   jwks: string;
+  /** `POST /revoke` (RFC 7009). */
   revocation: string;
+  /** `GET`/`POST /userinfo`: the user's claims, for a valid token (Bearer or DPoP). */
   userinfo: string;
+  /** `GET /logout`: ends the session, back to `post_logout_redirect_uri` with `state`. */
   endSession: string;
 }
 
 /** What {@link FakeServer.authenticate} found: the token's grant, or the response refusing it. */
 export type Authentication =
-  | { active: true; sub: string; clientId: string; scope: string[]; tokenType: "Bearer" | "DPoP" }
-  | { active: false; response: Response };
+  | {
+      active: true;
+      /** The user the token was issued for. */
+      sub: string;
+      /** The client it was issued to. */
+      clientId: string;
+      /** Its scope. */
+      scope: string[];
+      /** How it was sent: `DPoP` for a token bound to a key, whose proof verified. */
+      tokenType: "Bearer" | "DPoP";
+    }
+  | {
+      active: false;
+      /** The answer to send: `401` (`invalid_token`, `invalid_dpop_proof`, `use_dpop_nonce`) or `403` (`insufficient_scope`). */
+      response: Response;
+    };
 
 /** One request the fake server saw (never a token or code: its method, path and grant type). */
 export interface SeenRequest {
+  /** The HTTP method. */
   method: string;
+  /** The URL's path (no query: it may hold a code). */
   path: string;
   /** The token endpoint's `grant_type`. */
   grantType?: string;

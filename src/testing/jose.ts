@@ -12,7 +12,9 @@ export const randomValue = (): string => base64url(crypto.getRandomValues(new Ui
 
 /** The fake server's signing key: ECDSA P-256 (`ES256`), generated with WebCrypto, its public JWK. */
 export interface SigningKey {
+  /** Non-extractable: it signs, nothing reads it out. */
   privateKey: CryptoKey;
+  /** The public key, as published in the JWK Set. */
   jwk: JsonWebKey & { kid: string; alg: "ES256"; use: "sig" };
 }
 
@@ -47,6 +49,7 @@ export const atHash = async (accessToken: string): Promise<string> =>
 export interface VerifiedProof {
   /** The JWK SHA-256 thumbprint (RFC 7638) of the proof's key: what a bound token's `cnf.jkt` holds. */
   jkt: string;
+  /** The proof's identifier: a server accepts each once. */
   jti: string;
   /** The proof's `nonce`, when it has one. */
   nonce?: string;

@@ -2,20 +2,27 @@ import type { FakeServer } from "./fake-server";
 
 /** The part of Playwright's `Request` that {@link routeFakeServer} reads. */
 export interface RoutedRequest {
+  /** The request's URL. */
   url(): string;
+  /** Its method. */
   method(): string;
+  /** Its headers, as the browser sends them. */
   allHeaders(): Promise<Record<string, string>>;
+  /** Its body, as text. */
   postData(): string | null;
 }
 
 /** The part of Playwright's `Route` that {@link routeFakeServer} uses. */
 export interface RoutedRoute {
+  /** The request being routed. */
   request(): RoutedRequest;
+  /** Answers it. */
   fulfill(response: { status: number; headers: Record<string, string>; body: string }): Promise<void>;
 }
 
 /** The part of Playwright's `Page` (or `BrowserContext`) that {@link routeFakeServer} uses. */
 export interface RoutablePage {
+  /** Routes the requests whose URL matches the glob `url` to `handler`. */
   route(url: string, handler: (route: RoutedRoute) => Promise<void>): Promise<unknown>;
 }
 

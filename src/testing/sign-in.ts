@@ -6,7 +6,9 @@ import type { FakeServer } from "./fake-server";
  * the SDK's own code or types.
  */
 export interface SignInClient {
+  /** Starts a login and returns its authorization URL: the client's `authorizationUrl()`. */
   authorizationUrl(options?: never): Promise<string>;
+  /** Completes the login with the redirect's URL: the client's `handleRedirect()`. */
   handleRedirect(url: string): Promise<unknown>;
 }
 
