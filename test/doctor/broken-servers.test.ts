@@ -6,7 +6,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runDoctor } from "../../src/doctor/checks";
+import { runDoctor, siteOf } from "../../src/doctor/checks";
 import { main } from "../../src/doctor/cli";
 import { createFakeServer, type FakeServerOptions } from "../../src/testing";
 
@@ -97,6 +97,23 @@ describe("implicitly doctor", () => {
     const finding = (await doctor(issuer, { redirectUri: "http://localhost:8700/callback" })).find((f) => f.id == "redirect-uri");
     expect(finding).toMatchObject({ status: "fail", found: expect.stringMatching(/localhost and 127\.0\.0\.1 are different origins/) });
     expect(finding!.fix).toMatch(/Use a redirect URI on http:\/\/127\.0\.0\.1:8700, e\.g\. http:\/\/127\.0\.0\.1:8700\/callback/);
+  });
+
+  it("finds a prompt=none answered with a page instead of a redirect (Django OAuth Toolkit)", async () => {
+    // The login page made framable, so that only the page itself is wrong.
+    const { issuer, fake } = await serve((req, res) => (path(req) == "/authorize" ? withHeaders(res, { "X-Frame-Options": null, "Content-Security-Policy": null }) : res), { quirks: { interactivePromptNone: true } });
+    fake.endSession();
+    const finding = (await doctor(issuer)).find((f) => f.id == "framing");
+    expect(finding).toMatchObject({ status: "warn", found: expect.stringMatching(/a page instead of a redirect/), fix: expect.stringMatching(/Support prompt=none/) });
+  });
+
+  it("tells sites apart by scheme and registrable domain", () => {
+    expect(siteOf("https://login.example.com/authorize")).toBe("https://example.com");
+    expect(siteOf("https://app.example.co.uk")).toBe("https://example.co.uk");
+    expect(siteOf("https://me.github.io/app")).toBe("https://me.github.io");
+    expect(siteOf("http://127.0.0.1:8700")).toBe("http://127.0.0.1");
+    expect(siteOf("http://localhost:3000")).toBe("http://localhost");
+    expect(siteOf("http://example.com")).not.toBe(siteOf("https://example.com"));
   });
 
   it("finds an app on another site than the server (third-party cookies)", async () => {
