@@ -8,35 +8,21 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runDoctor, siteOf } from "../../src/doctor/checks";
 import { main } from "../../src/doctor/cli";
-import { createFakeServer, type FakeServerOptions } from "../../src/testing";
+import { createFakeServer, nodeListener, type FakeServerOptions } from "../../src/testing";
 
 const servers: Server[] = [];
 afterAll(() => Promise.all(servers.map((s) => new Promise((done) => s.close(done)))));
 
 type Spoil = (request: Request, response: Response) => Response | Promise<Response>;
 
-/** The fake server on 127.0.0.1, its answers passed through `spoil`. */
+/** The fake server on 127.0.0.1 (nodeListener), its answers passed through `spoil`. */
 const serve = async (spoil: Spoil = (_, r) => r, options: FakeServerOptions = {}) => {
-  let handle: (request: Request) => Promise<Response> = async () => new Response(null, { status: 503 });
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) if (typeof value == "string") headers.set(name, value);
-    const request = new Request(new URL(req.url!, issuer), {
-      method: req.method!,
-      headers,
-      ...(req.method == "GET" || req.method == "HEAD" ? {} : { body: Buffer.concat(chunks) }),
-    });
-    const response = await spoil(request, await handle(request.clone()));
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  });
-  servers.push(server);
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const fake = createFakeServer({ ...options, issuer, quirks: { ...options.quirks } });
-  handle = fake.handle;
+  const http = createServer();
+  servers.push(http);
+  await new Promise<void>((done) => http.listen(0, "127.0.0.1", done));
+  const issuer = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const fake = createFakeServer({ ...options, issuer });
+  http.on("request", nodeListener({ endpoints: fake.endpoints, handle: async (request) => spoil(request, await fake.handle(request.clone())) }));
   return { issuer, fake };
 };
 

@@ -23,7 +23,7 @@ export const typecheck = (blocks: readonly string[]): string => {
     exactOptionalPropertyTypes: true,
     noEmit: true,
     skipLibCheck: true,
-    types: [],
+    types: ["node"],
     paths: { implicitly: [join(ROOT, "src/index.ts")], "implicitly/testing": [join(ROOT, "src/testing.ts")] },
   };
   const host = ts.createCompilerHost(options);
