@@ -521,13 +521,14 @@ export const createFakeServer = (options: FakeServerOptions = {}): FakeServer =>
       return json({ ...server.user, sub: who.sub });
     }
     if (method == "GET" && path == endpoints.endSession) {
-      signedIn = false;
       const p = params(url.searchParams);
       const back = p?.post_logout_redirect_uri;
+      // A request it refuses signs nobody out.
+      if (!p || (back !== undefined && !validRedirect(back))) return page(400, "invalid_request: post_logout_redirect_uri is not registered, or a parameter is repeated");
+      signedIn = false;
       if (back === undefined) return page(200, "You are signed out.");
-      if (!validRedirect(back)) return page(400, "invalid_request: post_logout_redirect_uri is not registered");
       const target = new URL(back);
-      if (p!.state !== undefined) target.searchParams.set("state", p!.state);
+      if (p.state !== undefined) target.searchParams.set("state", p.state);
       return new Response(null, { status: 302, headers: { Location: target.href } });
     }
     return json({ error: "not_found" }, 404);

@@ -1,7 +1,7 @@
 // The kit used as an app's tests use it: vitest + jsdom, the client's `fetch` option answered by
 // the fake server, sign-in through the public API only.
 import { describe, expect, it, vi } from "vitest";
-import { codeFlow, createClient, createOidcClient, dpop, renew } from "../../src/index";
+import { codeFlow, createClient, createOidcClient, dpop, renew, signOut } from "../../src/index";
 import { createFakeServer, signIn } from "../../src/testing";
 
 const PAGE = "http://localhost:3000/";
@@ -158,6 +158,26 @@ describe("code flow with PKCE", () => {
     expect((await client.fetch(server.endpoints.userinfo)).status).toBe(401);
   });
 
+  it("signOut() revokes the access and refresh tokens at the fake's revocation endpoint", async () => {
+    const server = createFakeServer();
+    const client = createClient({
+      authorizationEndpoint: server.endpoints.authorization,
+      tokenEndpoint: server.endpoints.token,
+      revocationEndpoint: server.endpoints.revocation,
+      clientId: "app",
+      flow: codeFlow,
+      fetch: server.fetch,
+    });
+    const { token } = await signIn(client, server);
+    const result = await signOut(client, { endSession: false });
+    expect(result.revocations).toEqual([
+      expect.objectContaining({ tokenTypeHint: "access_token", revoked: true }),
+      expect.objectContaining({ tokenTypeHint: "refresh_token", revoked: true }),
+    ]);
+    const me = await server.fetch(server.endpoints.userinfo, { headers: { Authorization: "Bearer " + token.accessToken } });
+    expect(me.status).toBe(401);
+  });
+
   it("refuses a code without PKCE, or with another verifier", async () => {
     const server = createFakeServer();
     const url = new URL(server.endpoints.authorization);
@@ -228,6 +248,19 @@ describe("OpenID Connect", () => {
     const redirect = await server.authorize(await client.authorizationUrl());
     expect(new URLSearchParams(new URL(redirect).hash.slice(1)).get("iss")).toBeNull();
     await expect(client.handleRedirect(redirect)).resolves.toMatchObject({ token: { tokenType: "Bearer" } });
+  });
+
+  it("its end-session endpoint ends the session and goes back, with state, to a registered URI only", async () => {
+    const server = createFakeServer({ redirectUris: [PAGE] });
+    const end = (back: string) => server.handle(new Request(`${server.endpoints.endSession}?post_logout_redirect_uri=${encodeURIComponent(back)}&state=xyz`));
+    const client = createClient({ authorizationEndpoint: server.endpoints.authorization, clientId: "app" });
+    expect((await end("https://evil.example.test/")).status).toBe(400);
+    // Refused: the session goes on.
+    await expect(signIn(client, server, { extraParams: { prompt: "none" } })).resolves.toBeDefined();
+    const answer = await end(PAGE);
+    expect(answer.headers.get("Location")).toBe(PAGE + "?state=xyz");
+    const url = await client.authorizationUrl({ extraParams: { prompt: "none" } });
+    await expect(client.handleRedirect(await server.authorize(url))).rejects.toMatchObject({ code: "login_required" });
   });
 
   it("endSession(): a prompt=none request then gets login_required", async () => {
