@@ -5,6 +5,9 @@
 //   features   session/, oidc/, code/, dpop/, logout/, react/: the three layers below and
 //              themselves, never each other
 //   entries    index.ts, script-tag*.ts: anything, and nothing imports them
+//   testing/   implicitly/testing (the fake server for an app's tests) and doctor/ (the
+//   doctor/    `implicitly doctor` command): protocol/ only, and nothing imports them but their own
+//              entries (testing.ts, doctor.ts), so that no app bundle can hold them
 // A feature that needs another one meets it through the client's extension points, so that an
 // app ships only the features it imports.
 const FEATURES = "session|oidc|code|dpop|logout|react";
@@ -42,6 +45,20 @@ module.exports = {
       to: { path: "^src/", pathNot: "^src/($1|protocol|browser|client)/" },
     },
     {
+      name: "testing-apart",
+      severity: "error",
+      comment: "testing/ (implicitly/testing) and doctor/ import protocol/ only: pure code they share, never the client.",
+      from: { path: "^src/(testing|doctor)/" },
+      to: { pathNot: "^src/($1|protocol)/" },
+    },
+    {
+      name: "testing-never-imported",
+      severity: "error",
+      comment: "Only their own entries (src/testing.ts, src/doctor.ts) import testing/ and doctor/: no app bundle may hold them.",
+      from: { path: "^src/", pathNot: "^src/(testing|doctor)(/|\\.ts$)" },
+      to: { path: "^src/(testing|doctor)/" },
+    },
+    {
       name: "no-entry-imports",
       severity: "error",
       comment: "The entries are export lists for users: nothing in src/ imports them.",
@@ -53,7 +70,7 @@ module.exports = {
       severity: "error",
       comment: "Every module lives in a layer's folder (add a new feature to FEATURES above).",
       from: { path: "^src/" },
-      to: { path: "^src/", pathNot: `^src/(protocol|browser|client|${FEATURES})/` },
+      to: { path: "^src/", pathNot: `^src/(protocol|browser|client|testing|doctor|${FEATURES})/` },
     },
     {
       name: "no-runtime-dependencies",

@@ -57,6 +57,27 @@ export default [
     plugins: [ts()],
     output: { file: "dist/implicitly-code.umd.min.js", format: "umd", name: "Implicitly", plugins: [terser(terserOptions)] },
   },
+  // implicitly/testing: the fake server for an app's tests, its own entry (no app bundle holds it).
+  {
+    input: "src/testing.ts",
+    plugins: [ts()],
+    output: [
+      { file: "dist/testing.mjs", format: "es" },
+      { file: "dist/testing.cjs", format: "cjs" },
+    ],
+  },
+  {
+    input: "src/testing.ts",
+    plugins: [dts()],
+    // `.d.ts` for resolvers that ignore `exports` (node10), through testing/package.json.
+    output: ["d.mts", "d.cts", "d.ts"].map((ext) => ({ file: "dist/testing." + ext, format: "es" })),
+  },
+  // The doctor (`npx implicitly doctor`, bin/implicitly.mjs): a Node tool, never in an app bundle.
+  {
+    input: "src/doctor.ts",
+    plugins: [ts()],
+    output: { file: "dist/doctor.mjs", format: "es" },
+  },
   // The same declarations three times: `.d.mts` for `import`, `.d.cts` for `require` (TypeScript
   // reads a declaration's module format from its extension, so one file cannot serve both), and
   // `.d.ts` for the top-level `types` field of resolvers that ignore `exports` (node10).

@@ -108,6 +108,18 @@ describe("installed from the tarball", () => {
     expect([esm.trim(), cjs.trim()]).toEqual(Array(2).fill("function function function function"));
   });
 
+  it("Node imports implicitly/testing as ESM and requires it as CommonJS, and its fake server answers", () => {
+    const serve = "const s = m.createFakeServer(); s.fetch(s.endpoints.issuer + '/.well-known/openid-configuration').then((r) => r.json()).then((d) => console.log(typeof m.signIn, d.issuer))";
+    const esm = run(process.execPath, ["--input-type=module", "-e", `import("implicitly/testing").then((m) => { ${serve} })`], APP);
+    const cjs = run(process.execPath, ["-e", `const m = require("implicitly/testing"); ${serve}`], join(APP, "cjs"));
+    expect([esm.trim(), cjs.trim()]).toEqual(["function https://id.example.test", "function https://id.example.test"]);
+  });
+
+  it("installs the `implicitly` command (npx implicitly doctor)", () => {
+    const help = run(join(APP, "node_modules", ".bin", "implicitly"), ["--help"], APP);
+    expect(help).toMatch(/^Usage: implicitly doctor --app-origin ORIGIN --redirect-uri URL/);
+  });
+
   it.each([
     ["bundler", PROJECTS[0]!],
     ["node16, ESM (type: module)", PROJECTS[1]!],

@@ -62,6 +62,8 @@ describe("architecture check", () => {
     ["no-runtime-dependencies", { "src/session/x.ts": 'import { useState } from "react";\nexport const x = useState;\n' }],
     ["react-on-public-api", { "src/react/x.ts": 'import { b } from "../browser/b";\nexport const x = b;\n' }],
     ["react-on-public-api", { "src/react/x.ts": 'import { join } from "node:path";\nexport const x = join;\n' }],
+    ["testing-apart", { "src/testing/t.ts": 'import { c } from "../client/c";\nexport const t = c;\n' }],
+    ["testing-never-imported", { "src/testing/t.ts": "export const t = 1;\n", "src/session/x.ts": 'import { t } from "../testing/t";\nexport const x = t;\n' }],
   ])("fails on a wrong import: %s", (rule, files) => {
     const { status, out } = cruise(tree({ ...layered, ...files }));
     expect(out).toContain(rule);
