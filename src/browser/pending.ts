@@ -5,8 +5,11 @@ import { AuthError } from "../protocol/errors";
  * pending login per tab across the redirect; pass your own for tests or special hosts.
  */
 export interface StorageLike {
+  /** The value stored under `key`, or `null` when there is none. */
   getItem(key: string): string | null;
+  /** Stores `value` under `key`; may throw (quota, storage disabled). */
   setItem(key: string, value: string): void;
+  /** Removes what is stored under `key`, if anything. */
   removeItem(key: string): void;
 }
 
