@@ -64,14 +64,16 @@ export const createPendingStore = (storage: () => StorageLike, key: string, ttlM
       }
       const result = fn(logins, now);
       // Drop the stale logins, and anything not shaped like one.
-      for (const state of Object.keys(logins)) if (!(now - logins[state]?.created! < ttlMs)) delete logins[state];
+      // (A login without a number `created` gives NaN, and `NaN < ttlMs` is false: it goes too.)
+      for (const state of Object.keys(logins)) if (!(now - (logins[state]?.created as number) < ttlMs)) delete logins[state];
       let out: string;
       try {
         out = JSON.stringify(logins);
       } catch {
         throw new AuthError("invalid_config", "appState");
       }
-      out == "{}" ? s.removeItem(key) : s.setItem(key, out);
+      if (out == "{}") s.removeItem(key);
+      else s.setItem(key, out);
       return result;
     } catch (e) {
       throw e instanceof AuthError ? e : new AuthError("storage_unavailable", e + "");
