@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 // Rings 1 and 2: unit tests and integration tests (a real authorization server in-process).
@@ -30,6 +31,9 @@ export default defineConfig({
   test: {
     exclude: ["test/e2e/**", "test/consumer/**", "node_modules/**"],
     restoreMocks: true,
+    // vitest's default is one worker fewer than the cores, which on 2 cores means one file at a
+    // time; the main process mostly waits, so use both.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       { extends: true, test: { name: "node", include: ["test/**/*.test.ts"], exclude: DOM, environment: "node" } },
       { extends: true, test: { name: "dom", include: DOM, environment: "jsdom" } },
