@@ -7,16 +7,23 @@ import { dirname, isAbsolute, resolve } from "node:path";
 // file of src/ into BUILT), then this config bundles what it wrote: no TypeScript runs in here.
 const BUILT = ".tmp/build";
 
+/** The silent redirect page, shipped as written (a copyable file, not a module). */
+const silentPage = {
+  name: "silent-page",
+  generateBundle() {
+    this.emitFile({ type: "asset", fileName: "implicitly-silent.html", source: readFileSync("src/session/silent.html", "utf8") });
+  },
+};
+
 /**
  * The package's module entries: each is `src/<from>.ts`, shipped as `dist/<name>.mjs` (import),
  * `dist/<name>.cjs` (require), and their declarations `dist/<name>.d.mts` and `dist/<name>.d.cts`.
- * A subpath export (`implicitly/x`) is one more line here, plus its `exports` and `files` entries in
- * package.json.
+ * A subpath export (`implicitly/x`) is one more line here, e.g.
+ * `{ from: "testing/index", name: "implicitly-testing" }`, plus its `exports` and `files` entries
+ * in package.json. `node10Types`: also `dist/<name>.d.ts`, for the top-level `types` field of
+ * resolvers that ignore `exports`; `plugins`: more rollup plugins for its JavaScript build.
  */
-const entries = [
-  // `node10Types`: also `dist/<name>.d.ts`, for the top-level `types` field of resolvers that ignore `exports`.
-  { from: "index", name: "implicitly", node10Types: true },
-];
+const entries = [{ from: "index", name: "implicitly", node10Types: true, plugins: [silentPage] }];
 
 /** The script-tag builds (`window.Implicitly`), minified UMD files. */
 const scriptTags = [
@@ -30,14 +37,6 @@ const scriptTags = [
 
 /** Minifier settings shared by the script-tag build and the size check's bundles. */
 export const terserOptions = { ecma: 2021, compress: { passes: 3, unsafe_arrows: true }, format: { comments: false } };
-
-/** The silent redirect page, shipped as written (a copyable file, not a module). */
-const silentPage = {
-  name: "silent-page",
-  generateBundle() {
-    this.emitFile({ type: "asset", fileName: "implicitly-silent.html", source: readFileSync("src/session/silent.html", "utf8") });
-  },
-};
 
 /**
  * Resolves the emitted JavaScript's relative imports (`./protocol/authorize`, written without an
@@ -54,10 +53,10 @@ const external = (id) => !id.startsWith(".") && !isAbsolute(id) && !id.startsWit
 const js = (from) => `${BUILT}/${from}.js`;
 
 export default [
-  ...entries.map(({ from, name }, i) => ({
+  ...entries.map(({ from, name, plugins = [] }) => ({
     input: js(from),
     external,
-    plugins: [emittedJs, ...(i == 0 ? [silentPage] : [])],
+    plugins: [emittedJs, ...plugins],
     output: [
       { file: `dist/${name}.mjs`, format: "es" },
       { file: `dist/${name}.cjs`, format: "cjs" },
