@@ -23,7 +23,7 @@ export interface DemoOptions {
   tokenLifetime?: number;
   /**
    * After `freeAttempts` wrong passwords for a username, further tries are refused for `delay`
-   * seconds, doubling per failure up to `maxDelay`. @default { freeAttempts: 3, delay: 1, maxDelay: 60 }
+   * seconds, doubling per failure up to `maxDelay`. @default `{ freeAttempts: 3, delay: 1, maxDelay: 60 }`
    */
   loginThrottle?: { freeAttempts?: number; delay?: number; maxDelay?: number };
   /** The authorization server's clock, ms since epoch. @default Date.now */

@@ -109,8 +109,10 @@ export interface LoginOptions {
   redirectUri?: string;
 }
 
-/** What {@link Client.handleRedirect} resolves after a successful callback. */
-/** @typeParam T - the token type: {@link Token}, or a wider one such as an OpenID client's. */
+/**
+ * What {@link Client.handleRedirect} resolves after a successful callback.
+ * @typeParam T - the token type: {@link Token}, or a wider one such as an OpenID client's.
+ */
 export interface RedirectResult<T extends Token = Token> {
   /** The new token (also held by the client). */
   token: T;
@@ -130,8 +132,10 @@ export interface UnauthorizedEvent {
   challenge: BearerChallenge | null;
 }
 
-/** Events of {@link Client.on} and their payloads. */
-/** @typeParam T - the token type (see {@link RedirectResult}). */
+/**
+ * Events of {@link Client.on} and their payloads.
+ * @typeParam T - the token type (see {@link RedirectResult}).
+ */
 export interface ClientEvents<T extends Token = Token> {
   /** A new token arrived. */
   token: T;
@@ -145,8 +149,8 @@ export interface ClientEvents<T extends Token = Token> {
   unauthorized: UnauthorizedEvent;
 }
 
-/** An OAuth 2.0 implicit-grant client, made by {@link createClient}. */
 /**
+ * An OAuth 2.0 implicit-grant client, made by {@link createClient}.
  * @typeParam T - the token type: {@link Token}, or a wider one that an opt-in feature fills in
  * (the ID token of {@link createOidcClient}).
  */
