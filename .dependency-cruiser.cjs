@@ -2,14 +2,17 @@
 //   protocol/  pure code: imports nothing outside itself
 //   browser/   the edges (crypto, storage, timers, fetch, events): protocol/ only
 //   client/    createClient: protocol/ and browser/ only
-//   features   session/, oidc/, code/, dpop/, logout/: the three layers below and themselves,
-//              never each other
+//   features   session/, oidc/, code/, dpop/, logout/, react/: the three layers below and
+//              themselves, never each other
 //   compose/   the public createClient and createOidcClient: the core's and every feature's
 //              option names and types (each feature's options.ts), and nothing else of a feature
 //   entries    index.ts, script-tag*.ts: anything, and nothing imports them
+//   testing/   implicitly/testing (the fake server for an app's tests) and doctor/ (the
+//   doctor/    `implicitly doctor` command): protocol/ only, and nothing imports them but their own
+//              entries (testing.ts, doctor.ts), so that no app bundle can hold them
 // A feature that needs another one meets it through the client's extension points, so that an
 // app ships only the features it imports.
-const FEATURES = "session|oidc|code|dpop|logout";
+const FEATURES = "session|oidc|code|dpop|logout|react";
 
 /** @type {import("dependency-cruiser").IConfiguration} */
 module.exports = {
@@ -41,7 +44,21 @@ module.exports = {
       severity: "error",
       comment: "An opt-in feature imports the layers below it and itself, never another feature or an entry.",
       from: { path: `^src/(${FEATURES})/` },
-      to: { pathNot: "^src/($1|protocol|browser|client)/" },
+      to: { path: "^src/", pathNot: "^src/($1|protocol|browser|client)/" },
+    },
+    {
+      name: "testing-apart",
+      severity: "error",
+      comment: "testing/ (implicitly/testing) and doctor/ import protocol/ only: pure code they share, never the client.",
+      from: { path: "^src/(testing|doctor)/" },
+      to: { pathNot: "^src/($1|protocol)/" },
+    },
+    {
+      name: "testing-never-imported",
+      severity: "error",
+      comment: "Only their own entries (src/testing.ts, src/doctor.ts) import testing/ and doctor/: no app bundle may hold them.",
+      from: { path: "^src/", pathNot: "^src/(testing|doctor)(/|\\.ts$)" },
+      to: { path: "^src/(testing|doctor)/" },
     },
     {
       name: "compose-reads-feature-options",
@@ -70,14 +87,23 @@ module.exports = {
       severity: "error",
       comment: "Every module lives in a layer's folder (add a new feature to FEATURES above).",
       from: { path: "^src/" },
-      to: { path: "^src/", pathNot: `^src/(protocol|browser|client|compose|${FEATURES})/` },
+      to: { path: "^src/", pathNot: `^src/(protocol|browser|client|compose|testing|doctor|${FEATURES})/` },
     },
     {
       name: "no-runtime-dependencies",
       severity: "error",
-      comment: "The SDK has no runtime dependencies: src/ imports only src/.",
-      from: { path: "^src/" },
+      comment: "The SDK has no runtime dependencies: src/ imports only src/ (react/ has its own rule below).",
+      from: { path: "^src/", pathNot: "^src/react/" },
       to: { pathNot: "^src/" },
+    },
+    {
+      name: "react-on-public-api",
+      severity: "error",
+      comment:
+        "react/ (the `implicitly/react` entry) uses the client through its public API only (the build takes it from the main entry), " +
+        "and imports `react`, its optional peer dependency: the one import outside src/ allowed, and for this folder only.",
+      from: { path: "^src/react/" },
+      to: { pathNot: "^(src/react/|src/client/types\\.ts$|src/protocol/(types|errors)\\.ts$|node_modules/react/)" },
     },
   ],
   options: {

@@ -142,7 +142,11 @@ export function addCodeGrant({ server, app, clients, tokens, consent, clientOrig
     tokenEndpoint: "/token",
     revokeRefreshTokens() {
       let count = 0;
-      for (const record of refreshTokens.values()) if (!record.revoked) (record.revoked = true), (count += 1);
+      for (const record of refreshTokens.values()) {
+        if (record.revoked) continue;
+        record.revoked = true;
+        count += 1;
+      }
       return count;
     },
     stats: () => ({ ...stats }),

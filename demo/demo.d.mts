@@ -23,7 +23,7 @@ export interface DemoOptions {
   tokenLifetime?: number;
   /**
    * After `freeAttempts` wrong passwords for a username, further tries are refused for `delay`
-   * seconds, doubling per failure up to `maxDelay`. @default { freeAttempts: 3, delay: 1, maxDelay: 60 }
+   * seconds, doubling per failure up to `maxDelay`. @default `{ freeAttempts: 3, delay: 1, maxDelay: 60 }`
    */
   loginThrottle?: { freeAttempts?: number; delay?: number; maxDelay?: number };
   /** The authorization server's clock, ms since epoch. @default Date.now */
@@ -91,9 +91,9 @@ export interface SpaConfig {
 export interface SpaServer {
   origin: string;
   /** Page key (`script-tag`, `esm`) → its URL, which is also its registered redirect URI. */
-  pages: Record<"script-tag" | "esm", string>;
+  pages: Record<"script-tag" | "esm" | "react", string>;
   /** Every registered redirect URI: the two pages and `silent` (silent.html, for a hidden iframe). */
-  redirectUris: Record<"script-tag" | "esm" | "silent", string>;
+  redirectUris: Record<"script-tag" | "esm" | "react" | "silent", string>;
   configure(config: SpaConfig): void;
   close(): Promise<void>;
 }

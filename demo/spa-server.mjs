@@ -5,12 +5,13 @@ import { existsSync, readFileSync } from "node:fs";
 import express from "express";
 import { DEMO_CLIENT_ID } from "./auth-server.mjs";
 import { DIST_DIR, listen, logRequests, PUBLIC_DIR } from "./lib.mjs";
+import { reactPageScript } from "./react-page.mjs";
 
 /** The builds the pages load, as `/dist/<name>`. */
 const BUILDS = ["implicitly.umd.min.js", "implicitly.mjs", "implicitly-oidc.umd.min.js", "implicitly-code.umd.min.js"];
 
 /** The demo pages: key → path. Each is its own redirect URI (and can be a popup's, too). */
-export const PAGES = Object.freeze({ "script-tag": "/", esm: "/esm.html" });
+export const PAGES = Object.freeze({ "script-tag": "/", esm: "/esm.html", react: "/react.html" });
 
 /**
  * Every redirect URI of the demo client: key → path. The pages, and `silent.html` (the SDK's
@@ -101,6 +102,13 @@ export async function startSpaServer({ port = 0, host = "127.0.0.1", log } = {})
     });
   }
   app.get(REDIRECT_PATHS.silent, (_req, res) => res.type("html").send(SILENT_PAGE));
+  // The React page's script, bundled when first asked for (demo/react-page.mjs).
+  app.get("/react/app.js", (_req, res) => {
+    reactPageScript().then(
+      (code) => res.type("text/javascript").send(code),
+      (err) => res.status(500).type("text").send(`The React page could not be bundled (run \`npm run build\` first): ${err.message}`),
+    );
+  });
   app.use(express.static(PUBLIC_DIR, { index: "index.html", etag: false, lastModified: false }));
   app.use((_req, res) => res.status(404).type("text").send("Not found"));
 

@@ -145,6 +145,7 @@ implicitly demo is running on loopback${oidc ? ", with OpenID Connect" : ""}${fl
 
   Open  ${spa.pages["script-tag"]}        (SDK loaded by <script> tag: dist/implicitly${flow === "code" ? "-code" : "-oidc"}.umd.min.js)
    or   ${spa.pages.esm}  (SDK imported as an ES module: dist/implicitly.mjs)
+   or   ${spa.pages.react}  (React: implicitly/react, bundled by Vite when first opened)
 
   ${signIn}
 

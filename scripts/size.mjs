@@ -5,6 +5,9 @@
 //   or OpenID Connect: each built from
 //   dist/implicitly.mjs with the same rollup and terser settings as the script-tag build, so
 //   tree-shaking decides what is left.
+// - what the React binding adds to a React app that already has the core: `implicitly/react`
+//   bundled from dist/implicitly-react.mjs, with `react` and the main entry left out.
+// It also checks that none of the main entry's bundles holds any of the React binding.
 // It also checks for leaks, exactly (jose's bundle report does the same for its algorithm
 // families): each bundle holds the code of the opt-in features it imports and of no other, told
 // by strings that only that feature's code holds. The minimal implicit app ships no code-flow,
@@ -78,6 +81,14 @@ const budgets = [
     max: 8128,
   },
   {
+    what: "React binding (AuthProvider, useAuth)",
+    ships: [],
+    readme: '`import { AuthProvider, useAuth } from "implicitly/react"`: what the React binding adds to a React app (React and the core not counted)',
+    imports: ["AuthProvider", "useAuth"],
+    from: "dist/implicitly-react.mjs",
+    max: 1312,
+  },
+  {
     what: "script-tag build",
     ships: ["session"],
     readme: "`dist/implicitly.umd.min.js` (script tag: core and session features)",
@@ -100,11 +111,15 @@ const budgets = [
   },
 ];
 
-/** Bundles `import { names } from dist/implicitly.mjs` as an app would, minified. */
-const bundle = async (names) => {
-  const entry = `export { ${names.join(", ")} } from ${JSON.stringify(esm)};`;
+/**
+ * Bundles `import { names } from dist/implicitly.mjs` (or `from`) as an app would, minified;
+ * `react` and the main entry (which the React binding imports) are left out.
+ */
+const bundle = async (names, from = esm) => {
+  const entry = `export { ${names.join(", ")} } from ${JSON.stringify(resolve(from))};`;
   const build = await rollup({
     input: "entry",
+    external: (id) => id == "react" || id == "implicitly",
     plugins: [{ name: "entry", resolveId: (id) => (id == "entry" ? id : null), load: (id) => (id == "entry" ? entry : null) }],
   });
   const { output } = await build.generate({ format: "es", plugins: [terser(terserOptions)] });
@@ -122,10 +137,15 @@ if (!existsSync(esm)) {
 let failed = false;
 const rows = [];
 const hashes = new Map();
-for (const { what, readme, file, imports, max, ships } of budgets) {
+// What the main entry's bundles must never hold: code of the React binding (strings that only
+// it has, and that minifiers keep; the import of `react` in either quotes).
+const REACT_MARKERS = ["useSyncExternalStore", "unexpected_error", '"react"', "'react'"];
+const mainBundles = ["dist/implicitly.mjs", "dist/implicitly.cjs"].map((f) => [f, readFileSync(f, "utf8")]);
+for (const { what, readme, file, imports, from, max, ships } of budgets) {
   let code;
   try {
-    code = file ? readFileSync(file) : await bundle(imports);
+    code = file ? readFileSync(file) : await bundle(imports, from);
+    if (!from) mainBundles.push([what, String(code)]);
   } catch (e) {
     console.log(`FAIL ${what}: ${e.message.split("\n")[0]}`);
     failed = true;
@@ -151,6 +171,9 @@ for (const { what, readme, file, imports, max, ships } of budgets) {
   rows.push(`| ${readme} | ${bytes(size)} | ${bytes(max)} |`);
   if (file) hashes.set(file.slice("dist/".length), sri(code));
 }
+const leaks = mainBundles.flatMap(([what, code]) => REACT_MARKERS.filter((m) => code.includes(m)).map((m) => `${what} holds ${m}`));
+failed ||= leaks.length > 0;
+console.log(leaks.length ? leaks.map((leak) => `LEAK ${leak}`).join("\n") : `ok   no React binding code in the main entry's ${mainBundles.length} bundles`);
 console.log("\nSubresource Integrity (the README's <script integrity>):");
 for (const [file, hash] of hashes) console.log(`  dist/${file}  ${hash}`);
 
@@ -159,10 +182,10 @@ const { version } = JSON.parse(readFileSync("package.json", "utf8"));
 const before = readFileSync("README.md", "utf8");
 const table = ["| what you ship | gzip -9 | budget |", "|---|---|---|", ...rows].join("\n");
 let after = before.replace(/(<!-- size-table -->\n)[\s\S]*?(\n<!-- \/size-table -->)/, (_, open, close) => open + table + close);
-after = after.replace(
-  /<script src="https:\/\/unpkg\.com\/implicitly@[^/"]*\/dist\/([\w.-]+)"[^>]*><\/script>/g,
-  (tag, file) =>
-    hashes.has(file) ? `<script src="https://unpkg.com/implicitly@${version}/dist/${file}" integrity="${hashes.get(file)}" crossorigin="anonymous"></script>` : tag,
+after = after.replace(/<script src="https:\/\/unpkg\.com\/implicitly@[^/"]*\/dist\/([\w.-]+)"[^>]*><\/script>/g, (tag, file) =>
+  hashes.has(file)
+    ? `<script src="https://unpkg.com/implicitly@${version}/dist/${file}" integrity="${hashes.get(file)}" crossorigin="anonymous"></script>`
+    : tag,
 );
 if (!after.includes("<!-- size-table -->")) {
   console.log("FAIL README.md has no <!-- size-table --> markers");

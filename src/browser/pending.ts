@@ -5,8 +5,11 @@ import { AuthError } from "../protocol/errors";
  * pending login per tab across the redirect; pass your own for tests or special hosts.
  */
 export interface StorageLike {
+  /** The value stored under `key`, or `null` when there is none. */
   getItem(key: string): string | null;
+  /** Stores `value` under `key`; may throw (quota, storage disabled). */
   setItem(key: string, value: string): void;
+  /** Removes what is stored under `key`, if anything. */
   removeItem(key: string): void;
 }
 
@@ -58,14 +61,16 @@ export const createPendingStore = (storage: () => StorageLike, key: string, ttlM
       }
       const result = fn(logins, now);
       // Drop the stale logins, and anything not shaped like one.
-      for (const state of Object.keys(logins)) if (!(now - logins[state]?.created! < ttlMs)) delete logins[state];
+      // (A login without a number `created` gives NaN, and `NaN < ttlMs` is false: it goes too.)
+      for (const state of Object.keys(logins)) if (!(now - (logins[state]?.created as number) < ttlMs)) delete logins[state];
       let out: string;
       try {
         out = JSON.stringify(logins);
       } catch (e) {
         throw new AuthError("invalid_config", "appState", undefined, { message: "appState: is not a JSON value (it waits in storage)", cause: e });
       }
-      out == "{}" ? s.removeItem(key) : s.setItem(key, out);
+      if (out == "{}") s.removeItem(key);
+      else s.setItem(key, out);
       return result;
     } catch (e) {
       throw e instanceof AuthError ? e : new AuthError("storage_unavailable", e + "", undefined, { cause: e });

@@ -119,16 +119,21 @@ export const createClient = (options: ClientOptions): Client => {
     return appState === undefined ? { token } : { token, appState };
   };
 
-  const send = createFetch(o.resources, tokens.get, o.fetch, (token, response, challenge, input, init) => {
-    // A 401 refuses the token (RFC 6750 §3.1 invalid_token), also one without a readable Bearer
-    // challenge, unless its WWW-Authenticate names another scheme only.
-    const invalid =
-      response.status == 401 &&
-      (challenge ? challenge.error == "invalid_token" : /bearer/i.test(response.headers.get("WWW-Authenticate") || "bearer"));
-    if (invalid) tokens.expire(token);
-    events.emit("unauthorized", { response, challenge });
-    return invalid && hooks.retry?.(input, init);
-  }, hooks);
+  const send = createFetch(
+    o.resources,
+    tokens.get,
+    o.fetch,
+    (token, response, challenge, input, init) => {
+      // A 401 refuses the token (RFC 6750 §3.1 invalid_token), also one without a readable Bearer
+      // challenge, unless its WWW-Authenticate names another scheme only.
+      const invalid =
+        response.status == 401 && (challenge ? challenge.error == "invalid_token" : /bearer/i.test(response.headers.get("WWW-Authenticate") || "bearer"));
+      if (invalid) tokens.expire(token);
+      events.emit("unauthorized", { response, challenge });
+      return invalid && hooks.retry?.(input, init);
+    },
+    hooks,
+  );
 
   const client: Client = {
     authorizationUrl: async (opts) => (await start(opts)).url,
@@ -185,6 +190,9 @@ export const createClient = (options: ClientOptions): Client => {
   internals.set(client, { options: o, hooks, tokens, start, complete });
   // The features given as options (the grant, `codeFlow`; the token's binding), each joining the
   // pipeline, in their order: a binding needs the grant's stages.
-  for (const feature of Object.values(o).filter(isFeature).sort((a, b) => a.joins - b.joins)) feature(client);
+  for (const feature of Object.values(o)
+    .filter(isFeature)
+    .sort((a, b) => a.joins - b.joins))
+    feature(client);
   return client;
 };

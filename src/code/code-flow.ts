@@ -44,8 +44,8 @@ export type CodeFlowErrorCode =
  *
  * - Each request carries `response_type=code` and an S256 `code_challenge`; the verifier (43
  *   characters from `crypto.getRandomValues`) waits with the pending login and goes with it.
- * - The response is read from the query (or the fragment with the option `responseMode:
- *   "fragment"`), strictly, state first; the URL is cleaned (the app's own query parameters
+ * - The response is read from the query (or the fragment with the option
+ *   `responseMode: "fragment"`), strictly, state first; the URL is cleaned (the app's own query parameters
  *   kept) before the code is exchanged at `tokenEndpoint` (or the provider's `token_endpoint`),
  *   once: the pending login is one-time.
  * - The refresh token stays in this client's memory: never in storage, never in the token, never

@@ -20,11 +20,7 @@ import { parseTokenResponse } from "../protocol/token-response";
  * `tokenTimeout` seconds, or any code of {@link parseTokenResponse}
  * @see RFC 6749 §3.2, §4.1.3, §6
  */
-export const requestToken = async (
-  i: Internals,
-  url: string,
-  params: Readonly<Record<string, string | undefined>>,
-): Promise<AuthorizationResponse> => {
+export const requestToken = async (i: Internals, url: string, params: Readonly<Record<string, string | undefined>>): Promise<AuthorizationResponse> => {
   const body = new URLSearchParams();
   for (const name of Object.keys(params)) if (params[name] !== undefined) body.set(name, params[name]!);
   const abort = new AbortController();

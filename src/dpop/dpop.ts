@@ -31,8 +31,8 @@ const NONCE_CHALLENGE = /\bdpop\b[^]*\buse_dpop_nonce\b/i;
  * - One key pair per page load (ECDSA P-256, `ES256`), generated with WebCrypto when first needed,
  *   its private key non-extractable, held in memory only, and dropped by {@link Client.logout}.
  * - Every request to the token endpoint (the code exchange, each refresh) carries a `DPoP` proof;
- *   the answer must be a `DPoP` token (`Bearer` is refused, `dpop_not_bound`). A `400
- *   use_dpop_nonce` with a `DPoP-Nonce` header is answered with exactly one retry.
+ *   the answer must be a `DPoP` token (`Bearer` is refused, `dpop_not_bound`). A
+ *   `400 use_dpop_nonce` with a `DPoP-Nonce` header is answered with exactly one retry.
  * - {@link Client.fetch} sends `Authorization: DPoP <token>` and a fresh proof (with `ath`) inside
  *   `resourceOrigins` only; a `401` whose `WWW-Authenticate` asks for a nonce (`use_dpop_nonce`)
  *   is answered with exactly one retry per request. Nonces are remembered per origin.

@@ -64,8 +64,7 @@ const MARK = "out.";
 
 // Sign-outs under way, per client, in their own storage entry: their states can never complete
 // a login, nor a login's a sign-out.
-const pendingOf = (i: Internals) =>
-  createPendingStore(i.options.storage, "implicitly:logout:" + i.options.clientId, i.options.stateTtl * 1000);
+const pendingOf = (i: Internals) => createPendingStore(i.options.storage, "implicitly:logout:" + i.options.clientId, i.options.stateTtl * 1000);
 
 /** The endpoint named by the option `name`, else by the provider metadata's `member`, checked; undefined when neither. */
 const endpointOf = async (i: Internals, name: "revocationEndpoint" | "endSessionEndpoint", member: string) => {
@@ -116,8 +115,7 @@ export const signOut = async (client: Client, opts: SignOutOptions = {}): Promis
   const revocations: Revocation[] = [];
   const endpoint = opts.revoke !== false && (token || refresh) ? await endpointOf(i, "revocationEndpoint", "revocation_endpoint") : undefined;
   if (endpoint) {
-    const send = (value: string | undefined, hint: Revocation["tokenTypeHint"]) =>
-      value && revokeToken(endpoint, o.clientId, value, hint, o.fetch, 10);
+    const send = (value: string | undefined, hint: Revocation["tokenTypeHint"]) => value && revokeToken(endpoint, o.clientId, value, hint, o.fetch, 10);
     for (const r of await Promise.all([send(token?.accessToken, "access_token"), send(refresh, "refresh_token")])) if (r) revocations.push(r);
   }
   const end = opts.endSession === false ? undefined : await endpointOf(i, "endSessionEndpoint", "end_session_endpoint");

@@ -41,9 +41,13 @@ export interface IdTokenClaims {
   iat: number;
   /** Equal to the nonce of the login. */
   nonce: string;
+  /** The authorized party: when present, equal to the client id. */
   azp?: string;
+  /** The access token's hash (the left half of its digest, base64url), checked against the access token it came with. */
   at_hash?: string;
+  /** When the End-User authenticated, seconds since epoch. */
   auth_time?: number;
+  /** Any other claim the provider sent, as it sent it. */
   [claim: string]: unknown;
 }
 

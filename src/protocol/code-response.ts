@@ -59,7 +59,8 @@ export const parseCodeResponse = (href: string, fragment?: boolean): [Authorizat
       name = decode(eq < 0 ? pair : pair.slice(0, eq));
     } catch {
       // Not a name of ours: the app's own parameter, in the query; malformed, in the fragment.
-      fragment ? (fault ||= "bad percent-encoding") : kept.push(pair);
+      if (fragment) fault ||= "bad percent-encoding";
+      else kept.push(pair);
       continue;
     }
     if (!fragment && !(name in RULES)) {

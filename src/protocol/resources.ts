@@ -27,7 +27,7 @@ export const secureUrl = (value: unknown, base?: string): URL | undefined => {
 
 /**
  * Parses a `resourceOrigins` entry, or returns `undefined` when it is not a secure (see
- * {@link isSecure}) origin or origin + path (no "@", so no credentials; no query or fragment).
+ * {@link isSecure}) origin or origin + path (no `@`, so no credentials; no query or fragment).
  * @param entry - e.g. `https://api.example.com` or `https://example.com/api/`
  * @param base - resolves an entry that is a path (`/api/`) against the page
  */

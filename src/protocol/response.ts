@@ -9,12 +9,17 @@ import { B64TOKEN, NQCHARS, NQSCHARS, SCOPE, VSCHARS } from "./syntax";
 export interface AuthorizationResponse {
   /** Every parameter, decoded, in an object without a prototype. */
   params: Readonly<Record<string, string>>;
+  /** `state`, as the server sent it back. */
   state?: string;
   /** Present on an error response. */
   error?: string;
+  /** `error_description`: a human-readable text from the server (never shown as HTML). */
   errorDescription?: string;
+  /** `error_uri`: a page about the error, from the server. */
   errorUri?: string;
+  /** `access_token`. Never log it. */
   accessToken?: string;
+  /** `token_type`, as sent (compared case-insensitively when validated). */
   tokenType?: string;
   /** `expires_in`, in seconds. */
   expiresIn?: number;

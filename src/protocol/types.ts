@@ -12,11 +12,14 @@ export interface Token {
 
 /** A `Bearer` challenge from `WWW-Authenticate` (RFC 6750 §3). */
 export interface BearerChallenge {
+  /** The protection space (`realm`), when the challenge names one. */
   realm?: string;
   /** The scope the resource needs, split into tokens. */
   scope?: string[];
   /** `invalid_request`, `invalid_token`, `insufficient_scope`, or another code. */
   error?: string;
+  /** `error_description`: a human-readable text from the resource server. */
   errorDescription?: string;
+  /** `error_uri`: a page about the error, from the resource server. */
   errorUri?: string;
 }

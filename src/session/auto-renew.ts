@@ -36,10 +36,7 @@ export const autoRenew = (client: Client): (() => void) => {
   const i = internalsOf(client);
   let scope = client.getToken()?.scope;
   const again = () => renew(client, scope ? { scope } : {});
-  const offs = [
-    client.on("token", (token) => (scope = token.scope)),
-    client.on("expiring", () => void again().catch(() => undefined)),
-  ];
+  const offs = [client.on("token", (token) => (scope = token.scope)), client.on("expiring", () => void again().catch(() => undefined))];
   const retry: Stages["retry"] = (input, init) => {
     // A replay is never replayed: its init is marked.
     if (replays.has(init!) || !replayable(input, init)) return undefined;

@@ -134,8 +134,7 @@ describe("createTokenStore", () => {
   });
 
   it("a token listener that clears the store cancels the timers just armed", () => {
-    let store!: ReturnType<typeof createTokenStore>;
-    store = createTokenStore((event, t) => {
+    const store: ReturnType<typeof createTokenStore> = createTokenStore((event, t) => {
       emit(event, t);
       if (event == "token") store.clear();
     }, NOTICE);

@@ -46,7 +46,16 @@ const tokenEndpoint = vi.fn(async (_input: RequestInfo | URL, _init?: RequestIni
 const implicit = (): Client =>
   createClient({ authorizationEndpoint: ENDPOINT, clientId, redirectUri: CALLBACK, silentRedirectUri: SILENT, storage, clockSkew: SKEW });
 const withCode = (): Client =>
-  createClient({ authorizationEndpoint: ENDPOINT, tokenEndpoint: TOKEN_ENDPOINT, clientId, redirectUri: CALLBACK, storage, clockSkew: SKEW, flow: codeFlow, fetch: tokenEndpoint as typeof fetch });
+  createClient({
+    authorizationEndpoint: ENDPOINT,
+    tokenEndpoint: TOKEN_ENDPOINT,
+    clientId,
+    redirectUri: CALLBACK,
+    storage,
+    clockSkew: SKEW,
+    flow: codeFlow,
+    fetch: tokenEndpoint as typeof fetch,
+  });
 
 /** A path that makes a token: returns the client it made one for, and the outcome. */
 interface Path {
@@ -168,5 +177,8 @@ it("the refresh path takes clockSkew off expires_in (a refresh without it would 
   const client = withCode();
   const token = await paths.find((p) => p.name.startsWith("refresh"))!.run(client);
   expect(token!.expiresAt).toBe(NOW + (600 - SKEW) * 1000);
-  expect(tokenEndpoint.mock.calls.map(([, init]) => new URLSearchParams(String(init!.body)).get("grant_type"))).toEqual(["authorization_code", "refresh_token"]);
+  expect(tokenEndpoint.mock.calls.map(([, init]) => new URLSearchParams(String(init!.body)).get("grant_type"))).toEqual([
+    "authorization_code",
+    "refresh_token",
+  ]);
 });

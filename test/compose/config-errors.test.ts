@@ -55,7 +55,15 @@ describe("unknown options", () => {
         dpop,
       }),
     ).not.toThrow();
-    expect(() => createOidcClient({ issuer: "https://id.example.com", clientId: "spa", redirectUri: BASE.redirectUri, jwksUri: "https://id.example.com/jwks", algorithms: ["ES256"] })).not.toThrow();
+    expect(() =>
+      createOidcClient({
+        issuer: "https://id.example.com",
+        clientId: "spa",
+        redirectUri: BASE.redirectUri,
+        jwksUri: "https://id.example.com/jwks",
+        algorithms: ["ES256"],
+      }),
+    ).not.toThrow();
   });
 
   it("createOidcClient refuses a misspelled option too, naming the closest of its own or the core's", () => {
@@ -93,10 +101,25 @@ describe("feature options hold the exported function", () => {
 
 describe("each invalid_config says what was given and the rule", () => {
   it.each<[string, Record<string, unknown>, string, string]>([
-    ["resourceOrigins", { resourceOrigins: ["api.example.com"] }, "resourceOrigins", 'resourceOrigins[0]: "api.example.com" is not an absolute https: (or loopback http:) origin (or origin + path)'],
-    ["resourceOrigins", { resourceOrigins: ["https://api.example.com", 42] }, "resourceOrigins", "resourceOrigins[1]: a number is not an absolute https: (or loopback http:) origin (or origin + path)"],
+    [
+      "resourceOrigins",
+      { resourceOrigins: ["api.example.com"] },
+      "resourceOrigins",
+      'resourceOrigins[0]: "api.example.com" is not an absolute https: (or loopback http:) origin (or origin + path)',
+    ],
+    [
+      "resourceOrigins",
+      { resourceOrigins: ["https://api.example.com", 42] },
+      "resourceOrigins",
+      "resourceOrigins[1]: a number is not an absolute https: (or loopback http:) origin (or origin + path)",
+    ],
     ["resourceOrigins", { resourceOrigins: "https://api.example.com" }, "resourceOrigins", 'resourceOrigins: "https://api.example.com" is not an array'],
-    ["authorizationEndpoint", { authorizationEndpoint: "http://id.example.com/authorize" }, "authorizationEndpoint", 'authorizationEndpoint: "http://id.example.com/authorize" is not an absolute https: (or loopback http:) URL without #fragment'],
+    [
+      "authorizationEndpoint",
+      { authorizationEndpoint: "http://id.example.com/authorize" },
+      "authorizationEndpoint",
+      'authorizationEndpoint: "http://id.example.com/authorize" is not an absolute https: (or loopback http:) URL without #fragment',
+    ],
     ["clientId", { clientId: 42 }, "clientId", "clientId: a number is not a string of visible ASCII"],
     ["clientId", { clientId: undefined }, "clientId", "clientId: nothing is not a string of visible ASCII"],
     ["scope", { scope: ['a"b'] }, "scope", "scope: an array is not a list of scope tokens (RFC 6749 §3.3)"],
@@ -119,7 +142,9 @@ describe("each invalid_config says what was given and the rule", () => {
 
   it("shows a URL without its user info, query and fragment, which may hold secrets", () => {
     const e = clientError({ authorizationEndpoint: "http://alice:s3cret@id.example.com/authorize?client_secret=hush#tok" });
-    expect(e.message).toBe('invalid_config: authorizationEndpoint: "http://…@id.example.com/authorize…" is not an absolute https: (or loopback http:) URL without #fragment');
+    expect(e.message).toBe(
+      'invalid_config: authorizationEndpoint: "http://…@id.example.com/authorize…" is not an absolute https: (or loopback http:) URL without #fragment',
+    );
     expect(e.message).not.toMatch(/alice|s3cret|hush|tok/);
     expect(e.description).toBe("authorizationEndpoint");
   });

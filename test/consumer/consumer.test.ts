@@ -36,7 +36,7 @@ const tsc = (project: string) =>
       resolve(error ? stdout || String(error) : ""),
     ),
   );
-const PROJECTS = ["tsconfig.json", "tsconfig.node16.json", "cjs/tsconfig.json"];
+const PROJECTS = ["tsconfig.json", "tsconfig.node16.json", "cjs/tsconfig.json", "tsconfig.react.json", "tsconfig.react-node16.json"];
 /** Strips "./" so package.json paths compare with tarball entries. */
 const bare = (path: string) => path.replace(/^\.\//, "");
 
@@ -101,10 +101,31 @@ describe("installed from the tarball", () => {
     expect([esm.trim(), cjs.trim()]).toEqual(["function", "function"]);
   });
 
+  it("Node imports and requires implicitly/react too (react from the app, the core from the main entry)", () => {
+    const code = (load: string) => `${load}.then((m) => console.log(typeof m.AuthProvider, typeof m.useAuth, typeof m.useAuthFetch, typeof m.SignedIn))`;
+    const esm = run(process.execPath, ["--input-type=module", "-e", code('import("implicitly/react")')], APP);
+    const cjs = run(process.execPath, ["-e", code('Promise.resolve(require("implicitly/react"))')], join(APP, "cjs"));
+    expect([esm.trim(), cjs.trim()]).toEqual(Array(2).fill("function function function function"));
+  });
+
+  it("Node imports implicitly/testing as ESM and requires it as CommonJS, and its fake server answers", () => {
+    const serve = "const s = m.createFakeServer(); s.fetch(s.endpoints.issuer + '/.well-known/openid-configuration').then((r) => r.json()).then((d) => console.log(typeof m.signIn, d.issuer))";
+    const esm = run(process.execPath, ["--input-type=module", "-e", `import("implicitly/testing").then((m) => { ${serve} })`], APP);
+    const cjs = run(process.execPath, ["-e", `const m = require("implicitly/testing"); ${serve}`], join(APP, "cjs"));
+    expect([esm.trim(), cjs.trim()]).toEqual(["function https://id.example.test", "function https://id.example.test"]);
+  });
+
+  it("installs the `implicitly` command (npx implicitly doctor)", () => {
+    const help = run(join(APP, "node_modules", ".bin", "implicitly"), ["--help"], APP);
+    expect(help).toMatch(/^Usage: implicitly doctor --app-origin ORIGIN --redirect-uri URL/);
+  });
+
   it.each([
     ["bundler", PROJECTS[0]!],
     ["node16, ESM (type: module)", PROJECTS[1]!],
     ["node16, CommonJS (no type: module)", PROJECTS[2]!],
+    ["bundler, a React app (implicitly/react)", PROJECTS[3]!],
+    ["node16, a React app (implicitly/react)", PROJECTS[4]!],
   ])("the app type-checks under moduleResolution %s", async (_, project) => {
     expect(await checks.get(project)).toBe("");
   }, 90_000);
@@ -134,6 +155,16 @@ describe("bundled by Vite", () => {
     const js = await bundle("main.ts");
     for (const marker of CORE) expect(js).toContain(marker);
     for (const marker of [...SESSION, ...OIDC]) expect(js).not.toContain(marker);
+  }, 60_000);
+
+  it("a React app (StrictMode, JSX) bundles implicitly/react with one copy of the core; an app without it ships none of it", async () => {
+    const [js, plain] = [await bundle("react.tsx"), await bundle("main.ts")];
+    const count = (text: string, what: string) => text.split(what).length - 1;
+    // (Booleans and counts: a failure message must not print React's megabyte.) The binding's own
+    // code, and the core once: its AuthError is the main entry's, not a copy.
+    expect(js.includes("unexpected_error")).toBe(true);
+    expect(count(js, '"AuthError"')).toBe(count(plain, '"AuthError"'));
+    expect([plain.includes("unexpected_error"), plain.includes("useSyncExternalStore")]).toEqual([false, false]);
   }, 60_000);
 
   it("the markers do show up when the app imports those features (so the check above can fail)", async () => {

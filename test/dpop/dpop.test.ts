@@ -72,7 +72,9 @@ const verify = async (proof: string | null) => {
   return { header, claims: part(p!) };
 };
 const thumbprint = (jwk: { crv: string; kty: string; x: string; y: string }) =>
-  createHash("sha256").update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y })).digest("base64url");
+  createHash("sha256")
+    .update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }))
+    .digest("base64url");
 const ath = (token: string) => createHash("sha256").update(token).digest("base64url");
 
 beforeEach(() => {
@@ -148,14 +150,12 @@ describe("dpop: the token endpoint", () => {
   });
 
   it("keeps the code flow's timeout as token_timeout, not dpop_network", async () => {
-    tokenAnswer = (call) =>
-      new Promise((_, reject) => call.init.signal!.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError"))));
+    tokenAnswer = (call) => new Promise((_, reject) => call.init.signal!.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError"))));
     await expect(signIn(make({ tokenTimeout: 0.05 }))).rejects.toMatchObject({ code: "token_timeout" });
   });
 
   it("answers use_dpop_nonce with exactly one retry carrying the nonce, and keeps the nonce for the next request", async () => {
-    tokenAnswer = (call, n) =>
-      n == 1 ? json({ error: "use_dpop_nonce" }, 400, { "DPoP-Nonce": "n-1" }) : dpopToken();
+    tokenAnswer = (call, n) => (n == 1 ? json({ error: "use_dpop_nonce" }, 400, { "DPoP-Nonce": "n-1" }) : dpopToken());
     const client = make();
     await signIn(client);
     expect(calls).toHaveLength(2);
@@ -225,8 +225,7 @@ describe("dpop: resource requests", () => {
   });
 
   it("retries once only: a second challenge is returned, the token kept", async () => {
-    apiAnswer = (call, n) =>
-      new Response("", { status: 401, headers: { "WWW-Authenticate": 'DPoP error="use_dpop_nonce"', "DPoP-Nonce": "api-" + n } });
+    apiAnswer = (call, n) => new Response("", { status: 401, headers: { "WWW-Authenticate": 'DPoP error="use_dpop_nonce"', "DPoP-Nonce": "api-" + n } });
     const client = make();
     await signIn(client);
     expect((await client.fetch(API + "/me")).status).toBe(401);

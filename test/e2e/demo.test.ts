@@ -2,7 +2,7 @@
 // demo pages: sign in, consent or deny, call the API, reload, sign out; and where the token must
 // never show up (address bar, history, Referer, storage, cookies, other origins).
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import type { Browser, BrowserContext, Frame, Locator, Page } from "playwright-core";
+import type { Frame, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_PORTS, DEMO_USER, startDemo, type Demo } from "../../demo/demo.mjs";
 import type { Client } from "../../src/index";
@@ -24,8 +24,7 @@ const DOCS_SCREENSHOT = "docs/demo-signed-in.png";
 const env = useDemoBrowser();
 const { apiAuthorization } = env;
 let demo: Demo;
-let browser: Browser;
-beforeAll(() => void ({ demo, browser } = env));
+beforeAll(() => void ({ demo } = env));
 
 /** A fresh browser profile (no cookies, no storage) with one tab. */
 async function newPage(): Promise<Page> {

@@ -2,7 +2,7 @@
 // sign in at a real OpenID provider (oidc-provider, its development login and consent pages) with
 // response_type=id_token token, and show the user's name from the verified ID token's claims.
 import { mkdir } from "node:fs/promises";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Demo } from "../../demo/demo.mjs";
 import { OIDC_ACCOUNTS } from "../../demo/oidc-server.mjs";
@@ -16,9 +16,8 @@ const env = useDemoBrowser({ demo: { provider: "oidc" } });
 const { apiAuthorization } = env;
 let demo: Demo;
 let oidc: NonNullable<Demo["oidc"]>;
-let browser: Browser;
 beforeAll(() => {
-  ({ demo, browser } = env);
+  ({ demo } = env);
   oidc = demo.oidc!;
 });
 

@@ -2,7 +2,7 @@
 // SDK (dist/): restore() after a reload (a hidden frame with prompt=none, no login page), login in
 // a popup, prompt=none without a session, several tabs (logout everywhere, shared tokens), and
 // autoRenew (before expiry, and after a 401 invalid_token).
-import type { Browser, BrowserContext, Page, Request } from "playwright-core";
+import type { BrowserContext, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USER, startDemo, type Demo } from "../../demo/demo.mjs";
 import type { Client } from "../../src/index";
@@ -19,8 +19,7 @@ type DemoWindow = Window & {
 const env = useDemoBrowser({ launch: { ignoreDefaultArgs: ["--disable-popup-blocking"] } });
 const { apiAuthorization, newContext } = env;
 let demo: Demo;
-let browser: Browser;
-beforeAll(() => void ({ demo, browser } = env));
+beforeAll(() => void ({ demo } = env));
 
 /** A tab of `context` (a fresh profile when none is given). */
 async function newPage(context?: BrowserContext): Promise<Page> {

@@ -62,7 +62,10 @@ describe("createOidcClient with flow: codeFlow against oidc-provider", () => {
     expect(token.accessToken).not.toBe(before.accessToken);
     expect(i.refreshToken!()).not.toBe(first);
     expect(client.getUser()).toMatchObject({ sub: "demo" });
-    const spent = await fetch(op.tokenEndpoint, { method: "POST", body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: first!, client_id: op.clientId }) });
+    const spent = await fetch(op.tokenEndpoint, {
+      method: "POST",
+      body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: first!, client_id: op.clientId }),
+    });
     expect(spent.status).toBe(400);
     expect(await spent.json()).toMatchObject({ error: "invalid_grant" });
   });

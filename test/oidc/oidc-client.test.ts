@@ -552,7 +552,12 @@ describe("createOidcClient: a stalled provider", () => {
 describe("createOidcClient: prototype pollution", () => {
   it("names set on Object.prototype (jwksUri, authorizationEndpoint, algorithms) are no options", async () => {
     const proto = Object.prototype as Record<string, unknown>;
-    Object.assign(proto, { jwksUri: "https://evil.test/jwks", authorizationEndpoint: "https://evil.test/authorize", algorithms: ["ES256"], responseType: "token" });
+    Object.assign(proto, {
+      jwksUri: "https://evil.test/jwks",
+      authorizationEndpoint: "https://evil.test/authorize",
+      algorithms: ["ES256"],
+      responseType: "token",
+    });
     try {
       const client = make();
       const q = await start(client);

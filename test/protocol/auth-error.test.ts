@@ -19,7 +19,12 @@ describe("AuthError", () => {
   });
 
   it("a storage that throws: storage_unavailable whose cause is the storage's own error", async () => {
-    const client = createClient({ authorizationEndpoint: "https://id.example.com/a", clientId: "spa", redirectUri: "https://app.example.com/cb", storage: brokenStorage() });
+    const client = createClient({
+      authorizationEndpoint: "https://id.example.com/a",
+      clientId: "spa",
+      redirectUri: "https://app.example.com/cb",
+      storage: brokenStorage(),
+    });
     const e = await client.authorizationUrl().catch((x) => x);
     expect(e).toMatchObject({ code: "storage_unavailable" });
     expect(e.cause).toBeInstanceOf(DOMException);
@@ -28,7 +33,18 @@ describe("AuthError", () => {
 
   it("a token endpoint that cannot be reached: token_network whose cause is fetch's error", async () => {
     const failure = new TypeError("Failed to fetch");
-    const storage = { data: new Map<string, string>(), getItem(k: string) { return this.data.get(k) ?? null; }, setItem(k: string, v: string) { this.data.set(k, v); }, removeItem(k: string) { this.data.delete(k); } };
+    const storage = {
+      data: new Map<string, string>(),
+      getItem(k: string) {
+        return this.data.get(k) ?? null;
+      },
+      setItem(k: string, v: string) {
+        this.data.set(k, v);
+      },
+      removeItem(k: string) {
+        this.data.delete(k);
+      },
+    };
     const client = createClient({
       authorizationEndpoint: "https://id.example.com/a",
       tokenEndpoint: "https://id.example.com/token",

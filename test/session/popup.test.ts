@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createClient } from "../../src/client/client";
 import { channelName } from "../../src/client/handoff";
 import { loginWithPopup } from "../../src/session/popup";
-import type { Client, ClientOptions } from "../../src/client/types";
+import type { ClientOptions } from "../../src/client/types";
 import { MemoryStorage, brokenStorage } from "../support/memory-storage";
 import { CALLBACK, ENDPOINT, fakePopup, flush, freshClientId, granted, handoff, makeClient, post, stateIn, tokensOf } from "../support/session";
 
