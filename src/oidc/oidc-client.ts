@@ -168,9 +168,12 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
     await request?.(params, login);
     return authorizationEndpoint || (await meta()).authorizationEndpoint;
   };
-  hooks.check = (response, login) => {
-    // RFC 9207: an `iss` parameter, on an error response too, must name this issuer.
-    checkResponseIssuer(response.params, issuer);
+  hooks.check = async (response, login) => {
+    // RFC 9207: an `iss` parameter, on an error response too, must name this issuer. A code
+    // response (PKCE: a verifier) carries no ID token to stand in for it, so a provider whose
+    // metadata promises `iss` must send it: checked here, before the code is exchanged.
+    const code = login.verifier && (discovers || o.tokenEndpoint === undefined);
+    checkResponseIssuer(response.params, issuer, code ? (await meta()).issParameterSupported : false);
     return check?.(response, login);
   };
   hooks.accept = async (token, response, login) => {
