@@ -88,9 +88,11 @@ export interface OidcClient extends Client<OidcToken> {
  * {@link Client.login} and {@link Client.authorizationUrl} reject `discovery_failed`;
  * {@link Client.handleRedirect} rejects `issuer_mismatch`, `discovery_failed`, `jwks_failed` and
  * the `id_token_*` / `invalid_id_token` codes of {@link OidcErrorCode}, besides the core ones. A
- * silent renewal ({@link renew}, and the one behind {@link restore} and {@link autoRenew}) sends the
- * ID token of the user who signed in as `id_token_hint`, and rejects `user_mismatch` when the
- * provider answers for another user (another `sub`); nothing of that answer is kept.
+ * silent renewal ({@link renew}, and the one behind {@link restore} and {@link autoRenew}) and a
+ * popup login while signed in ({@link loginWithPopup}, e.g. for more scope) send the ID token of
+ * the user who signed in as `id_token_hint`, and reject `user_mismatch` when the provider answers
+ * for another user (another `sub`); nothing of that answer is kept. (Sign out first to let
+ * another user sign in.)
  * @example
  * ```ts
  * const auth = createOidcClient({
@@ -157,9 +159,10 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
       params.scope = login.scope.join(" ");
       params.response_type = responseType;
       params.nonce = login.nonce = randomString();
-      // A silent renewal (§3.1.2.1: prompt=none SHOULD carry the ID token of the session) is for
-      // the user who signed in: its pending login remembers whom (`sub`, never a token).
-      if (params.prompt == "none" && user) {
+      // A silent renewal (§3.1.2.1: prompt=none SHOULD carry the ID token of the session), and a
+      // popup login while signed in (step-up: more scope), are for the user who signed in: the
+      // pending login remembers whom (`sub`, never a token), so that another user is refused.
+      if ((params.prompt == "none" || params.state!.startsWith("p.")) && user) {
         params.id_token_hint = user.idToken;
         login.sub = user.claims!.sub;
       }
