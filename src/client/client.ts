@@ -181,6 +181,13 @@ export const createClient = (options: ClientOptions): Client => {
     tokens,
     start,
     complete,
+    forget(state) {
+      try {
+        pending.take(state);
+      } catch {
+        // Storage gone: nothing can be read from it either; the TTL ends the login.
+      }
+    },
   });
   // The grant, when not the implicit one (`codeFlow`): it sets its hooks.
   o.flow?.(client);
