@@ -115,11 +115,13 @@ export const createClient = (options: ClientOptions): Client => {
   };
 
   const send = createFetch(o.resources, tokens.get, o.fetch, (token, response, challenge, input, init) => {
-    // A 401 refuses the token (RFC 6750 §3.1 invalid_token), also one without a readable Bearer
-    // challenge, unless its WWW-Authenticate names another scheme only.
+    // A 401 refuses the token (RFC 6750 §3.1, RFC 9449 §7.1 invalid_token), also one without a
+    // readable challenge of the token's scheme (Bearer or DPoP), unless its WWW-Authenticate
+    // names another scheme only.
+    const scheme = token.tokenType;
     const invalid =
       response.status == 401 &&
-      (challenge ? challenge.error == "invalid_token" : /bearer/i.test(response.headers.get("WWW-Authenticate") || "bearer"));
+      (challenge ? challenge.error == "invalid_token" : new RegExp(scheme, "i").test(response.headers.get("WWW-Authenticate") || scheme));
     if (invalid) tokens.expire(token);
     events.emit("unauthorized", { response, challenge });
     return invalid && hooks.retry?.(input, init);

@@ -10,7 +10,7 @@ export interface Token {
   scope: string[];
 }
 
-/** A `Bearer` challenge from `WWW-Authenticate` (RFC 6750 §3). */
+/** A `Bearer` challenge from `WWW-Authenticate` (RFC 6750 §3), or a `DPoP` one (RFC 9449 §7.1: the same parameters, and `algs`). */
 export interface BearerChallenge {
   realm?: string;
   /** The scope the resource needs, split into tokens. */
@@ -19,4 +19,6 @@ export interface BearerChallenge {
   error?: string;
   errorDescription?: string;
   errorUri?: string;
+  /** A `DPoP` challenge's proof algorithms (RFC 9449 §7.1), space-separated. */
+  algs?: string;
 }
