@@ -41,8 +41,9 @@ export type CodeFlowErrorCode =
  * - The refresh token stays in this client's memory: never in storage, never in the token, never
  *   shared with other tabs. {@link renew} (and so {@link autoRenew} and {@link restore}) refreshes
  *   with it first, one request at a time, never for more scope than the grant, and falls back to
- *   the hidden frame when there is none or the refresh fails. A rotated refresh token replaces the
- *   old one; {@link Client.logout} forgets it.
+ *   the hidden frame when there is none or the refresh fails (not after a logout meanwhile). A
+ *   rotated refresh token replaces the old one; {@link Client.logout} forgets it, and an exchange or
+ *   refresh that answers after it sets no token.
  *
  * @param client - the client it is the `flow` of (called by the client itself)
  * @throws AuthError `invalid_config` for an invalid `tokenEndpoint`, `tokenTimeout` or `issuer`; `login()`

@@ -148,6 +148,10 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
   // Who signed in: the token of the last verified ID token, kept until logout (also past its
   // expiry, or a 401 that dropped it), so that a silent renewal asks for that user and takes no other.
   let user: OidcToken | undefined;
+  // Set once the client holds the token (never by a verified answer that came after a logout).
+  client.on("token", (token: OidcToken) => {
+    if (token.claims) user = token;
+  });
   client.on("logout", () => (user = undefined));
 
   // The flow's hooks (the `flow` option: the code flow), run after this feature's own.
@@ -205,7 +209,7 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
     // A renewal never switches the user silently: another `sub` (`iss` is the issuer, checked
     // above) is refused, and the client keeps nothing of it (autoRenew then replays nothing).
     if (login.sub !== undefined && claims.sub !== login.sub) throw new AuthError("user_mismatch", "another user signed in at the provider");
-    return (user = { ...token, idToken: jwt, claims });
+    return { ...token, idToken: jwt, claims };
   };
 
   return Object.assign(client, { getUser: () => (tokens.get() as OidcToken | null)?.claims || null });
