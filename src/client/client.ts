@@ -63,6 +63,9 @@ export const createClient = (options: ClientOptions): Client => {
   // The response handled last in this page load, so that a second call gets the same outcome: found
   // by its state or by the clean URL it left (never by the raw URL, which holds the token).
   let last: [state: string | undefined, clean: string, result: Promise<RedirectResult>] | undefined;
+  // The era (see TokenStore.era) in which each login of this page load started: a frame's or
+  // popup's login started before a logout completes nothing after it.
+  const begun = new Map<string, number>();
 
   const start: Internals["start"] = async (given, via = "") => {
     // Own options only: a name some other code set on Object.prototype is no option.
@@ -83,6 +86,7 @@ export const createClient = (options: ClientOptions): Client => {
     };
     const endpoint = (await hooks.request?.(params, login)) || o.authorizationEndpoint;
     pending.add(state, login);
+    begun.set(state, tokens.era());
     return { url: buildAuthorizationUrl(endpoint, params), state, redirectUri };
   };
 
@@ -95,6 +99,14 @@ export const createClient = (options: ClientOptions): Client => {
     login = state !== undefined && pending.take(state),
   ): Promise<RedirectResult> => {
     const malformed = response instanceof AuthError && response;
+    // Started in this page: its era then; else (a redirect from an earlier page load) now.
+    const since = begun.get(state!) ?? tokens.era();
+    begun.delete(state!);
+    // After a logout (here, or in another tab through syncTabs), nothing started before it sets a
+    // token: checked before the flow's checks (the code is not even exchanged) and after them.
+    const late = () => {
+      if (tokens.era() != since) throw new AuthError("login_required", "signed out");
+    };
     if (!login || login == "expired") {
       throw malformed || new AuthError("state_mismatch", "state " + (state === undefined ? "missing" : login || "unknown or used"));
     }
@@ -102,10 +114,12 @@ export const createClient = (options: ClientOptions): Client => {
     let token;
     try {
       if (malformed) throw malformed;
+      late();
       // A flow may complete the response first: the code flow adds its token response.
       await hooks.check?.(response as AuthorizationResponse, login);
       token = tokenFromResponse(response as AuthorizationResponse, login.scope, Date.now(), o.clockSkew, o.tokenType);
       if (hooks.accept) token = await hooks.accept(token, response as AuthorizationResponse, login);
+      late();
     } catch (e) {
       (e as AuthError).appState = appState;
       throw e;
@@ -115,11 +129,13 @@ export const createClient = (options: ClientOptions): Client => {
   };
 
   const send = createFetch(o.resources, tokens.get, o.fetch, (token, response, challenge, input, init) => {
-    // A 401 refuses the token (RFC 6750 §3.1 invalid_token), also one without a readable Bearer
-    // challenge, unless its WWW-Authenticate names another scheme only.
+    // A 401 refuses the token (RFC 6750 §3.1, RFC 9449 §7.1 invalid_token), also one without a
+    // readable challenge of the token's scheme (Bearer or DPoP), unless its WWW-Authenticate
+    // names another scheme only.
+    const scheme = token.tokenType;
     const invalid =
       response.status == 401 &&
-      (challenge ? challenge.error == "invalid_token" : /bearer/i.test(response.headers.get("WWW-Authenticate") || "bearer"));
+      (challenge ? challenge.error == "invalid_token" : new RegExp(scheme, "i").test(response.headers.get("WWW-Authenticate") || scheme));
     if (invalid) tokens.expire(token);
     events.emit("unauthorized", { response, challenge });
     return invalid && hooks.retry?.(input, init);
@@ -181,6 +197,14 @@ export const createClient = (options: ClientOptions): Client => {
     tokens,
     start,
     complete,
+    forget(state) {
+      begun.delete(state);
+      try {
+        pending.take(state);
+      } catch {
+        // Storage gone: nothing can be read from it either; the TTL ends the login.
+      }
+    },
   });
   // The grant, when not the implicit one (`codeFlow`): it sets its hooks.
   o.flow?.(client);

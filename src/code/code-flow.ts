@@ -41,8 +41,9 @@ export type CodeFlowErrorCode =
  * - The refresh token stays in this client's memory: never in storage, never in the token, never
  *   shared with other tabs. {@link renew} (and so {@link autoRenew} and {@link restore}) refreshes
  *   with it first, one request at a time, never for more scope than the grant, and falls back to
- *   the hidden frame when there is none or the refresh fails. A rotated refresh token replaces the
- *   old one; {@link Client.logout} forgets it.
+ *   the hidden frame when there is none or the refresh fails (not after a logout meanwhile). A
+ *   rotated refresh token replaces the old one; {@link Client.logout} forgets it, and an exchange or
+ *   refresh that answers after it sets no token.
  *
  * @param client - the client it is the `flow` of (called by the client itself)
  * @throws AuthError `invalid_config` for an invalid `tokenEndpoint`, `tokenTimeout` or `issuer`; `login()`
@@ -79,7 +80,16 @@ export const codeFlow = (client: Client): void => {
 
   const endpoint = async () => checkUrl("tokenEndpoint", tokenEndpoint ?? (await i.metadata?.())?.token_endpoint);
 
-  hooks.parse = (href) => parseCodeResponse(href, fragment);
+  hooks.parse = (href) => {
+    const [response, clean] = parseCodeResponse(href, fragment);
+    // An implicit-grant token in the fragment of a query-mode client: never left in the address
+    // bar (where history, extensions and a later Referer could read it), and refused, for the
+    // login its state (or the query response's) names.
+    const hash = clean.indexOf("#");
+    if (fragment || hash < 0 || !/(^|&)access_token=/.test(clean.slice(hash + 1))) return [response, clean];
+    const state = ((response || parseCodeResponse(clean, true)[0]) as { state?: string } | null)?.state;
+    return [Object.assign(new AuthError("invalid_response", "access_token in the fragment"), { state }), clean.slice(0, hash)];
+  };
   hooks.request = async (params, login) => {
     await endpoint(); // none: fail before navigating, not on the way back
     const { verifier, challenge } = await pkce();
@@ -93,8 +103,10 @@ export const codeFlow = (client: Client): void => {
   hooks.check = async (response, login) => {
     // RFC 9207, for errors too: the response must come from the server the request went to.
     if (issuer !== undefined) checkResponseIssuer(response.params, issuer, true);
-    if (response.error) return; // the server's error, read as it is
-    const { code } = response;
+    // From the parameters, which have no prototype: an `error` or `code` some script set on
+    // Object.prototype is no parameter of this response.
+    const { error, code } = response.params;
+    if (error) return; // the server's error, read as it is
     // An implicit-grant token where a code is expected is refused, never used.
     if (typeof code != "string" || !login.verifier || response.params.access_token !== undefined) {
       throw new AuthError("invalid_response", "code");

@@ -88,9 +88,11 @@ export interface OidcClient extends Client<OidcToken> {
  * {@link Client.login} and {@link Client.authorizationUrl} reject `discovery_failed`;
  * {@link Client.handleRedirect} rejects `issuer_mismatch`, `discovery_failed`, `jwks_failed` and
  * the `id_token_*` / `invalid_id_token` codes of {@link OidcErrorCode}, besides the core ones. A
- * silent renewal ({@link renew}, and the one behind {@link restore} and {@link autoRenew}) sends the
- * ID token of the user who signed in as `id_token_hint`, and rejects `user_mismatch` when the
- * provider answers for another user (another `sub`); nothing of that answer is kept.
+ * silent renewal ({@link renew}, and the one behind {@link restore} and {@link autoRenew}) and a
+ * popup login while signed in ({@link loginWithPopup}, e.g. for more scope) send the ID token of
+ * the user who signed in as `id_token_hint`, and reject `user_mismatch` when the provider answers
+ * for another user (another `sub`); nothing of that answer is kept. (Sign out first to let
+ * another user sign in.)
  * @example
  * ```ts
  * const auth = createOidcClient({
@@ -146,6 +148,10 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
   // Who signed in: the token of the last verified ID token, kept until logout (also past its
   // expiry, or a 401 that dropped it), so that a silent renewal asks for that user and takes no other.
   let user: OidcToken | undefined;
+  // Set once the client holds the token (never by a verified answer that came after a logout).
+  client.on("token", (token: OidcToken) => {
+    if (token.claims) user = token;
+  });
   client.on("logout", () => (user = undefined));
 
   // The flow's hooks (the `flow` option: the code flow), run after this feature's own.
@@ -157,9 +163,10 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
       params.scope = login.scope.join(" ");
       params.response_type = responseType;
       params.nonce = login.nonce = randomString();
-      // A silent renewal (§3.1.2.1: prompt=none SHOULD carry the ID token of the session) is for
-      // the user who signed in: its pending login remembers whom (`sub`, never a token).
-      if (params.prompt == "none" && user) {
+      // A silent renewal (§3.1.2.1: prompt=none SHOULD carry the ID token of the session), and a
+      // popup login while signed in (step-up: more scope), are for the user who signed in: the
+      // pending login remembers whom (`sub`, never a token), so that another user is refused.
+      if ((params.prompt == "none" || params.state!.startsWith("p.")) && user) {
         params.id_token_hint = user.idToken;
         login.sub = user.claims!.sub;
       }
@@ -168,9 +175,12 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
     await request?.(params, login);
     return authorizationEndpoint || (await meta()).authorizationEndpoint;
   };
-  hooks.check = (response, login) => {
-    // RFC 9207: an `iss` parameter, on an error response too, must name this issuer.
-    checkResponseIssuer(response.params, issuer);
+  hooks.check = async (response, login) => {
+    // RFC 9207: an `iss` parameter, on an error response too, must name this issuer. A code
+    // response (PKCE: a verifier) carries no ID token to stand in for it, so a provider whose
+    // metadata promises `iss` must send it: checked here, before the code is exchanged.
+    const code = login.verifier && (discovers || o.tokenEndpoint === undefined);
+    checkResponseIssuer(response.params, issuer, code ? (await meta()).issParameterSupported : false);
     return check?.(response, login);
   };
   hooks.accept = async (token, response, login) => {
@@ -199,7 +209,7 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
     // A renewal never switches the user silently: another `sub` (`iss` is the issuer, checked
     // above) is refused, and the client keeps nothing of it (autoRenew then replays nothing).
     if (login.sub !== undefined && claims.sub !== login.sub) throw new AuthError("user_mismatch", "another user signed in at the provider");
-    return (user = { ...token, idToken: jwt, claims });
+    return { ...token, idToken: jwt, claims };
   };
 
   return Object.assign(client, { getUser: () => (tokens.get() as OidcToken | null)?.claims || null });
