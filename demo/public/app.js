@@ -328,7 +328,8 @@ export async function startDemo(sdk, { page }) {
       output.textContent = `GET ${url}\n→ ${response.status}\n${JSON.stringify(body, null, 2)}`;
       if (response.ok) return result(`${what}: OK.`);
       const header = response.headers.get("WWW-Authenticate");
-      const challenge = sdk.parseBearerChallenge(header);
+      // A DPoP-bound token (--dpop) is refused with a DPoP challenge, read the same way.
+      const challenge = sdk.parseBearerChallenge(header) || sdk.parseBearerChallenge(header, "DPoP");
       output.textContent += challenge ? `\nWWW-Authenticate: ${header}` : "";
       if (challenge?.error === "insufficient_scope" && challenge.scope?.length) {
         missing = challenge.scope;

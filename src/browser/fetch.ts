@@ -7,8 +7,9 @@ import type { BearerChallenge, Token } from "../protocol/types";
 export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
 /**
- * Called for every 401/403 to a request that carried `token`, with its Bearer challenge (`null`
- * when none could be read); may return the response of a replay of the request (`input`, `init`).
+ * Called for every 401/403 to a request that carried `token`, with its challenge of the token's
+ * scheme (`Bearer`, or a sender-constrained token's own; `null` when none could be read); may return the
+ * response of a replay of the request (`input`, `init`).
  */
 export type Challenged = (
   token: Token,
@@ -21,14 +22,15 @@ export type Challenged = (
 /**
  * Sends a request inside the resources in place of the default (a sender-constrained token):
  * `set` sets a request header (`Authorization` holds `Bearer <token>` already), `send` sends the
- * request with the headers as they are then, and may be called again (a retry the server asked for).
+ * request with the headers as they are then, and may be called again (a retry the server asked
+ * for); its `redirect`, when given, replaces the request's redirect mode.
  */
 export type Authorize = (
   token: Token,
   input: RequestInfo | URL,
   init: RequestInit | undefined,
   set: (name: string, value: string) => void,
-  send: () => Promise<Response>,
+  send: (redirect?: RequestRedirect) => Promise<Response>,
 ) => Promise<Response>;
 
 /**
@@ -98,12 +100,12 @@ export const createFetch =
       if (plain) (headers as Record<string, string>)[name] = value;
       else (headers as Headers).set(name, value);
     };
-    const go = () => {
+    const go = (mode?: RequestRedirect) => {
       // The same order, for the same reason: then our headers, and the caller's redirect mode or
       // ours. (`redirect: undefined` is no member to fetch: a Request keeps its own mode then.)
       const request = { headers, redirect, ...init } as RequestInit;
       request.headers = headers;
-      request.redirect = (init?.redirect || redirect) as RequestRedirect;
+      request.redirect = (mode || init?.redirect || redirect) as RequestRedirect;
       return send(target, request);
     };
     const response = await (hooks.authorize ? hooks.authorize(token, target, init, set, go) : go());
@@ -112,7 +114,7 @@ export const createFetch =
     return (
       ((response.status == 401 || response.status == 403) &&
         !(response.redirected && !isResource(resources, new URL(response.url))) &&
-        (await challenged(token, response, parseBearerChallenge(response.headers.get("WWW-Authenticate")), target, init))) ||
+        (await challenged(token, response, parseBearerChallenge(response.headers.get("WWW-Authenticate"), token.tokenType), target, init))) ||
       response
     );
   };

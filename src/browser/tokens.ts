@@ -8,8 +8,14 @@ export interface TokenStore {
   set(token: Token): void;
   /** Drops `token` (if it is still the current one) and emits `expired`. */
   expire(token: Token): void;
-  /** Drops the token and its timers without an event. */
+  /** Drops the token and its timers without an event: a logout, which starts a new era. */
   clear(): void;
+  /**
+   * The era: how many times {@link TokenStore.clear} ran (one per logout). Work that started in an
+   * earlier era (a renewal, a code exchange, a frame's or popup's login, a question to other tabs)
+   * must not set a token: a sign-out is never undone by an answer that comes late.
+   */
+  era(): number;
 }
 
 // setTimeout runs at once for delays above 2^31-1 ms (24.8 days): wait in steps of at most 2e9 ms.
@@ -26,6 +32,7 @@ export const createTokenStore = (
 ): TokenStore => {
   let current: Token | null = null;
   let timers: ReturnType<typeof setTimeout>[] = [];
+  let era = 0;
   const clear = () => {
     timers.forEach(clearTimeout);
     timers = [];
@@ -56,6 +63,10 @@ export const createTokenStore = (
       emit("token", token);
     },
     expire,
-    clear,
+    clear() {
+      era++;
+      clear();
+    },
+    era: () => era,
   };
 };

@@ -63,6 +63,9 @@ export const createClient = (options: ClientOptions): Client => {
   // The response handled last in this page load, so that a second call gets the same outcome: found
   // by its state or by the clean URL it left (never by the raw URL, which holds the token).
   let last: { state: string | undefined; clean: string; result: Promise<RedirectResult> } | undefined;
+  // The era (see TokenStore.era) in which each login of this page load started: a frame's or
+  // popup's login started before a logout completes nothing after it.
+  const begun = new Map<string, number>();
 
   const start: Internals["start"] = async (given, via) => {
     // Own options only: a name some other code set on Object.prototype is no option.
@@ -85,6 +88,7 @@ export const createClient = (options: ClientOptions): Client => {
     let endpoint = o.authorizationEndpoint;
     for (const request of hooks.request) endpoint = (await request(params, login)) || endpoint;
     pending.add(state, login);
+    begun.set(state, tokens.era());
     return { url: buildAuthorizationUrl(endpoint, params), state, redirectUri };
   };
 
@@ -97,6 +101,14 @@ export const createClient = (options: ClientOptions): Client => {
     login = state !== undefined && pending.take(state),
   ): Promise<RedirectResult> => {
     const malformed = response instanceof AuthError && response;
+    // Started in this page: its era then; else (a redirect from an earlier page load) now.
+    const since = begun.get(state!) ?? tokens.era();
+    begun.delete(state!);
+    // After a logout (here, or in another tab through syncTabs), nothing started before it sets a
+    // token: checked before the flow's checks (the code is not even exchanged) and after them.
+    const late = () => {
+      if (tokens.era() != since) throw new AuthError("login_required", "signed out");
+    };
     if (!login || login == "expired") {
       throw malformed || new AuthError("state_mismatch", "state " + (state === undefined ? "missing" : login || "unknown or used"));
     }
@@ -104,13 +116,16 @@ export const createClient = (options: ClientOptions): Client => {
     let token;
     try {
       if (malformed) throw malformed;
+      late();
       const checked = response as AuthorizationResponse;
       // Checked as it came (an error response too), then completed by the flow (the code flow
       // exchanges its code), read, and accepted.
       for (const check of hooks.check) await check(checked, login);
-      if (!checked.error) await hooks.complete?.(checked, login);
+      // The error from the parameters, which have no prototype (not one planted on Object.prototype).
+      if (!checked.params.error) await hooks.complete?.(checked, login);
       token = tokenFromResponse(checked, login.scope, Date.now(), o.clockSkew, hooks.tokenType);
       for (const accept of hooks.accept) token = await accept(token, checked, login);
+      late();
     } catch (e) {
       (e as AuthError).appState = appState;
       throw e;
@@ -124,10 +139,13 @@ export const createClient = (options: ClientOptions): Client => {
     tokens.get,
     o.fetch,
     (token, response, challenge, input, init) => {
-      // A 401 refuses the token (RFC 6750 §3.1 invalid_token), also one without a readable Bearer
-      // challenge, unless its WWW-Authenticate names another scheme only.
+      // A 401 refuses the token (RFC 6750 §3.1, RFC 9449 §7.1 invalid_token), also one without a
+      // readable challenge of the token's scheme (Bearer or a binding's), unless its
+      // WWW-Authenticate names another scheme only.
+      const scheme = token.tokenType;
       const invalid =
-        response.status == 401 && (challenge ? challenge.error == "invalid_token" : /bearer/i.test(response.headers.get("WWW-Authenticate") || "bearer"));
+        response.status == 401 &&
+        (challenge ? challenge.error == "invalid_token" : new RegExp(scheme, "i").test(response.headers.get("WWW-Authenticate") || scheme));
       if (invalid) tokens.expire(token);
       events.emit("unauthorized", { response, challenge });
       return invalid && hooks.retry?.(input, init);
@@ -187,7 +205,21 @@ export const createClient = (options: ClientOptions): Client => {
     },
     on: events.on,
   };
-  internals.set(client, { options: o, hooks, tokens, start, complete });
+  internals.set(client, {
+    options: o,
+    hooks,
+    tokens,
+    start,
+    complete,
+    forget(state) {
+      begun.delete(state);
+      try {
+        pending.take(state);
+      } catch {
+        // Storage gone: nothing can be read from it either; the TTL ends the login.
+      }
+    },
+  });
   // The features given as options (the grant, `codeFlow`; the token's binding), each joining the
   // pipeline, in their order: a binding needs the grant's stages.
   for (const feature of Object.values(o)

@@ -28,6 +28,11 @@ export interface Internals {
    */
   complete(response: AuthorizationResponse | AuthError | null): Promise<RedirectResult>;
   /**
+   * Removes the pending login of `state` (with every feature's data of it) when its response will never
+   * come: a frame or popup that timed out, was closed or showed a page. Never throws.
+   */
+  forget(state: string): void;
+  /**
    * The authorization server's metadata document (OpenID Connect Discovery, RFC 8414), parsed
    * without prototypes, for features that take an endpoint from it (`token_endpoint`,
    * `revocation_endpoint`, `end_session_endpoint`). Set by {@link createOidcClient}; undefined

@@ -143,7 +143,11 @@ export interface Client<T extends Token = Token> {
    * @throws AuthError `login_required` for a resource request while no valid token is held (nothing is sent)
    */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
-  /** Forgets the token, cancels its timers and emits `logout`. */
+  /**
+   * Forgets the token, cancels its timers and emits `logout`. Nothing started before it (a
+   * renewal, a refresh, a code exchange, a frame's or popup's login, a question to other tabs) sets
+   * a token after it: such work rejects `login_required` (description `signed out`) or resolves `null`.
+   */
   logout(): void;
   /** Subscribes to an event; returns the function that unsubscribes. */
   on<E extends keyof ClientEvents>(event: E, listener: (payload: ClientEvents<T>[E]) => void): () => void;

@@ -51,8 +51,9 @@ export type CodeFlowErrorCode =
  * - The refresh token stays in this client's memory: never in storage, never in the token, never
  *   shared with other tabs. {@link renew} (and so {@link autoRenew} and {@link restore}) refreshes
  *   with it first, one request at a time, never for more scope than the grant, and falls back to
- *   the hidden frame when there is none or the refresh fails. A rotated refresh token replaces the
- *   old one; {@link Client.logout} forgets it.
+ *   the hidden frame when there is none or the refresh fails (not after a logout meanwhile). A
+ *   rotated refresh token replaces the old one; {@link Client.logout} forgets it, and an exchange or
+ *   refresh that answers after it sets no token.
  *
  * @param client - the client it is the `flow` of (called by the client itself)
  * @throws AuthError `invalid_config` for an invalid `tokenEndpoint`, `tokenTimeout` or `issuer`; `login()`
@@ -93,7 +94,9 @@ export const codeFlow = /* @__PURE__ */ defineFeature(10, (client: Client): void
   const endpoint = async () => checkUrl("tokenEndpoint", tokenEndpoint ?? (await i.metadata?.())?.token_endpoint);
 
   const exchange = async (response: AuthorizationResponse, login: PendingLogin, data: CodeLogin) => {
-    const { code } = response;
+    // From the parameters, which have no prototype: a `code` some script set on Object.prototype
+    // is no parameter of this response.
+    const { code } = response.params;
     // An implicit-grant token where a code is expected is refused, never used.
     if (typeof code != "string" || !data.verifier || response.params.access_token !== undefined) {
       throw new AuthError("invalid_response", "code");
@@ -116,7 +119,16 @@ export const codeFlow = /* @__PURE__ */ defineFeature(10, (client: Client): void
 
   joinPipeline(i.hooks, "code", {
     order: 10,
-    parse: (href) => parseCodeResponse(href, fragment),
+    parse: (href) => {
+      const [response, clean] = parseCodeResponse(href, fragment);
+      // An implicit-grant token in the fragment of a query-mode client: never left in the address
+      // bar (where history, extensions and a later Referer could read it), and refused, for the
+      // login its state (or the query response's) names.
+      const hash = clean.indexOf("#");
+      if (fragment || hash < 0 || !/(^|&)access_token=/.test(clean.slice(hash + 1))) return [response, clean];
+      const state = ((response || parseCodeResponse(clean, true)[0]) as { state?: string } | null)?.state;
+      return [Object.assign(new AuthError("invalid_response", "access_token in the fragment"), { state }), clean.slice(0, hash)];
+    },
     request: async (params, _login, data: CodeLogin) => {
       await endpoint(); // none: fail before navigating, not on the way back
       const { verifier, challenge } = await pkce();

@@ -3,6 +3,7 @@ import { internalsOf } from "../client/internals";
 import { handoffOf } from "../client/handoff";
 import { invalidConfig } from "../client/options";
 import { defineFeature, joinPipeline } from "../client/pipeline";
+import { parseBearerChallenge } from "../protocol/challenge";
 import { parseJsonObject } from "../protocol/json";
 import { NQCHARS } from "../protocol/syntax";
 import { createDpopKey, createProof, type DpopKey } from "./proof";
@@ -21,9 +22,6 @@ export type DpopErrorCode =
   /** A resource asked for a DPoP nonce (`use_dpop_nonce`) but its `DPoP-Nonce` header could not be read (not exposed to the page by CORS). */
   | "dpop_nonce";
 
-// A DPoP challenge asking for a nonce (RFC 9449 §9): the scheme, then the error, in one header.
-const NONCE_CHALLENGE = /\bdpop\b[^]*\buse_dpop_nonce\b/i;
-
 /**
  * Sender-constrained tokens (DPoP, RFC 9449) for {@link codeFlow}: pass it as the `dpop` option
  * of {@link createClient} or {@link createOidcClient}, with `flow: codeFlow`.
@@ -34,8 +32,13 @@ const NONCE_CHALLENGE = /\bdpop\b[^]*\buse_dpop_nonce\b/i;
  *   the answer must be a `DPoP` token (`Bearer` is refused, `dpop_not_bound`). A
  *   `400 use_dpop_nonce` with a `DPoP-Nonce` header is answered with exactly one retry.
  * - {@link Client.fetch} sends `Authorization: DPoP <token>` and a fresh proof (with `ath`) inside
- *   `resourceOrigins` only; a `401` whose `WWW-Authenticate` asks for a nonce (`use_dpop_nonce`)
+ *   `resourceOrigins` only, and never follows a redirect with them (`redirect: "error"`, unless the
+ *   request asks for `"manual"`); a `401` whose `WWW-Authenticate` asks for a nonce (`use_dpop_nonce`)
  *   is answered with exactly one retry per request. Nonces are remembered per origin.
+ * - `WWW-Authenticate: DPoP` challenges (RFC 9449 §7.1) are read as Bearer ones are: a `401
+ *   error="invalid_token"` drops the token and emits `expired` (and {@link autoRenew} renews once
+ *   and replays once); every `401`/`403` emits `unauthorized` with the parsed challenge (e.g.
+ *   `insufficient_scope` and its `scope`, for a step-up).
  * - Logins whose response comes back to this page (a frame of {@link renew}, a popup of
  *   {@link loginWithPopup}) send `dpop_jkt` (RFC 9449 §10), so that their code is bound to the
  *   key too; a full-page login does not (the key is gone with the page that asked).
@@ -108,15 +111,20 @@ export const dpop = /* @__PURE__ */ defineFeature(20, (client: Client): void => 
       set("Authorization", "DPoP " + token.accessToken);
       set("DPoP", await createProof(await getKey(), method, url.href, { accessToken: token.accessToken, nonce: nonces[url.origin] }));
     };
+    // A proof names the URL it was made for (htu), and a redirect target is another: the request
+    // never follows one (a cross-origin target would get the proof, where Authorization is
+    // dropped), unless the caller asked to see it ("manual").
+    const mode = init?.redirect == "manual" ? "manual" : "error";
     await sign();
-    let response = await go();
+    let response = await go(mode);
     const fresh = remember(url.origin, response);
-    if (response.status == 401 && NONCE_CHALLENGE.test(response.headers.get("WWW-Authenticate") || "")) {
+    // A DPoP challenge asking for a nonce (RFC 9449 §9), read as every challenge is.
+    if (response.status == 401 && parseBearerChallenge(response.headers.get("WWW-Authenticate"), "DPoP")?.error == "use_dpop_nonce") {
       // The nonce hidden (CORS exposes WWW-Authenticate but not DPoP-Nonce): no retry can succeed.
       if (!fresh) throw new AuthError("dpop_nonce", "DPoP-Nonce unreadable");
       // Exactly one retry: a second challenge is the answer.
       await sign();
-      remember(url.origin, (response = await go()));
+      remember(url.origin, (response = await go(mode)));
     }
     return response;
   };

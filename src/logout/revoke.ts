@@ -10,12 +10,18 @@ export interface Revocation {
    * could not be reached in time.
    */
   status?: number;
+  /**
+   * `true` when the endpoint answered with a redirect: it is never followed (that would post the
+   * token to wherever it points), and the token counts as not revoked.
+   */
+  redirected?: true;
 }
 
 /**
  * Revokes one token at `endpoint` as a public client: a form POST of `token`, `token_type_hint`
- * and `client_id` (RFC 7009 §2.1), without cookies and without an `Authorization` header. Never
- * throws: every failure is in the result.
+ * and `client_id` (RFC 7009 §2.1), without cookies and without an `Authorization` header. A
+ * redirect is never followed (the token would be posted again, to wherever it points): it is
+ * reported as `redirected`, not revoked. Never throws: every failure is in the result.
  *
  * @param endpoint - the revocation endpoint, already checked
  * @param clientId - the client's identifier
@@ -34,13 +40,19 @@ export const revokeToken = async (
   seconds: number,
 ): Promise<Revocation> => {
   try {
-    const { ok, status } = await (fetchFn || fetch)(endpoint, {
+    const { ok, status, type } = await (fetchFn || fetch)(endpoint, {
       method: "POST",
       // A form body: a CORS-safelisted request, with no preflight.
       body: new URLSearchParams({ token, token_type_hint: tokenTypeHint, client_id: clientId }),
       credentials: "omit",
+      // A 307 or 308 would re-post the token to another URL, maybe another origin: the redirect
+      // is not followed but seen (a page sees an opaque one, status 0; other hosts see its status).
+      redirect: "manual",
       signal: AbortSignal.timeout(seconds * 1000),
     });
+    if (type == "opaqueredirect" || (status > 299 && status < 400)) {
+      return status ? { tokenTypeHint, revoked: false, status, redirected: true } : { tokenTypeHint, revoked: false, redirected: true };
+    }
     return { tokenTypeHint, revoked: ok, status };
   } catch {
     return { tokenTypeHint, revoked: false };

@@ -79,8 +79,9 @@ const endpointOf = async (i: Internals, name: "revocationEndpoint" | "endSession
  *    {@link syncTabs}). The tokens it held are kept in this call only, for the next steps.
  * 2. **Revocation** (RFC 7009), when a revocation endpoint is known: the access token, and the
  *    refresh token when the client held one, each as a public client (`client_id`, `token`,
- *    `token_type_hint`), at the same time. Failures (an unreachable server, a `401` from a server
- *    that refuses public clients) are reported in {@link SignOutResult.revocations}, never thrown.
+ *    `token_type_hint`), one after the other, the refresh token first; a redirect is never
+ *    followed. Failures (an unreachable server, a `401` from a server that refuses public
+ *    clients, a redirect) are reported in {@link SignOutResult.revocations}, never thrown.
  * 3. **RP-Initiated Logout**, when an end-session endpoint is known: stores a pending sign-out
  *    (its one-time `state`, never a token) and navigates (`method`) to the endpoint with `id_token_hint` (the
  *    ID token the client held, with {@link createOidcClient}), `client_id`,
@@ -91,7 +92,7 @@ const endpointOf = async (i: Internals, name: "revocationEndpoint" | "endSession
  * ID token is in the provider's URL: see {@link SignOutOptions.method}.)
  *
  * @param client - a client made by {@link createClient} or {@link createOidcClient}
- * @param opts - see {@link SignOutOptions}
+ * @param given - see {@link SignOutOptions}; own members only
  * @returns what was revoked, and whether the page is navigating to the end-session endpoint
  * @throws AuthError when it cannot go on, with the local logout done by then: `invalid_config`
  *   for an invalid endpoint or `postLogoutRedirectUri`, `discovery_failed` when the provider
@@ -106,7 +107,10 @@ const endpointOf = async (i: Internals, name: "revocationEndpoint" | "endSession
  * };
  * ```
  */
-export const signOut = async (client: Client, opts: SignOutOptions = {}): Promise<SignOutResult> => {
+export const signOut = async (client: Client, given?: SignOutOptions): Promise<SignOutResult> => {
+  // Own options only: a `revoke` or `postLogoutRedirectUri` some other code set on
+  // Object.prototype is no option.
+  const opts = { __proto__: null, ...given } as SignOutOptions;
   const i = internalsOf(client);
   const o = i.options;
   const token = i.tokens.get() as { accessToken: string; idToken?: string } | null;
@@ -115,8 +119,10 @@ export const signOut = async (client: Client, opts: SignOutOptions = {}): Promis
   const revocations: Revocation[] = [];
   const endpoint = opts.revoke !== false && (token || refresh) ? await endpointOf(i, "revocationEndpoint", "revocation_endpoint") : undefined;
   if (endpoint) {
-    const send = (value: string | undefined, hint: Revocation["tokenTypeHint"]) => value && revokeToken(endpoint, o.clientId, value, hint, o.fetch, 10);
-    for (const r of await Promise.all([send(token?.accessToken, "access_token"), send(refresh, "refresh_token")])) if (r) revocations.push(r);
+    // One after the other, the refresh token first (it can mint new access tokens): some servers
+    // fail one of two at once (Django OAuth Toolkit on sqlite: 500, "database is locked").
+    if (refresh) revocations.push(await revokeToken(endpoint, o.clientId, refresh, "refresh_token", o.fetch, 10));
+    if (token) revocations.push(await revokeToken(endpoint, o.clientId, token.accessToken, "access_token", o.fetch, 10));
   }
   const end = opts.endSession === false ? undefined : await endpointOf(i, "endSessionEndpoint", "end_session_endpoint");
   if (!end) return { revocations, endingSession: false };

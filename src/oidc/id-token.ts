@@ -113,7 +113,9 @@ export const verifyIdToken = async (idToken: string, options: VerifyIdTokenOptio
   };
   const { header, payload: c, signingInput, signature } = decodeJws(idToken);
   // An access token in JWT form (RFC 9068) is never an ID token, whoever signed it (RFC 8725 §3.11).
-  if (/^(application\/)?at\+jwt$/i.test(header.typ as string)) fail("invalid_id_token", "typ " + header.typ);
+  // (`typ` is a string or absent: decodeJws checked it.)
+  const typ = header.typ as string | undefined;
+  if (typ !== undefined && /^(application\/)?at\+jwt$/i.test(typ)) fail("invalid_id_token", "typ " + typ);
   const { alg } = header;
   const params = jwa(alg);
   if (!params || (algorithms && !algorithms.includes(alg))) return fail("id_token_alg", "alg " + alg + " not allowed");

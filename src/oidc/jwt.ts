@@ -38,7 +38,7 @@ const json = (bytes: Uint8Array): Record<string, unknown> => {
 /**
  * Splits and decodes a JWS compact serialization (`header.payload.signature`). Strict: exactly three
  * parts in strict base64url, header and payload UTF-8 JSON objects, a string `alg`, a string `kid`
- * when present, and no `crit` (no extension is understood). Verifies nothing.
+ * and `typ` when present, and no `crit` (no extension is understood). Verifies nothing.
  *
  * @param jws - the compact serialization, e.g. an ID token
  * @returns the decoded parts; header and payload objects have no prototype
@@ -53,6 +53,9 @@ export const decodeJws = (jws: string): DecodedJws => {
   const h = json(header) as JwsHeader;
   if (typeof h.alg != "string") fail("alg missing");
   if (h.kid !== undefined && typeof h.kid != "string") fail("kid not a string");
+  // Checked before anything reads it as a string: an object (without a prototype, as parsed)
+  // cannot become one, and would throw a TypeError instead of an AuthError (RFC 7515 §4.1.9).
+  if (h.typ !== undefined && typeof h.typ != "string") fail("typ not a string");
   // RFC 7515 §4.1.11: a JWS naming an extension its recipient does not understand is invalid.
   if (h.crit !== undefined) fail("crit not supported");
   return {

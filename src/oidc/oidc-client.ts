@@ -2,7 +2,8 @@ import { createClient } from "../client/client";
 import { discover, type ProviderMetadata } from "./discovery";
 import { AuthError } from "../protocol/errors";
 import { verifyIdToken, type IdTokenClaims } from "./id-token";
-import { internalsOf } from "../client/internals";
+import { featureOptions, internalsOf } from "../client/internals";
+import { handoffOf } from "../client/handoff";
 import { joinPipeline } from "../client/pipeline";
 import { jwa } from "./jwa";
 import { createKeySet, type KeySet } from "./jwks";
@@ -105,9 +106,11 @@ export interface OidcClient extends Client<OidcToken> {
  * {@link Client.login} and {@link Client.authorizationUrl} reject `discovery_failed`;
  * {@link Client.handleRedirect} rejects `issuer_mismatch`, `discovery_failed`, `jwks_failed` and
  * the `id_token_*` / `invalid_id_token` codes of {@link OidcErrorCode}, besides the core ones. A
- * silent renewal ({@link renew}, and the one behind {@link restore} and {@link autoRenew}) sends the
- * ID token of the user who signed in as `id_token_hint`, and rejects `user_mismatch` when the
- * provider answers for another user (another `sub`); nothing of that answer is kept.
+ * silent renewal ({@link renew}, and the one behind {@link restore} and {@link autoRenew}) and a
+ * popup login while signed in ({@link loginWithPopup}, e.g. for more scope) send the ID token of
+ * the user who signed in as `id_token_hint`, and reject `user_mismatch` when the provider answers
+ * for another user (another `sub`); nothing of that answer is kept. (Sign out first to let
+ * another user sign in.)
  * @example
  * ```ts
  * const auth = createOidcClient({
@@ -162,6 +165,10 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
   // Who signed in: the token of the last verified ID token, kept until logout (also past its
   // expiry, or a 401 that dropped it), so that a silent renewal asks for that user and takes no other.
   let user: OidcToken | undefined;
+  // Set once the client holds the token (never by a verified answer that came after a logout).
+  client.on("token", (token: OidcToken) => {
+    if (token.claims) user = token;
+  });
   client.on("logout", () => (user = undefined));
 
   // After the grant's stages (order 30): the code flow has set its own response_type by then.
@@ -174,14 +181,23 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
       if (params.response_type == "token") params.response_type = responseType;
       else data.exchanged = true;
       params.nonce = data.nonce = randomString();
-      // A silent renewal (§3.1.2.1: prompt=none SHOULD carry the ID token of the session) is for
-      // the user who signed in: its pending login remembers whom (`sub`, never a token).
-      if (params.prompt == "none" && user) {
+      // A silent renewal (§3.1.2.1: prompt=none SHOULD carry the ID token of the session), and a
+      // popup login while signed in (step-up: more scope), are for the user who signed in: the
+      // pending login remembers whom (`sub`, never a token), so that another user is refused.
+      if ((params.prompt == "none" || handoffOf(params.state) == "popup") && user) {
         params.id_token_hint = user.idToken;
         data.sub = user.claims!.sub;
       }
     }
     return authorizationEndpoint || (await meta()).authorizationEndpoint;
+  };
+  // RFC 9207: an `iss` parameter, on an error response too, must name this issuer (before a code
+  // flow sends its code anywhere: checks run before the response is completed). A code response
+  // carries no ID token to stand in for it, so a provider whose metadata promises `iss` must send
+  // it: checked here, before the code is exchanged (when the metadata is read anyway).
+  const check = async (response: AuthorizationResponse, _login: PendingLogin, data: OidcLogin) => {
+    const code = data.exchanged === true && (discovers || featureOptions<{ tokenEndpoint?: string }>(i).tokenEndpoint === undefined);
+    checkResponseIssuer(response.params, issuer, code ? (await meta()).issParameterSupported : false);
   };
   const accept = async (token: Token, response: AuthorizationResponse, _login: PendingLogin, data: OidcLogin) => {
     // Fetched here, not before: the callback page starts with nothing cached.
@@ -209,16 +225,9 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
     // A renewal never switches the user silently: another `sub` (`iss` is the issuer, checked
     // above) is refused, and the client keeps nothing of it (autoRenew then replays nothing).
     if (data.sub !== undefined && claims.sub !== data.sub) throw new AuthError("user_mismatch", "another user signed in at the provider");
-    return (user = { ...token, idToken: jwt, claims });
+    return { ...token, idToken: jwt, claims };
   };
-  joinPipeline(i.hooks, "oidc", {
-    order: 30,
-    request,
-    // RFC 9207: an `iss` parameter, on an error response too, must name this issuer (before a
-    // code flow sends its code anywhere: checks run before the response is completed).
-    check: (response) => checkResponseIssuer(response.params, issuer),
-    accept,
-  });
+  joinPipeline(i.hooks, "oidc", { order: 30, request, check, accept });
 
   return Object.assign(client, { getUser: () => (tokens.get() as OidcToken | null)?.claims || null });
 };

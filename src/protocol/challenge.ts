@@ -1,5 +1,5 @@
 import { camelCase } from "./camel-case";
-import type { BearerChallenge } from "./types";
+import type { BearerChallenge, Token } from "./types";
 
 // RFC 9110 §5.6.2 token, §5.6.4 quoted-string, §11.2 token68 and §11.6.1's list of challenges.
 const TOKEN = "[\\w!#$%&'*+.^`|~-]+";
@@ -12,26 +12,31 @@ const ITEM = new RegExp(
 );
 
 /**
- * Parses a `WWW-Authenticate` header and returns its first well-formed `Bearer` challenge.
+ * Parses a `WWW-Authenticate` header and returns its first well-formed `Bearer` challenge (or, with
+ * `scheme: "DPoP"`, its first `DPoP` challenge, whose parameters are the same, RFC 9449 §7.1).
  * Several challenges may share one header; the scheme and parameter names are case-insensitive;
  * quoted strings may hold escaped characters; a challenge that repeats a parameter is ignored.
  * Never throws; parsing stops at the first malformed element.
  *
  * @param header - the header value, e.g. `response.headers.get("WWW-Authenticate")`
- * @returns the Bearer challenge, or `null` when there is none
+ * @param scheme - the scheme of the token that was sent: `token.tokenType` @default "Bearer"
+ * @returns the challenge of that scheme, or `null` when there is none
  * @example
  * ```ts
  * parseBearerChallenge('Basic realm="x", Bearer realm="api", error="invalid_token"');
  * // { realm: "api", error: "invalid_token" }
+ * parseBearerChallenge('DPoP algs="ES256", error="invalid_token"', "DPoP");
+ * // { algs: "ES256", error: "invalid_token" }
  * ```
- * @see RFC 6750 §3, RFC 9110 §11.6.1
+ * @see RFC 6750 §3, RFC 9449 §7.1, RFC 9110 §11.6.1
  */
-export const parseBearerChallenge = (header: string | null | undefined): BearerChallenge | null => {
-  let scheme = "";
+export const parseBearerChallenge = (header: string | null | undefined, scheme: Token["tokenType"] = "Bearer"): BearerChallenge | null => {
+  const wanted = scheme.toLowerCase();
+  let current = "";
   let params: Record<string, string> = {};
   let repeated = false;
-  const bearer = (): BearerChallenge | null => {
-    if (scheme != "bearer" || repeated) return null;
+  const found = (): BearerChallenge | null => {
+    if (current != wanted || repeated) return null;
     const out: BearerChallenge = camelCase(params);
     // `scope=""` too is a list (empty): `scope` is never a string.
     if (params.scope != null) out.scope = params.scope.split(" ").filter(Boolean);
@@ -40,8 +45,8 @@ export const parseBearerChallenge = (header: string | null | undefined): BearerC
   let m: RegExpExecArray | null;
   for (let at = 0; header && at < header.length && ((ITEM.lastIndex = at), (m = ITEM.exec(header))); at = ITEM.lastIndex) {
     if (m[1]) {
-      if (bearer()) break;
-      scheme = m[1].toLowerCase();
+      if (found()) break;
+      current = m[1].toLowerCase();
       params = Object.create(null);
       repeated = false;
     }
@@ -51,5 +56,5 @@ export const parseBearerChallenge = (header: string | null | undefined): BearerC
       params[name] = m[3] ?? m[4]!.replace(/\\(.)/g, "$1");
     }
   }
-  return bearer();
+  return found();
 };

@@ -1,6 +1,6 @@
 import { camelCase } from "./camel-case";
 import { AuthError } from "./errors";
-import type { AuthorizationResponse } from "./response";
+import { ERROR_DETAILS, type AuthorizationResponse } from "./response";
 import { NQCHARS, NQSCHARS, VSCHARS } from "./syntax";
 
 // The parameters of an authorization code response (RFC 6749 §4.1.2, §4.1.2.1; RFC 9207 `iss`;
@@ -32,7 +32,9 @@ const decode = (s: string): string => (/[%+]/.test(s) ? decodeURIComponent(s.rep
  * removed; the app's other query parameters are kept as they are, in their order, and so is the
  * fragment. From the fragment (`response_mode=fragment`), every parameter is the response's and
  * the whole fragment is removed. Either way a response parameter given twice, badly
- * percent-encoded or outside its ABNF makes the response malformed, and no name reaches a prototype.
+ * percent-encoded or outside its ABNF makes the response malformed, and no name reaches a prototype;
+ * only an `error_description` or `error_uri` outside its ABNF next to a well-formed `error` is
+ * dropped instead (Glewlwyd sends a bare `&error_description`).
  *
  * @param href - the whole redirect URL
  * @param fragment - read the fragment instead of the query
@@ -51,6 +53,7 @@ export const parseCodeResponse = (href: string, fragment?: boolean): [Authorizat
   const kept: string[] = [];
   let isResponse = false;
   let fault: string | undefined;
+  const dropped: string[] = [];
   for (const pair of (fragment ? (hash < 0 ? "" : href.slice(hash + 1)) : query < 0 ? "" : base.slice(query + 1)).split("&")) {
     if (!pair) continue;
     const eq = pair.indexOf("=");
@@ -76,10 +79,16 @@ export const parseCodeResponse = (href: string, fragment?: boolean): [Authorizat
       continue;
     }
     if (name in params) fault ||= name + " repeated";
-    else if (RULES[name]?.test(value) === false) fault ||= name + " malformed";
+    else if (RULES[name]?.test(value) === false) {
+      if (ERROR_DETAILS.test(name)) dropped.push(name);
+      else fault ||= name + " malformed";
+    }
     params[name] = value;
   }
   if (!isResponse) return [null, href];
+  // As in a fragment response: dropped next to an error (itself checked above), else malformed.
+  if (dropped.length && !params.error) fault ||= dropped[0] + " malformed";
+  for (const name of dropped) delete params[name];
   const clean = fragment ? base : path + (kept.length ? "?" + kept.join("&") : "") + (hash < 0 ? "" : href.slice(hash));
   // The state still names the login this response ends, so that the client consumes it.
   if (fault) return [Object.assign(new AuthError("invalid_response", fault), { state: params.state }), clean];

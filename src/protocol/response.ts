@@ -43,6 +43,12 @@ const ABNF: Readonly<Record<string, RegExp | undefined>> = {
   error_description: NQSCHARS,
   error_uri: NQCHARS,
 } as unknown as Record<string, RegExp>;
+/**
+ * The parameters that only describe an error. Outside their ABNF next to a well-formed `error`
+ * (Glewlwyd sends a bare `&error_description`), they are dropped rather than making the whole
+ * response malformed, so that the server's code still reaches the app.
+ */
+export const ERROR_DETAILS = /^error_(description|uri)$/;
 // Any one of these makes a fragment an authorization response; anything else is the app's own.
 const RESPONSE = /^(access_token|error|state|id_token)$/;
 
@@ -59,7 +65,9 @@ const decode = (s: string): string => (s.includes("%") || s.includes("+") ? deco
 /**
  * Parses the fragment of a redirect URI into an authorization response, strictly: a parameter
  * given twice, bad percent-encoding, or a known parameter outside its ABNF is an error, and no
- * name (`__proto__` included) can reach a prototype.
+ * name (`__proto__` included) can reach a prototype. The one leniency: next to a well-formed
+ * `error`, an `error_description` or `error_uri` outside its ABNF (a bare name, as Glewlwyd
+ * sends) is dropped, so that the server's code still reaches the app.
  *
  * @param urlOrFragment - a whole URL, `#fragment`, or the fragment's text
  * @returns the response, or `null` when there is none (no fragment, or an app's own hash route)
@@ -81,6 +89,7 @@ export const parseAuthorizationResponse = (urlOrFragment: string): Authorization
   const names: string[] = [];
   let isResponse = false;
   let fault: string | undefined;
+  const dropped: string[] = [];
   for (const pair of fragment.split("&")) {
     if (!pair) continue;
     const eq = pair.indexOf("=");
@@ -97,11 +106,20 @@ export const parseAuthorizationResponse = (urlOrFragment: string): Authorization
     if (name in params) fault ||= name + " repeated";
     else {
       names.push(name);
-      if (ABNF[name]?.test(value) === false) fault ||= name + " malformed";
+      if (ABNF[name]?.test(value) === false) {
+        if (ERROR_DETAILS.test(name)) dropped.push(name);
+        else fault ||= name + " malformed";
+      }
     }
     params[name] = value;
   }
   if (!isResponse) return null;
+  // Dropped only next to an error (itself checked above); a success has no business with them.
+  if (dropped.length && !params.error) fault ||= dropped[0] + " malformed";
+  for (const name of dropped) {
+    delete params[name];
+    names.splice(names.indexOf(name), 1);
+  }
   // The state still names the login this response ends, so that the client consumes it.
   if (fault) throw Object.assign(new AuthError("invalid_response", fault), { state: params.state });
   const out = camelCase(params, ABNF, names) as AuthorizationResponse & Record<string, unknown>;

@@ -2,13 +2,16 @@ import { camelCase } from "./camel-case";
 import { AuthError } from "./errors";
 import { parseJsonObject } from "./json";
 import type { AuthorizationResponse } from "./response";
-import { NQCHARS, NQSCHARS, SCOPE, VSCHARS } from "./syntax";
+import { secureUrl } from "./resources";
+import { B64TOKEN, NQCHARS, NQSCHARS, SCOPE, VSCHARS } from "./syntax";
 
 // The members of a token response (RFC 6749 §5.1, Appendix A) and their syntax; any other member
 // is ignored. No prototype: a member named "constructor" or "__proto__" finds no rule.
 const MEMBERS: Readonly<Record<string, RegExp | undefined>> = {
   __proto__: null,
-  access_token: VSCHARS,
+  // RFC 6749 allows any VSCHAR; a credential sent as `Bearer …` or `DPoP …` must be a b64token
+  // (RFC 6750 §2.1, RFC 9449 §7.1), as for a fragment's token: spaces, commas or quotes could not be sent.
+  access_token: B64TOKEN,
   token_type: NQCHARS,
   scope: SCOPE,
   refresh_token: VSCHARS,
@@ -42,7 +45,10 @@ export const parseTokenResponse = (status: number, contentType: string | null, b
   if (status < 200 || status > 299) {
     const { error, error_description: description, error_uri: uri } = json || {};
     const text = (v: unknown) => (typeof v == "string" && NQSCHARS.test(v) ? v : undefined);
-    throw text(error) ? new AuthError(error as string, text(description), text(uri)) : new AuthError("token_http_error", "HTTP " + status);
+    // `uri` is a page for the app to link to: an absolute https: URL (or loopback http:) only, never
+    // `javascript:` or a path of the app, as for an authorization response's `error_uri`.
+    const link = text(uri) && secureUrl(uri) && (uri as string);
+    throw text(error) ? new AuthError(error as string, text(description), link || undefined) : new AuthError("token_http_error", "HTTP " + status);
   }
   if (!JSON_TYPE.test(contentType || "")) throw new AuthError("token_content_type", contentType || "none");
   if (!json) throw new AuthError("token_not_json");

@@ -10,7 +10,7 @@ export interface Token {
   scope: string[];
 }
 
-/** A `Bearer` challenge from `WWW-Authenticate` (RFC 6750 §3). */
+/** A `Bearer` challenge from `WWW-Authenticate` (RFC 6750 §3), or a `DPoP` one (RFC 9449 §7.1: the same parameters, and `algs`). */
 export interface BearerChallenge {
   /** The protection space (`realm`), when the challenge names one. */
   realm?: string;
@@ -22,4 +22,6 @@ export interface BearerChallenge {
   errorDescription?: string;
   /** `error_uri`: a page about the error, from the resource server. */
   errorUri?: string;
+  /** A `DPoP` challenge's proof algorithms (RFC 9449 §7.1), space-separated. */
+  algs?: string;
 }

@@ -30,7 +30,9 @@ export const FRAME_GRACE = 1000;
  * this request (`state`). Anything else is ignored, and so is every message once the wait is over.
  * With `popup`, a response may also come over the popup's `BroadcastChannel` (same origin by
  * construction, so only the state is checked), for when Cross-Origin-Opener-Policy cut the link.
- * Every listener, timer and channel is removed when the wait ends, whatever the outcome.
+ * Every listener, timer and channel is removed when the wait ends, whatever the outcome, and so is
+ * the request's pending login (a response consumes it; a timeout, a closed popup or a frame that
+ * shows a page removes it).
  *
  * With `frame`, a frame that finishes loading a page other than the redirect page (a page of
  * another origin, such as the server's login page, or the browser's error page for a page that
@@ -70,7 +72,12 @@ export const awaitResponse = (
       if (frame) frame.onload = null;
       outcome.then(resolve, reject);
     };
-    const fail = (code: string) => settle(Promise.reject(new AuthError(code)));
+    const fail = (code: string) => {
+      settle(Promise.reject(new AuthError(code)));
+      // No response will be taken now: its pending login (and PKCE verifier) goes too, rather
+      // than waiting in storage for `stateTtl`.
+      i.forget(state);
+    };
     const take = (data: unknown) => {
       const response = responseOf(i, (data as HandoffMessage | null)?.implicitly);
       if (response?.state === state) settle(i.complete(response));

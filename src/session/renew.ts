@@ -15,12 +15,14 @@ const silently = async (client: Client, given: LoginOptions): Promise<Token> => 
   // Own options only: a name some other code set on Object.prototype is no option.
   const opts = { __proto__: null, ...given } as LoginOptions;
   // The flow's own way first (the code flow's refresh token); the frame when it has none or it is
-  // refused.
+  // refused, but never after a logout meanwhile (the code flow's "signed out" refusal drops a late
+  // answer: the frame would undo the logout).
+  const era = i.tokens.era();
   if (i.hooks.refresh) {
     try {
       return await i.hooks.refresh(opts);
-    } catch {
-      // fall back to the frame
+    } catch (e) {
+      if (i.tokens.era() != era) throw e;
     }
   }
   // Checked here, not in createClient, so that apps without renewal do not ship the checks.
@@ -46,7 +48,8 @@ const silently = async (client: Client, given: LoginOptions): Promise<Token> => 
 
 /**
  * Gets a new token without showing anything. With the code flow ({@link codeFlow}) and a refresh
- * token, by refreshing (RFC 6749 §6); otherwise, and when the refresh is refused, it loads the
+ * token, by refreshing (RFC 6749 §6); otherwise, and when the refresh is refused (unless
+ * {@link Client.logout} was called meanwhile: then it rejects `login_required`), it loads the
  * authorization request with `prompt=none` in a hidden iframe, at the client's `silentRedirectUri`. That page only has to
  * call {@link Client.handleRedirect}, which hands the response to this page; this page validates
  * it exactly as a redirect, holds the token and emits `token`.

@@ -123,11 +123,16 @@ const ask = (client: Client): Promise<Token | null> =>
     const channel = channelOf(client);
     if (!channel) return resolve(null);
     const id = randomString();
+    const { tokens } = internalsOf(client);
+    // A logout heard while asking (from this tab or another) ends the question: an answer sent
+    // before it must not sign this tab in again.
+    const era = tokens.era();
     const done = (token: Token | null) => {
       clearTimeout(timer);
       channel.close();
-      if (token) internalsOf(client).tokens.set(token);
-      resolve(token);
+      const taken = token && tokens.era() == era ? token : null;
+      if (taken) tokens.set(taken);
+      resolve(taken);
     };
     const timer = setTimeout(done, ANSWER_WAIT, null);
     channel.onmessage = ({ data }: MessageEvent<Partial<TabMessage> | null>) => {

@@ -107,6 +107,20 @@ describe("createOidcClient with flow: codeFlow", () => {
     expect((await client.handleRedirect(next.href))!.token.accessToken).toBe("at-1");
   });
 
+  it("with an ID token coming: refuses a code response without iss from a provider that promises it, before any exchange", async () => {
+    idToken = (nonce) => sign(key, { alg: "RS256", kid: "k1" }, claims(nonce));
+    const client = make();
+    const { href } = await callback(client);
+    await expect(client.handleRedirect(href.replace(/&iss=[^&]*/, ""))).rejects.toMatchObject({ code: "issuer_mismatch", description: "iss missing" });
+    expect(tokenCalls).toEqual([]);
+    expect(client.getToken()).toBeNull();
+    // A provider that does not promise it: a code response without iss is exchanged.
+    delete metadata.authorization_response_iss_parameter_supported;
+    const other = make();
+    const next = await callback(other);
+    expect((await other.handleRedirect(next.href.replace(/&iss=[^&]*/, "")))!.token.accessToken).toBe("at-1");
+  });
+
   it("keeps the verified claims across a refresh", async () => {
     idToken = (nonce) => sign(key, { alg: "RS256", kid: "k1" }, claims(nonce));
     const client = make();

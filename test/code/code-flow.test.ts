@@ -216,6 +216,53 @@ describe("codeFlow: the callback and the exchange", () => {
     expect(calls).toEqual([]);
   });
 
+  it("takes an implicit-grant token out of the fragment and refuses it, consuming the login its state names", async () => {
+    const client = make();
+    const sent = await start(client, { appState: "a" });
+    const state = encodeURIComponent(sent.get("state")!);
+    history.replaceState(null, "", "/cb?tab=1#access_token=leaked-token&token_type=Bearer&state=" + state);
+    await expect(client.handleRedirect()).rejects.toMatchObject({ code: "invalid_response", appState: "a" });
+    expect(location.href).toBe("http://localhost:3000/cb?tab=1");
+    expect(client.getToken()).toBeNull();
+    // Its login is used up.
+    expect(storage.data.has("implicitly:spa " + ENDPOINT)).toBe(false);
+    // Without a state, or next to a code response in the query: refused too, and cleaned.
+    history.replaceState(null, "", "/cb#access_token=leaked-token&token_type=Bearer");
+    await expect(client.handleRedirect()).rejects.toMatchObject({ code: "invalid_response" });
+    expect(location.href).toBe("http://localhost:3000/cb");
+    const next = encodeURIComponent((await start(client)).get("state")!);
+    history.replaceState(null, "", "/cb?code=c&state=" + next + "#access_token=leaked-token");
+    await expect(client.handleRedirect()).rejects.toMatchObject({ code: "invalid_response" });
+    expect(location.href).toBe("http://localhost:3000/cb");
+    expect(calls).toEqual([]);
+  });
+
+  it("leaves an app's own fragment alone", async () => {
+    const client = make();
+    const sent = await start(client);
+    const result = await client.handleRedirect(CALLBACK + "?code=c&state=" + encodeURIComponent(sent.get("state")!) + "#/orders?tab=access_token");
+    expect(result!.token.accessToken).toBe("at-1");
+  });
+
+  it("reads error and code from the response only: a name planted on Object.prototype is neither", async () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    const client = make();
+    try {
+      // A planted `error` would block every sign-in.
+      proto.error = "access_denied";
+      expect((await signIn(client)).token.accessToken).toBe("at-1");
+      delete proto.error;
+      // A planted `code` would be sent with the login's verifier.
+      proto.code = "attacker-code";
+      const sent = await start(client);
+      await expect(client.handleRedirect(CALLBACK + "?state=" + encodeURIComponent(sent.get("state")!))).rejects.toMatchObject({ code: "invalid_response" });
+      expect(calls.map((c) => c.form.get("code"))).toEqual(["code-1"]);
+    } finally {
+      delete proto.error;
+      delete proto.code;
+    }
+  });
+
   it("reads the fragment with response_mode=fragment, and leaves the query alone", async () => {
     const client = make({ responseMode: "fragment" });
     const sent = await start(client);

@@ -1,3 +1,4 @@
+// @vitest-environment jsdom
 // Configuration errors that teach, as plain-JavaScript users meet them through the public
 // createClient and createOidcClient: a misspelled option is refused with the closest known name, a
 // feature option that holds something else is refused (never a TypeError), and every

@@ -8,6 +8,7 @@ import { createClient } from "../../src/client/client";
 import { internalsOf } from "../../src/client/internals";
 import { codeFlow } from "../../src/code/code-flow";
 import { dpop } from "../../src/dpop/dpop";
+import { autoRenew } from "../../src/session/auto-renew";
 import { renew } from "../../src/session/renew";
 import type { Client, ClientOptions } from "../../src/index";
 import { MemoryStorage } from "../support/memory-storage";
@@ -247,6 +248,103 @@ describe("dpop: resource requests", () => {
     await client.fetch(API + "/me", { headers: { Authorization: "Basic x" } });
     expect(calls[1]!.headers.get("Authorization")).toBe("Basic x");
     expect(calls[1]!.headers.has("DPoP")).toBe(false);
+  });
+});
+
+describe("dpop: WWW-Authenticate: DPoP challenges (RFC 9449 §7.1), read as Bearer ones", () => {
+  const refused = (status: number, challenge: string) => new Response("", { status, headers: { "WWW-Authenticate": challenge } });
+
+  it("a 401 invalid_token drops the token: expired, and unauthorized with the parsed challenge", async () => {
+    apiAnswer = () => refused(401, 'DPoP algs="ES256", error="invalid_token", error_description="revoked"');
+    const client = make();
+    const { token } = await signIn(client);
+    const expired = vi.fn();
+    const unauthorized = vi.fn();
+    client.on("expired", expired);
+    client.on("unauthorized", unauthorized);
+    expect((await client.fetch(API + "/me")).status).toBe(401);
+    expect(expired).toHaveBeenCalledWith(token);
+    expect(unauthorized.mock.calls[0]![0].challenge).toEqual({ algs: "ES256", error: "invalid_token", errorDescription: "revoked" });
+    expect(client.getToken()).toBeNull();
+  });
+
+  it("with autoRenew: one renewal (a signed refresh) and one replay with the new token", async () => {
+    apiAnswer = (call) => (call.headers.get("Authorization") == "DPoP at-1" ? refused(401, 'DPoP error="invalid_token"') : new Response("ok"));
+    const client = make();
+    await signIn(client);
+    const stop = autoRenew(client);
+    try {
+      const response = await client.fetch(API + "/me");
+      expect(await response.text()).toBe("ok");
+      expect(calls.map((c) => c.url)).toEqual([TOKEN, API + "/me", TOKEN, API + "/me"]);
+      expect(calls[2]!.headers.has("DPoP")).toBe(true);
+      expect(calls[3]!.headers.get("Authorization")).toBe("DPoP at-2");
+      expect(client.getToken()!.accessToken).toBe("at-2");
+    } finally {
+      stop();
+    }
+  });
+
+  it("a 403 insufficient_scope keeps the token and names the scope to step up to", async () => {
+    apiAnswer = () => refused(403, 'DPoP error="insufficient_scope", scope="orders"');
+    const client = make();
+    const { token } = await signIn(client);
+    const unauthorized = vi.fn();
+    client.on("unauthorized", unauthorized);
+    const response = await client.fetch(API + "/orders");
+    expect(response.status).toBe(403);
+    expect(unauthorized.mock.calls[0]![0].challenge).toEqual({ error: "insufficient_scope", scope: ["orders"] });
+    expect(client.getToken()).toBe(token);
+  });
+
+  it("a 401 naming another scheme only keeps the DPoP token", async () => {
+    apiAnswer = () => refused(401, 'Basic realm="x"');
+    const client = make();
+    const { token } = await signIn(client);
+    await client.fetch(API + "/me");
+    expect(client.getToken()).toBe(token);
+  });
+});
+
+describe("dpop: redirects", () => {
+  /** An API that redirects to another origin; a request that follows it gets there with its headers. */
+  const redirecting = (call: Call) => {
+    const mode = call.init.redirect;
+    if (mode == "error") throw new TypeError("Failed to fetch: redirect");
+    if (mode == "manual") return Object.defineProperties(new Response(null), { type: { value: "opaqueredirect" }, status: { value: 0 } });
+    // Followed: what the other origin receives (the browser drops Authorization there, not DPoP).
+    const headers = new Headers(call.headers);
+    headers.delete("Authorization");
+    calls.push({ url: "https://evil.example/collect", init: call.init, headers });
+    return new Response("followed");
+  };
+
+  it("never follows a redirect with a proof: the request fails rather than carry it elsewhere", async () => {
+    apiAnswer = redirecting;
+    const client = make();
+    await signIn(client);
+    await expect(client.fetch(API + "/moved")).rejects.toThrow(TypeError);
+    await expect(client.fetch(API + "/moved", { redirect: "follow" })).rejects.toThrow(TypeError);
+    await expect(client.fetch(new Request(API + "/moved"))).rejects.toThrow(TypeError);
+    expect(calls.filter((c) => c.url.startsWith("https://evil.example"))).toEqual([]);
+    expect(calls.filter((c) => c.url.startsWith(API)).every((c) => c.init.redirect == "error")).toBe(true);
+  });
+
+  it("keeps the caller's manual mode: the redirect is seen, not followed", async () => {
+    apiAnswer = redirecting;
+    const client = make();
+    await signIn(client);
+    expect((await client.fetch(API + "/moved", { redirect: "manual" })).type).toBe("opaqueredirect");
+    expect(calls.filter((c) => c.url.startsWith("https://evil.example"))).toEqual([]);
+  });
+
+  it("a Bearer client keeps its behaviour: the browser follows a redirect inside a whole origin (and drops Authorization across origins)", async () => {
+    tokenAnswer = () => json({ access_token: "at-b", token_type: "Bearer", expires_in: 3600 });
+    apiAnswer = () => new Response("ok");
+    const client = make({}, false);
+    await signIn(client);
+    await client.fetch(API + "/x");
+    expect(calls[1]!.init.redirect).toBeUndefined();
   });
 });
 

@@ -57,3 +57,32 @@ describe.each(["script-tag", "esm"] as const)("--provider oidc --flow code, %s p
     await eventually(() => page.locator("#user").innerText()).toContain(OIDC_ACCOUNTS.demo!.name);
   });
 });
+
+describe("--provider oidc --flow code: a sign-out is never undone by a renewal in flight", () => {
+  it("logout() while the refresh is on its way: the answer is dropped, no frame asks the provider (whose session would sign the user in again)", async () => {
+    const page = await (await env.newContext()).newPage();
+    await page.goto(demo.spa.pages["script-tag"]);
+    await page.locator("body[data-ready]").waitFor();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await signInAtProvider(page, oidc.issuer, demo.spa.origin);
+    await eventually(() => page.locator("#user").innerText()).toContain(OIDC_ACCOUNTS.demo!.name);
+    const authorizeRequests: string[] = [];
+    page.on("request", (r: Request) => r.url().startsWith(oidc.authorizationEndpoint + "?") && authorizeRequests.push(r.url()));
+    const outcome = await page.evaluate(async () => {
+      const { demoClient, Implicitly } = window as unknown as DemoWindow;
+      const renewal = Implicitly.renew(demoClient).then(
+        () => "renewed",
+        (e: { code: string; description?: string }) => e.code + ": " + e.description,
+      );
+      // The refresh request is on its way (the token endpoint answers in its own time).
+      await new Promise((r) => setTimeout(r));
+      demoClient.logout();
+      const result = await renewal;
+      // Time for a frame the renewal might still have added to bring a token.
+      await new Promise((r) => setTimeout(r, 1500));
+      return { result, token: demoClient.getToken(), frames: document.querySelectorAll("iframe").length };
+    });
+    expect(outcome).toEqual({ result: "login_required: signed out", token: null, frames: 0 });
+    expect(authorizeRequests).toEqual([]);
+  });
+});

@@ -73,3 +73,65 @@ describe.each(["script-tag", "esm"] as const)("--provider oidc --flow code --dpo
     expect(apiAuthorization).toContain(renewed);
   });
 });
+
+describe("--dpop: WWW-Authenticate: DPoP challenges (RFC 9449 §7.1)", () => {
+  /** A page of the script-tag demo signed in with a DPoP-bound token (profile only). */
+  const signedIn = async () => {
+    const page = await (await env.newContext()).newPage();
+    await page.goto(demo.spa.pages["script-tag"]);
+    await page.locator("body[data-ready]").waitFor();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await signInAtProvider(page, oidc.issuer, demo.spa.origin);
+    await eventually(() => page.locator("#user").innerText()).toContain(OIDC_ACCOUNTS.demo!.name);
+    return page;
+  };
+  /** Records the `unauthorized` and `expired` events of the page's client. */
+  const watch = (page: Page) =>
+    page.evaluate(() => {
+      const w = window as unknown as DemoWindow & { seen: unknown[] };
+      w.seen = [];
+      w.demoClient.on("unauthorized", ({ response, challenge }) => w.seen.push({ status: response.status, challenge }));
+      w.demoClient.on("expired", () => w.seen.push("expired"));
+    });
+  const seen = (page: Page) => page.evaluate(() => (window as unknown as { seen: unknown[] }).seen);
+  /** Revokes the page's access token at the provider, as an administrator would. */
+  const revoke = async (page: Page) => {
+    const token = (await tokenOf(page))!;
+    const form = new URLSearchParams({ token: token.accessToken, token_type_hint: "access_token", client_id: oidc.clientId });
+    expect((await fetch(oidc.revocationEndpoint, { method: "POST", body: form })).status).toBe(200);
+    return token;
+  };
+
+  it("403 insufficient_scope: unauthorized with the scope, the token kept, and the demo offers the step-up", async () => {
+    const page = await signedIn();
+    await watch(page);
+    const token = await tokenOf(page);
+    await page.getByRole("button", { name: "Get orders" }).click();
+    await expect.poll(() => page.locator("#step-up").isVisible(), { timeout: 5000 }).toBe(true);
+    expect(await resultOf(page)).toContain("insufficient_scope");
+    expect(await seen(page)).toEqual([{ status: 403, challenge: { error: "insufficient_scope", scope: ["orders"] } }]);
+    expect(await tokenOf(page)).toEqual(token);
+  });
+
+  it("401 invalid_token (a revoked token): dropped, expired emitted, the app no longer shows a signed-in token", async () => {
+    const page = await signedIn();
+    await watch(page);
+    await revoke(page);
+    await page.getByRole("button", { name: "Get profile" }).click();
+    await eventually(() => resultOf(page)).toContain("invalid_token");
+    expect(await tokenOf(page)).toBeNull();
+    expect(await seen(page)).toEqual(["expired", { status: 401, challenge: expect.objectContaining({ error: "invalid_token", algs: "ES256" }) }]);
+  });
+
+  it("with autoRenew: one renewal (a refresh with a proof) and one replay with the new token", async () => {
+    const page = await signedIn();
+    await page.locator("#auto-renew").check();
+    const revoked = await revoke(page);
+    await page.getByRole("button", { name: "Get profile" }).click();
+    await eventually(() => resultOf(page)).toBe("Profile: OK.");
+    const now = (await tokenOf(page))!;
+    expect(now.tokenType).toBe("DPoP");
+    expect(now.accessToken).not.toBe(revoked.accessToken);
+    expect(apiAuthorization).toContain("DPoP " + now.accessToken);
+  });
+});

@@ -4,6 +4,8 @@
 // out; who is signed in, the expiry time, the request log; error_uri links and hints; Back after a
 // sign-in. Screenshots of the new screens go to test-results/.
 import { mkdir } from "node:fs/promises";
+import { createServer, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USER, type Demo } from "../../demo/demo.mjs";
@@ -224,5 +226,58 @@ describe("Back after signing in", () => {
     await eventually(() => status(page)).toBe("Signed in without a login page. Granted scope: profile.");
     expect(await accessToken(page)).not.toBe(token);
     expect(apiAuthorization.length).toBeGreaterThan(0);
+  });
+});
+
+describe("a revocation endpoint that redirects", () => {
+  /** A loopback server that records each POST, and answers it with `answer`; a GET gets a blank page. */
+  const serve = async (answer: (res: ServerResponse) => void) => {
+    const seen: string[] = [];
+    const server: Server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk) => (body += chunk));
+      req.on("end", () => {
+        if (req.method == "GET") {
+          res.end("<!doctype html><title>app</title>");
+          return;
+        }
+        seen.push(req.method + " " + body);
+        res.setHeader("Access-Control-Allow-Origin", "*");
+        answer(res);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    return { seen, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => new Promise((r) => server.close(r)) };
+  };
+
+  it("a 307 to another origin is not followed: the token goes nowhere else, and signOut() reports it, not revoked", async () => {
+    const elsewhere = await serve((res) => res.end());
+    const revocation = await serve((res) => res.writeHead(307, { Location: elsewhere.url + "steal" }).end());
+    // An app page of its own (the demo's pages allow requests to their servers only), with the
+    // script-tag build that has signOut.
+    const app = await serve((res) => res.end());
+    try {
+      const page = await newPage();
+      await page.goto(app.url);
+      await page.addScriptTag({ url: demo.spa.origin + "/dist/implicitly-oidc.umd.min.js" });
+      const outcome = await page.evaluate(async (endpoint) => {
+        const { Implicitly } = window as unknown as { Implicitly: typeof import("../../src/index") };
+        const client = Implicitly.createClient({
+          authorizationEndpoint: "https://id.example.com/authorize",
+          clientId: "redirect-test",
+          redirectUri: location.origin + "/cb",
+          revocationEndpoint: endpoint,
+        });
+        const state = new URL(await client.authorizationUrl()).searchParams.get("state")!;
+        await client.handleRedirect(location.origin + "/cb#access_token=secret-token&token_type=Bearer&state=" + encodeURIComponent(state));
+        return Implicitly.signOut(client, { endSession: false });
+      }, revocation.url);
+      // In a page, a redirect not followed is opaque (status 0).
+      expect(outcome).toEqual({ revocations: [{ tokenTypeHint: "access_token", revoked: false, redirected: true }], endingSession: false });
+      expect(revocation.seen).toEqual(["POST token=secret-token&token_type_hint=access_token&client_id=redirect-test"]);
+      expect(elsewhere.seen).toEqual([]);
+    } finally {
+      await Promise.all([elsewhere.close(), revocation.close(), app.close()]);
+    }
   });
 });

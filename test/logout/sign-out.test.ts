@@ -87,8 +87,79 @@ describe("signOut: revocation (RFC 7009)", () => {
     await signIn(client, "access-1");
     internalsOf(client).refreshToken = () => "refresh-1";
     const { revocations } = await signOut(client);
-    expect(revocations.map((r) => r.tokenTypeHint)).toEqual(["access_token", "refresh_token"]);
-    expect(revocationBody(1)).toEqual({ token: "refresh-1", token_type_hint: "refresh_token", client_id: "spa" });
+    expect(revocations.map((r) => r.tokenTypeHint)).toEqual(["refresh_token", "access_token"]);
+    expect(revocationBody(0)).toEqual({ token: "refresh-1", token_type_hint: "refresh_token", client_id: "spa" });
+  });
+
+  it("sends the two revocations one after the other, the refresh token first (a server that fails one of two at once)", async () => {
+    // Django OAuth Toolkit on sqlite: a second request while the first is in progress gets 500.
+    let busy = false;
+    const seen: string[] = [];
+    fetchFn.mockImplementation(async (_url: string, init: RequestInit) => {
+      seen.push(new URLSearchParams(String(init.body)).get("token_type_hint")!);
+      if (busy) return new Response("database is locked", { status: 500 });
+      busy = true;
+      await new Promise((r) => setTimeout(r, 5));
+      busy = false;
+      return new Response(null, { status: 200 });
+    });
+    const client = make({ revocationEndpoint: REVOKE });
+    await signIn(client, "access-1");
+    internalsOf(client).refreshToken = () => "refresh-1";
+    const { revocations } = await signOut(client);
+    expect(seen).toEqual(["refresh_token", "access_token"]);
+    expect(revocations).toEqual([
+      { tokenTypeHint: "refresh_token", revoked: true, status: 200 },
+      { tokenTypeHint: "access_token", revoked: true, status: 200 },
+    ]);
+  });
+
+  it("never follows a redirect from the revocation endpoint: the tokens go nowhere else, and are reported not revoked", async () => {
+    // A server that answers 307 to another origin; a fetch that follows re-posts the body there.
+    const posted: string[] = [];
+    fetchFn.mockImplementation(async (url: string, init: RequestInit) => {
+      posted.push(url);
+      if (init.redirect == "manual" || init.redirect == "error") return new Response(null, { status: 307, headers: { Location: "https://evil.example/steal" } });
+      posted.push("https://evil.example/steal");
+      return new Response(null, { status: 200 });
+    });
+    const client = make({ revocationEndpoint: REVOKE });
+    await signIn(client, "access-1");
+    internalsOf(client).refreshToken = () => "refresh-1";
+    const { revocations } = await signOut(client);
+    expect(posted).toEqual([REVOKE, REVOKE]);
+    expect(revocations).toEqual([
+      { tokenTypeHint: "refresh_token", revoked: false, status: 307, redirected: true },
+      { tokenTypeHint: "access_token", revoked: false, status: 307, redirected: true },
+    ]);
+  });
+
+  it("reports a browser's opaque redirect (status 0) as redirected, not revoked", async () => {
+    const opaque = Object.assign(new Response(null, { status: 200 }), {});
+    Object.defineProperties(opaque, { type: { value: "opaqueredirect" }, status: { value: 0 }, ok: { value: false } });
+    fetchFn.mockResolvedValue(opaque);
+    const client = make({ revocationEndpoint: REVOKE });
+    await signIn(client);
+    expect((await signOut(client)).revocations).toEqual([{ tokenTypeHint: "access_token", revoked: false, redirected: true }]);
+  });
+
+  it("reads its own options only: a revoke, endSession or postLogoutRedirectUri planted on Object.prototype changes nothing", async () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    Object.assign(proto, { revoke: false, endSession: false, postLogoutRedirectUri: "https://evil.example/", method: "POST" });
+    const assign = vi.fn();
+    try {
+      const client = make({ revocationEndpoint: REVOKE, endSessionEndpoint: END });
+      await signIn(client);
+      vi.stubGlobal("location", { href: PAGE, origin: new URL(PAGE).origin, pathname: "/", assign });
+      const result = await signOut(client);
+      expect(result.revocations).toEqual([{ tokenTypeHint: "access_token", revoked: true, status: 200 }]);
+      expect(result.endingSession).toBe(true);
+      expect(submitted).toEqual([]);
+      expect(new URL(assign.mock.calls[0]![0] as string).searchParams.get("post_logout_redirect_uri")).toBe(CALLBACK);
+    } finally {
+      vi.unstubAllGlobals();
+      for (const name of ["revoke", "endSession", "postLogoutRedirectUri", "method"]) delete proto[name];
+    }
   });
 
   it("reports a refused revocation (401 from a server that wants client authentication), and the logout stands", async () => {

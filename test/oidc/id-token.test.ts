@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { verifyIdToken, type VerifyIdTokenOptions } from "../../src/oidc/id-token";
 import { createKeySet, type KeySet } from "../../src/oidc/jwks";
@@ -55,6 +56,10 @@ describe("verifyIdToken", () => {
   describe("an access token is never an ID token (RFC 8725 §3.11, RFC 9068)", () => {
     it.each(["at+jwt", "application/at+jwt", "AT+JWT", "Application/At+JWT"])("refuses typ %s as invalid_id_token", async (typ) => {
       await rejects(token({}, rs, { typ }), "invalid_id_token", "typ " + typ);
+    });
+
+    it.each([[{}], [{ toString: 1 }], [["at+jwt"]], [1], [null], [true]])("refuses a typ that is not a string (%j) as invalid_id_token, never a TypeError", async (typ) => {
+      await rejects(token({}, rs, { typ }), "invalid_id_token", "typ not a string");
     });
 
     it.each(["JWT", "jwt", "application/jwt"])("accepts typ %s", async (typ) => {
@@ -279,6 +284,39 @@ describe("verifyIdToken", () => {
       expect(calls).toHaveLength(2);
       for (let i = 0; i < 10; i++) await rejects(unknown, "id_token_kid", "es-9", { keys: k, now: t });
       expect(calls).toHaveLength(2);
+    });
+  });
+
+  describe("malformed members (fuzzing)", () => {
+    // Every member of the JOSE header or the claims set may be any JSON value: the outcome is
+    // the claims or an AuthError, never a TypeError from a member read as the wrong type.
+    const settle = async (t: string) => {
+      try {
+        await verifyIdToken(t, opts({ keys: createKeySet(ISSUER + "/jwks", jsonFetch(() => ({ keys: [es.jwk] })).fetchFn) }));
+        return "valid";
+      } catch (e) {
+        return (e as Error).name;
+      }
+    };
+    const member = fc.jsonValue({ maxDepth: 2 });
+
+    it("header members of any JSON type give AuthError only", async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.record({ typ: member, kid: member, alg: fc.oneof(fc.constant("ES256"), member), cty: member }, { requiredKeys: [] }), async (header) => {
+          expect(["valid", "AuthError"]).toContain(await settle(await sign(es, { alg: "ES256", ...header }, claims)));
+        }),
+        { numRuns: 150 },
+      );
+    });
+
+    it("claims of any JSON type give AuthError only", async () => {
+      const names = ["iss", "sub", "aud", "azp", "exp", "iat", "nbf", "nonce", "at_hash", "auth_time"] as const;
+      await fc.assert(
+        fc.asyncProperty(fc.dictionary(fc.constantFrom(...names), member), async (change) => {
+          expect(["valid", "AuthError"]).toContain(await settle(await sign(es, { alg: "ES256", kid: "es-1" }, { ...claims, ...change })));
+        }),
+        { numRuns: 150 },
+      );
     });
   });
 

@@ -6,10 +6,11 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import { base64url } from "../../src/protocol/base64url";
 import { createOidcClient, type OidcClient, type OidcClientOptions } from "../../src/oidc/oidc-client";
 import { autoRenew } from "../../src/session/auto-renew";
+import { loginWithPopup } from "../../src/session/popup";
 import { renew } from "../../src/session/renew";
 import { MemoryStorage } from "../support/memory-storage";
 import { atHash, b64u, generateKey, jsonFetch, part, sign, signHs256, type TestKey } from "../support/jws";
-import { flush, frames, nextFrame, post } from "../support/session";
+import { fakePopup, flush, frames, nextFrame, post } from "../support/session";
 
 const APP = "http://localhost:3000/";
 const REDIRECT = APP + "callback";
@@ -521,6 +522,55 @@ describe("createOidcClient: silent renewal keeps the user (OpenID Connect Core Â
     } finally {
       stop();
     }
+  });
+});
+
+describe("createOidcClient: step-up in a popup keeps the user", () => {
+  /** Opens a popup login on `client`; `answer` hands over a callback built as `flow` says. */
+  const popupLogin = (client: OidcClient, opts = {}) => {
+    const popup = fakePopup();
+    vi.stubGlobal("open", () => popup);
+    const result = loginWithPopup(client, opts);
+    const answer = async (flow: Flow = {}) => {
+      await vi.waitFor(() => expect(popup.location.replace).toHaveBeenCalled());
+      const params = new URL(popup.location.replace.mock.calls[0]![0]).searchParams;
+      post({ implicitly: await callback(params, flow) }, popup as unknown as Window);
+      return params;
+    };
+    return { result, answer };
+  };
+
+  it("sends the signed-in user's ID token as id_token_hint, and accepts the same user with more scope", async () => {
+    const client = make();
+    const { token } = (await login(client))!;
+    const { result, answer } = popupLogin(client, { scope: "profile orders" });
+    const params = await answer({ extra: "&scope=openid+profile+orders" });
+    expect(params.get("id_token_hint")).toBe(token.idToken);
+    expect(params.has("prompt")).toBe(false);
+    await expect(result).resolves.toMatchObject({ token: { scope: ["openid", "profile", "orders"], claims: { sub: "248289761001" } } });
+  });
+
+  it("refuses another user (user_mismatch): the app keeps its token and user, and holds nobody else's", async () => {
+    const client = make();
+    const { token } = (await login(client))!;
+    const onToken = vi.fn();
+    client.on("token", onToken);
+    const { result, answer } = popupLogin(client, { scope: "profile orders" });
+    await answer({ claims: { sub: "someone-else" } });
+    await expect(result).rejects.toMatchObject({ name: "AuthError", code: "user_mismatch" });
+    expect(onToken).not.toHaveBeenCalled();
+    expect(client.getToken()).toBe(token);
+    expect(client.getUser()!.sub).toBe("248289761001");
+  });
+
+  it("signed out, a popup login sends no hint and may sign in anyone", async () => {
+    const client = make();
+    await login(client);
+    client.logout();
+    const { result, answer } = popupLogin(client);
+    const params = await answer({ claims: { sub: "someone-else" } });
+    expect(params.has("id_token_hint")).toBe(false);
+    await expect(result).resolves.toMatchObject({ token: { claims: { sub: "someone-else" } } });
   });
 });
 

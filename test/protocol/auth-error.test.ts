@@ -1,3 +1,4 @@
+// @vitest-environment jsdom
 // AuthError keeps the original error as `cause` wherever there is one (never only its text), and
 // a message that says more when it has one; its code is typed AuthErrorCode | (string & {}).
 import { describe, expect, it } from "vitest";

@@ -20,6 +20,18 @@ describe("parseBearerChallenge", () => {
     });
   });
 
+  it("reads a DPoP challenge (RFC 9449 §7.1) when asked for that scheme, with the same parameters and algs", () => {
+    const header = 'DPoP algs="ES256 PS256", error="invalid_token", error_description="The access token is revoked"';
+    expect(parseBearerChallenge(header, "DPoP")).toEqual({ algs: "ES256 PS256", error: "invalid_token", errorDescription: "The access token is revoked" });
+    expect(parseBearerChallenge('Bearer realm="api", dpop error="insufficient_scope", scope="orders"', "DPoP")).toEqual({
+      error: "insufficient_scope",
+      scope: ["orders"],
+    });
+    // Each scheme finds its own challenge only.
+    expect(parseBearerChallenge(header)).toBeNull();
+    expect(parseBearerChallenge('Bearer error="invalid_token"', "DPoP")).toBeNull();
+  });
+
   it("finds the Bearer challenge among several, whatever its position", () => {
     expect(parseBearerChallenge('Basic realm="x", Bearer realm="api", error="invalid_token"')).toEqual({
       realm: "api",

@@ -29,6 +29,15 @@ describe("parseCodeResponse from the query (RFC 6749 §4.1.2)", () => {
     expect(r).toMatchObject({ error: "access_denied", errorDescription: "The user said no", state: "s", errorUri: "https://id/e" });
   });
 
+  it("drops a bare error_description or a malformed error_uri next to a well-formed error (Glewlwyd), keeping the error", () => {
+    const [r, clean] = parseCodeResponse(CB + "?keep=1&error=unauthorized_client&error_description&error_uri=a%20b&state=s");
+    expect(r).toMatchObject({ error: "unauthorized_client", state: "s" });
+    expect(Object.keys((r as { params: object }).params).sort()).toEqual(["error", "state"]);
+    expect(clean).toBe(CB + "?keep=1");
+    const [bad] = parseCodeResponse(CB + "?code=c&error_description&state=s");
+    expect(bad).toMatchObject({ code: "invalid_response", description: "error_description malformed", state: "s" });
+  });
+
   it("is null for a URL without a response, which is left as it is", () => {
     expect(parseCodeResponse(CB + "?tab=2#code=x&state=y")).toEqual([null, CB + "?tab=2#code=x&state=y"]);
     expect(parseCodeResponse(CB)).toEqual([null, CB]);

@@ -94,6 +94,26 @@ describe("parseAuthorizationResponse: error responses", () => {
     expect(r).not.toHaveProperty("accessToken");
   });
 
+  it("drops a bare or malformed error_description and error_uri next to a well-formed error (Glewlwyd), keeping the error", () => {
+    for (const fragment of [
+      "#error=unauthorized_client&error_description&state=xyz",
+      "#error=unauthorized_client&error_description=&error_uri=&state=xyz",
+      "#error_description=say+%22hi%22&error=unauthorized_client&error_uri=https%3A%2F%2Fe.test%2Fa+b&state=xyz",
+    ]) {
+      const r = parseAuthorizationResponse(fragment)!;
+      expect(r).toMatchObject({ error: "unauthorized_client", state: "xyz" });
+      expect(Object.keys(r.params).sort()).toEqual(["error", "state"]);
+      expect(r).not.toHaveProperty("errorDescription");
+      expect(r).not.toHaveProperty("errorUri");
+    }
+  });
+
+  it("keeps refusing a malformed error_description without an error, or next to a malformed one, or repeated", () => {
+    expectInvalid("#access_token=a&token_type=Bearer&error_description&state=xyz", "error_description malformed");
+    expectInvalid("#error=a%22b&error_description&state=xyz", "error malformed");
+    expectInvalid("#error=e&error_description=a&error_description&state=xyz", "error_description repeated");
+  });
+
   it("reads an error response without state (the client decides what that means)", () => {
     expect(parseAuthorizationResponse("#error=server_error")).toMatchObject({ error: "server_error" });
     expect(parseAuthorizationResponse("#error=server_error")).not.toHaveProperty("state");
@@ -164,6 +184,7 @@ describe("parseAuthorizationResponse: malformed responses → invalid_response",
     ["expires_in", ["", "-1", "+1", "1.5", "1e3", "0x10", "%203600", "3600%20", "1234567890123456", "%EF%BC%91"]],
     ["scope", ["", "+", "a++b", "+a", "a+", "a%22b", "a%5Cb", "a%09b", "caf%C3%A9"]],
     ["error", ["", "a%22b", "a%5Cb", "a%0Ab", "%C3%A9"]],
+    // Without an error (a success response): malformed. (Next to one: dropped, see above.)
     ["error_description", ["", "say+%22hi%22", "back%5Cslash", "line%0Abreak"]],
     ["error_uri", ["", "https://e.test/a+b", "https://e.test/%22", "https://e.test/%5C"]],
   ] as const)("%s outside its ABNF", (name, values) => {
@@ -290,7 +311,11 @@ describe("splitQuery: an authorization response in the query", () => {
     expectInvalid(splitQuery(`${APP}?error=a&state=s&state=t`)[0], "state repeated");
     expectInvalid(splitQuery(`${APP}?error=%zz&state=s`)[0], "bad percent-encoding");
     expectInvalid(splitQuery(`${APP}?error=a%22b&state=s`)[0], "error malformed");
-    expectInvalid(splitQuery(`${APP}?error=a&error_description=line%0Abreak&state=s`)[0], "error_description malformed");
+    expectInvalid(splitQuery(`${APP}?error=a%22b&error_description=line%0Abreak&state=s`)[0], "error malformed");
+    // Next to a well-formed error, a malformed description is dropped (Glewlwyd): the error stands.
+    const r = parseAuthorizationResponse(splitQuery(`${APP}?error=a&error_description=line%0Abreak&state=s`)[0])!;
+    expect(r).toMatchObject({ error: "a", state: "s" });
+    expect(r).not.toHaveProperty("errorDescription");
     // The state of a malformed response still names the login it ends.
     expect(errorOf(splitQuery(`${APP}?error=a&error=b&state=s`)[0])).toMatchObject({ state: "s" });
   });

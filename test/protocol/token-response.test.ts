@@ -42,6 +42,11 @@ describe("parseTokenResponse: a success (RFC 6749 §5.1)", () => {
   it.each([
     ['{"access_token":1,"token_type":"Bearer"}', "access_token"],
     ['{"access_token":"a b\\u0000","token_type":"Bearer"}', "access_token"],
+    // RFC 6750 §2.1 b64token: what could not be sent as `Bearer <token>` is refused.
+    ['{"access_token":"abc def","token_type":"Bearer"}', "access_token"],
+    ['{"access_token":"abc,def","token_type":"Bearer"}', "access_token"],
+    ['{"access_token":"abc\\"def","token_type":"Bearer"}', "access_token"],
+    ['{"access_token":"a=b","token_type":"Bearer"}', "access_token"],
     ['{"access_token":"a","token_type":["Bearer"]}', "token_type"],
     ['{"access_token":"a","token_type":"Bearer","expires_in":"3600"}', "expires_in"],
     ['{"access_token":"a","token_type":"Bearer","expires_in":-1}', "expires_in"],
@@ -96,6 +101,19 @@ describe("parseTokenResponse: an error (RFC 6749 §5.2, and servers that bend it
 
   it("drops an error_description outside its syntax rather than passing it on", () => {
     expect(fails(400, JSON_TYPE, '{"error":"invalid_grant","error_description":"\\u0007"}').description).toBeUndefined();
+  });
+
+  it.each([["javascript:alert(1)"], ["/app/page"], ["http://id.example/e"], ["data:text/html,x"], ["not a url"]])(
+    "drops an error_uri that is not an absolute https: URL (%s), as for an authorization response",
+    (uri) => {
+      const e = fails(400, JSON_TYPE, JSON.stringify({ error: "invalid_grant", error_uri: uri }));
+      expect(e).toMatchObject({ code: "invalid_grant" });
+      expect(e.uri).toBeUndefined();
+    },
+  );
+
+  it("keeps a loopback http: error_uri (a local server)", () => {
+    expect(fails(400, JSON_TYPE, '{"error":"invalid_grant","error_uri":"http://127.0.0.1:9000/e"}').uri).toBe("http://127.0.0.1:9000/e");
   });
 });
 
