@@ -35,8 +35,8 @@ export type DpopErrorCode =
  *   `resourceOrigins` only, and never follows a redirect with them (`redirect: "error"`, unless the
  *   request asks for `"manual"`); a `401` whose `WWW-Authenticate` asks for a nonce (`use_dpop_nonce`)
  *   is answered with exactly one retry per request. Nonces are remembered per origin.
- * - `WWW-Authenticate: DPoP` challenges (RFC 9449 §7.1) are read as Bearer ones are: a `401
- *   error="invalid_token"` drops the token and emits `expired` (and {@link autoRenew} renews once
+ * - `WWW-Authenticate: DPoP` challenges (RFC 9449 §7.1) are read as Bearer ones are: a
+ *   `401 error="invalid_token"` drops the token and emits `expired` (and {@link autoRenew} renews once
  *   and replays once); every `401`/`403` emits `unauthorized` with the parsed challenge (e.g.
  *   `insufficient_scope` and its `scope`, for a step-up).
  * - Logins whose response comes back to this page (a frame of {@link renew}, a popup of
