@@ -57,7 +57,8 @@ const silently = async (client: Client, given: LoginOptions): Promise<Token> => 
  * Needs a session at the authorization server (a cookie it can read in a frame: same site, or
  * third-party cookies allowed) and an authorization endpoint that may be framed by this origin.
  *
- * @param client - a client made by {@link createClient}
+ * @typeParam T - the client's token type: an OpenID client's (`createOidcClient`) has `idToken` and `claims`
+ * @param client - a client made by {@link createClient} or {@link createOidcClient}
  * @param opts - per-call options, as for {@link Client.login}; `prompt` is always `none`
  * @returns the new token
  * @throws AuthError with the server's code when it cannot answer without the user
@@ -75,12 +76,13 @@ const silently = async (client: Client, given: LoginOptions): Promise<Token> => 
  * }
  * ```
  */
-export const renew = (client: Client, opts: LoginOptions = {}): Promise<Token> => {
+export const renew = <T extends Token>(client: Client<T>, opts: LoginOptions = {}): Promise<T> => {
   let flight = flights.get(client);
   if (!flight) {
     flights.set(client, (flight = silently(client, opts)));
     const land = () => flights.delete(client);
     flight.then(land, land);
   }
-  return flight;
+  // The client made this token, so it is of the client's token type (an OpenID client's has the ID token).
+  return flight as Promise<T>;
 };

@@ -44,7 +44,8 @@ const SIGNED_OUT = /^((login|interaction|consent|account_selection)_required|tim
  * In a frame or popup that {@link renew} or {@link loginWithPopup} opened, it only hands the
  * response over and resolves `null`, doing nothing else.
  *
- * @param client - a client made by {@link createClient}
+ * @typeParam T - the client's token type: an OpenID client's (`createOidcClient`) has `idToken` and `claims`
+ * @param client - a client made by {@link createClient} or {@link createOidcClient}
  * @param opts - see {@link RestoreOptions}
  * @returns the token, or `null` when signed out
  * @throws AuthError from the authorization response in the URL, or from the renewal (see above);
@@ -60,7 +61,7 @@ const SIGNED_OUT = /^((login|interaction|consent|account_selection)_required|tim
  * }
  * ```
  */
-export const restore = async (client: Client, opts: RestoreOptions = {}): Promise<Token | null> => {
+export const restore = async <T extends Token>(client: Client<T>, opts: RestoreOptions = {}): Promise<T | null> => {
   // Own options only: a name some other code set on Object.prototype is no option.
   const { tabs = true, shareTokens = false, autoRenew: auto } = { __proto__: null, ...opts } as RestoreOptions;
   inPage();
@@ -74,7 +75,8 @@ export const restore = async (client: Client, opts: RestoreOptions = {}): Promis
   // What the client holds once any response in the URL is handled: never a stale outcome.
   await client.handleRedirect();
   let token = client.getToken();
-  if (!token && tabs && shareTokens) token = await askTabs(client);
+  // A token from another tab has no ID token: an OpenID token whose optional members are absent.
+  if (!token && tabs && shareTokens) token = (await askTabs(client)) as T | null;
   try {
     return token || (await renew(client));
   } catch (e) {
