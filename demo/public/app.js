@@ -11,6 +11,8 @@ const HINTS = {
   interaction_required: "The authorization server needs you on one of its pages first: sign in interactively.",
   popup_blocked: "The browser blocked the popup. Allow popups for this page, or use Sign in (a redirect).",
   popup_closed: "The popup was closed before the sign-in completed.",
+  page_in_frame:
+    "The authorization server showed a page in the hidden frame instead of answering prompt=none: is this silent redirect URI registered, may the server be framed, does it support prompt=none? Sign in with the button meanwhile.",
   timeout: "The authorization server did not answer in time.",
   state_mismatch:
     "This response does not belong to a sign-in (or sign-out) started in this tab, or it was used already (a reload or the back button?). Sign in again.",

@@ -32,13 +32,14 @@ const SIGNED_OUT = /^((login|interaction|consent|account_selection)_required|tim
  * 2. otherwise, with `shareTokens`, takes a current token from another tab of this app;
  * 3. otherwise tries one silent renewal ({@link renew});
  * 4. resolves `null` when there is no session at the authorization server (`login_required`,
- *    `interaction_required`, `consent_required`, `account_selection_required`; also when the
- *    server showed a page in the frame) or no answer in time (`timeout`): show the login button
- *    then.
+ *    `interaction_required`, `consent_required`, `account_selection_required`) or no answer in
+ *    time (`timeout`): show the login button then.
  *
  * It never navigates on its own, so it cannot loop. Other errors of the renewal reject (e.g.
- * `invalid_scope`, `server_error`, `storage_unavailable`): they need the app's or the user's
- * attention; the app is still signed out and can offer the login button.
+ * `invalid_scope`, `server_error`, `storage_unavailable`, and `page_in_frame` when the server
+ * showed a page in the frame instead of answering: an unregistered `silentRedirectUri`, or a
+ * server that ignores `prompt=none`): they need the app's or the user's attention; the app is
+ * still signed out and can offer the login button.
  *
  * It also starts {@link syncTabs} (unless `tabs: false`) and, with `autoRenew`, {@link autoRenew}.
  * In a frame or popup that {@link renew} or {@link loginWithPopup} opened, it only hands the

@@ -178,7 +178,8 @@ async function startOwnApp(settings: () => Record<string, string>) {
     tokenEndpoint: s.tokenEndpoint,
     clientId: s.clientId,
     redirectUri: location.origin + "/",
-    silentRedirectUri: location.origin + "/silent.html",
+    // /misconfigured: a silent page the server does not know, as after a typo in the registration.
+    silentRedirectUri: location.origin + (location.pathname == "/misconfigured" ? "/unregistered.html" : "/silent.html"),
     scope: "profile",
     resourceOrigins: [s.api],
     flow: codeFlow,
@@ -192,7 +193,7 @@ async function startOwnApp(settings: () => Record<string, string>) {
       output.textContent = res.status + " " + (await res.json()).name;
     } else output.textContent = "signed out";
   } catch (e) {
-    output.textContent = "error " + e.code;
+    output.textContent = "error " + e.code + " " + e.description;
   }
   document.body.dataset.ready = "true";
 </script>`;
@@ -242,6 +243,23 @@ describe("--app-origin: an app of one's own against the demo's servers", () => {
       await page.reload();
       await page.locator("body[data-ready]").waitFor();
       expect(await page.locator("#output").innerText()).toBe(`200 ${DEMO_USER.name}`);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it("an unregistered silent redirect URI: the server's error page in the frame gives page_in_frame, not a signed-out null nor a timeout", async () => {
+    const { demo, app } = holder;
+    const { page, errors, close } = await newPage();
+    const answers: number[] = [];
+    page.on("response", (r) => r.url().startsWith(demo.auth.authorizationEndpoint + "?") && answers.push(r.status()));
+    try {
+      await page.goto(app.origin + "/misconfigured");
+      await page.locator("body[data-ready]").waitFor();
+      // The server refused the redirect URI with its own error page (it must not redirect to it).
+      expect(answers).toEqual([400]);
+      expect(await page.locator("#output").innerText()).toBe(`error page_in_frame ${app.origin}/unregistered.html`);
       expect(errors).toEqual([]);
     } finally {
       await close();
