@@ -42,7 +42,7 @@ Options (each also settable by the environment variable shown):
                         the pages pass \`dpop\`; the API checks each proof and the token's binding
   --app-origin URL      your own app           IMPLICITLY_DEMO_APP_ORIGINS       (default none; repeatable, or comma-separated)
                         registers URL/ and URL/silent.html as redirect URIs at both servers and
-                        lets URL call the API and the token endpoint, e.g. http://localhost:5173
+                        lets URL call the API and the token endpoint, e.g. http://127.0.0.1:5173
   --quiet               do not log requests
   --help                show this text
 Port 0 picks a free port.`;
@@ -112,10 +112,10 @@ const appOrigins = (args["app-origin"] ?? [process.env.IMPLICITLY_DEMO_APP_ORIGI
     try {
       url = new URL(given);
     } catch {
-      fail(`--app-origin / IMPLICITLY_DEMO_APP_ORIGINS: "${given}" is not a URL (e.g. http://localhost:5173).`);
+      fail(`--app-origin / IMPLICITLY_DEMO_APP_ORIGINS: "${given}" is not a URL (e.g. http://127.0.0.1:5173).`);
     }
     if (!/^https?:$/.test(url.protocol) || url.origin + "/" !== url.href.replace(/\/?$/, "/")) {
-      fail(`--app-origin / IMPLICITLY_DEMO_APP_ORIGINS: "${given}" is not an origin (scheme, host and port, no path: e.g. http://localhost:5173).`);
+      fail(`--app-origin / IMPLICITLY_DEMO_APP_ORIGINS: "${given}" is not an origin (scheme, host and port, no path: e.g. http://127.0.0.1:5173).`);
     }
     return url.origin;
   });
