@@ -1,15 +1,16 @@
 // Type-checks every ```ts and ```js code block of README.md and docs/*.md against the SDK's
 // sources, so that a guide cannot show an export that does not exist, an option that was renamed
-// or a call with the wrong arguments. `npm run docs:check`; CI runs it.
+// or a call with the wrong arguments; and checks that every relative link between them leads to a
+// file and heading that exist. `npm run docs:check`; CI runs it.
 //
 // Each block is a module of its own (its `import ... from "implicitly"` resolves to src/index.ts),
 // checked with the strict settings of a Vite + TypeScript app. A snippet may use the placeholders
 // declared in scripts/docs-check.d.ts (`showError`, `loginButton`, an `auth` client, …) for the
 // app's own code. Blocks that are not meant to compile here carry their own language tag: sh,
 // html, text (output, headers), cjs (a bundler's Node config), or none.
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 
@@ -97,9 +98,52 @@ export const checkDocs = (files = markdownFiles()) => {
   }
 };
 
+/** A heading's anchor, as GitHub makes it: lower case, punctuation dropped, spaces to dashes. */
+const slug = (heading) =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+    .replace(/\s/g, "-");
+
+/** The anchors of a Markdown text's headings (a repeated heading gets -1, -2, … as on GitHub). */
+const anchorsOf = (markdown) => {
+  const seen = new Map();
+  for (const [, heading] of markdown.replace(/```[\s\S]*?```/g, "").matchAll(/^#+ (.*)$/gm)) {
+    const base = slug(heading);
+    const n = seen.get(base);
+    seen.set(base, n === undefined ? 0 : n + 1);
+    if (n !== undefined) seen.set(`${base}-${n + 1}`, 0);
+  }
+  return new Set(seen.keys());
+};
+
+/**
+ * Checks the relative links of the given Markdown files (outside code blocks): the file must
+ * exist and, for a Markdown file, the `#anchor` must be one of its headings.
+ * @returns one message per broken link, as `file: link`
+ */
+export const checkLinks = (files = markdownFiles()) => {
+  const errors = [];
+  for (const md of files) {
+    const text = readFileSync(md, "utf8").replace(/```[\s\S]*?```/g, "");
+    for (const [, link] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/i.test(link)) continue;
+      const [path, anchor] = link.split("#");
+      const target = path ? resolve(dirname(md), path) : md;
+      if (!existsSync(target)) errors.push(`${relative(ROOT, md)}: ${link} (no such file)`);
+      else if (anchor && target.endsWith(".md") && !anchorsOf(readFileSync(target, "utf8")).has(anchor)) {
+        errors.push(`${relative(ROOT, md)}: ${link} (no such heading)`);
+      }
+    }
+  }
+  return errors;
+};
+
 if (process.argv[1] && resolve(process.argv[1]) == fileURLToPath(import.meta.url)) {
   const { checked, errors } = checkDocs();
+  errors.push(...checkLinks());
   for (const e of errors) console.log(`FAIL ${e}`);
-  console.log(`${checked} code blocks in README.md and docs/*.md checked, ${errors.length} errors`);
+  console.log(`${checked} code blocks and the links of README.md and docs/*.md checked, ${errors.length} errors`);
   process.exit(errors.length ? 1 : 0);
 }

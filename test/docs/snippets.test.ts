@@ -6,10 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error a plain ES module script, without types
-import { checkDocs, codeBlocks } from "../../scripts/docs-check.mjs";
+import { checkDocs, checkLinks, codeBlocks } from "../../scripts/docs-check.mjs";
 
 type Check = (files?: string[]) => { checked: number; errors: string[] };
 const check = checkDocs as Check;
+const links = checkLinks as (files?: string[]) => string[];
 
 const scratch = mkdtempSync(join(tmpdir(), "snippets-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -48,6 +49,12 @@ describe("code blocks of README.md and docs/*.md", () => {
       expect.stringMatching(/stale\.md:5: .*'resourceOrigin' does not exist in type 'ClientOptions'/),
     ]);
   }, 60_000);
+
+  it("every relative link leads to a file and heading that exist, and a broken one is named", () => {
+    expect(links()).toEqual([]);
+    const file = markdown("links.md", "# Links\n\n## A heading, here\n\n[ok](#a-heading-here) [gone](#nowhere) [no file](missing.md) [web](https://example.com)\n");
+    expect(links([file])).toEqual([expect.stringMatching(/links\.md: #nowhere \(no such heading\)$/), expect.stringMatching(/links\.md: missing\.md \(no such file\)$/)]);
+  });
 
   it("checks ts and js blocks, also inside list items, and leaves other languages alone", () => {
     const blocks = codeBlocks(["```sh", "npm test", "```", "- item", "  ```js", "  const a = 1;", "  ```", "```html", "<p>", "```", "```ts", "let b = 2;", "```"].join("\n"));
