@@ -37,6 +37,7 @@ const TEMPLATE = `
 <section aria-labelledby="session-heading">
   <h2 id="session-heading">Session</h2>
   <p id="status" role="status" aria-live="polite">Loading…</p>
+  <p class="hint">On every load: <code class="call">handleSignOut(client)</code>, then <code class="call">restore(client, { shareTokens: true })</code>.</p>
   <div id="error" class="error" role="alert" hidden>
     <p><strong><code id="error-code"></code></strong> <span id="error-description"></span></p>
     <p id="error-hint"></p>
