@@ -12,6 +12,7 @@ export type AuthErrorCode =
   | "timeout"
   | "popup_blocked"
   | "popup_closed"
+  | "page_in_frame"
   | "no_browser";
 
 /**
