@@ -51,7 +51,8 @@ function checkProof(proof, method, url, token) {
 * @property {boolean} [dpop] - also accept DPoP-bound tokens (RFC 9449): `Authorization: DPoP`, the proof checked here, the binding (`cnf.jkt`) by introspection; a bound token sent as Bearer is refused
  * @property {string} introspectionEndpoint - the authorization server's RFC 7662 endpoint
  * @property {{ id: string, secret: string }} credentials - this API's credentials there
- * @property {string} allowedOrigin - the SPA's origin: the only one CORS lets in
+ * @property {string | string[]} allowedOrigin - the SPA's origin (and any app registered with
+ *   `--app-origin`): the only ones CORS lets in
  * @property {number} [port] - default 0 (a free port)
  * @property {string} [host] - a loopback address, default `127.0.0.1`
  * @property {string} [realm] - the `realm` of its challenges, default `implicitly-demo`
@@ -93,7 +94,7 @@ export async function startApiServer(options) {
   app.disable("etag");
   app.use((req, _res, next) => (onRequest?.(req), next()));
   app.use(logRequests("api", log));
-  app.use(cors([allowedOrigin], { methods: "GET", headers: dpop ? "Authorization, DPoP" : "Authorization", ...(quirks.hiddenChallenges ? {} : { expose: "WWW-Authenticate" }) }));
+  app.use(cors([allowedOrigin].flat(), { methods: "GET", headers: dpop ? "Authorization, DPoP" : "Authorization", ...(quirks.hiddenChallenges ? {} : { expose: "WWW-Authenticate" }) }));
   app.use((_req, res, next) => (res.set("Cache-Control", "no-store"), next()));
 
   app.get("/", (_req, res) => res.json({ endpoints: { "/api/profile": "scope profile", "/api/orders": "scope orders" } }));

@@ -50,6 +50,12 @@ export interface DemoOptions {
   dpop?: boolean;
   /** With `dpop`: the OpenID provider asks every proof for a nonce of its own (`use_dpop_nonce`). */
   dpopNonce?: boolean;
+  /**
+   * Origins of other apps (`npm run demo -- --app-origin URL`, e.g. Vite's `http://localhost:5173`):
+   * their `/` and `/silent.html` are registered as redirect URIs of the demo client at both
+   * servers, and the API's CORS lets them in. @default []
+   */
+  appOrigins?: string[];
 }
 
 /** Quirks of real servers that the demo can copy; each off by default. See docs/servers.md. */

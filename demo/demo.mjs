@@ -29,6 +29,9 @@ export const DEFAULT_PORTS = Object.freeze({ spa: 8700, auth: 8701, api: 8702, t
  *   the code flow with PKCE and refresh tokens (`codeFlow`), at either server
  * @property {boolean} [dpop] - with `provider: "oidc"` and `flow: "code"`: DPoP-bound tokens (the
  *   pages pass `dpop`; the API checks the proofs and the binding)
+ * @property {string[]} [appOrigins] - origins of other apps (a newcomer's own, e.g. Vite's
+ *   `http://localhost:5173`) whose `/` and `/silent.html` are registered as redirect URIs (and
+ *   post-logout redirect URIs) of the demo client at both servers, and which the API's CORS lets in
  * @property {boolean} [dpopNonce] - with `dpop`: the provider asks every proof for a nonce of its own
  *
  * @typedef {import("./auth-server.mjs").AuthServerQuirks & import("./api-server.mjs").ApiServerQuirks} DemoQuirks -
@@ -55,7 +58,7 @@ export const DEFAULT_PORTS = Object.freeze({ spa: 8700, auth: 8701, api: 8702, t
  * @throws {import("./lib.mjs").PortInUseError} when a port is taken (the servers already started are closed)
  */
 export async function startDemo(options = {}) {
-  const { ports = {}, host = "127.0.0.1", tokenLifetime, loginThrottle, clock, onApiRequest, log, provider = "oauth2", quirks = {}, flow = "implicit", dpop = false, dpopNonce = false } = options;
+  const { ports = {}, host = "127.0.0.1", tokenLifetime, loginThrottle, clock, onApiRequest, log, provider = "oauth2", quirks = {}, flow = "implicit", dpop = false, dpopNonce = false, appOrigins = [] } = options;
   if (provider !== "oauth2" && provider !== "oidc") throw new Error(`provider: "${provider}" is neither "oauth2" nor "oidc"`);
   if (flow !== "implicit" && flow !== "code") throw new Error(`flow: "${flow}" is neither "implicit" nor "code"`);
   if (dpop && (provider !== "oidc" || flow !== "code")) throw new Error('dpop: needs provider "oidc" and flow "code"');
@@ -65,12 +68,15 @@ export async function startDemo(options = {}) {
   try {
     const spa = await startSpaServer({ port: ports.spa ?? 0, host, log });
     closers.push(spa.close);
+    // The demo's pages, and the pages of the apps registered with --app-origin: their root and
+    // their copy of the silent page.
+    const redirectUris = [...Object.values(spa.redirectUris), ...appOrigins.flatMap((origin) => [origin + "/", origin + "/silent.html"])];
     // The API's credentials at the introspection endpoint, new on every start.
     const credentials = { id: "implicitly-demo-api", secret: crypto.randomBytes(24).toString("base64url") };
     const auth = await startAuthServer({
       port: ports.auth ?? 0,
       host,
-      redirectUris: Object.values(spa.redirectUris),
+      redirectUris,
       resourceServers: [credentials],
       ...(tokenLifetime === undefined ? {} : { tokenLifetime }),
       ...(loginThrottle === undefined ? {} : { loginThrottle }),
@@ -86,7 +92,7 @@ export async function startDemo(options = {}) {
         ? await (await import("./oidc-server.mjs")).startOidcProvider({
             port: ports.oidc ?? 0,
             host,
-            redirectUris: Object.values(spa.redirectUris),
+            redirectUris,
             resourceServers: [credentials],
             ...(tokenLifetime === undefined ? {} : { tokenLifetime }),
             log,
@@ -102,7 +108,7 @@ export async function startDemo(options = {}) {
       introspectionEndpoint: as.introspectionEndpoint,
       dpop,
       credentials,
-      allowedOrigin: spa.origin,
+      allowedOrigin: [spa.origin, ...appOrigins],
       quirks: { bareChallenges: quirks.bareChallenges, hiddenChallenges: quirks.hiddenChallenges },
       onRequest: onApiRequest,
       log,

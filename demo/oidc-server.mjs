@@ -170,11 +170,12 @@ export async function startOidcProvider({
       return client.redirectUris.some((uri) => new URL(uri).origin === origin);
     },
   });
-  // oidc-provider refuses http: redirect URIs for web clients of the implicit grant; this demo
-  // runs on loopback http: only, so that one rule (and no other) is waived, here and for tests.
+  // oidc-provider refuses http: and localhost redirect URIs for web clients of the implicit
+  // grant; this demo runs on loopback http: only (and an app registered with --app-origin may be
+  // on localhost, as Vite's dev server is), so those two rules (and no other) are waived.
   const { invalidate } = provider.Client.Schema.prototype;
   provider.Client.Schema.prototype.invalidate = function (message, code) {
-    if (code === "implicit-force-https") return;
+    if (code === "implicit-force-https" || code === "implicit-forbid-localhost") return;
     invalidate.call(this, message, code);
   };
   provider.use(offlinePages); // no web fonts: nothing beyond loopback

@@ -2,6 +2,7 @@
 // /config.json telling the pages where the other servers are.
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import express from "express";
 import { DEMO_CLIENT_ID } from "./auth-server.mjs";
 import { DIST_DIR, listen, logRequests, PUBLIC_DIR } from "./lib.mjs";
@@ -24,7 +25,7 @@ export const REDIRECT_PATHS = Object.freeze({ ...PAGES, silent: "/silent.html" }
 // silent.html is the SDK's silent redirect page as it ships (dist/implicitly-silent.html, copied
 // unchanged from src/session/silent.html), with the demo's client id: one inline script, allowed
 // by its hash, on that page only.
-const SILENT_PAGE = readFileSync(DIST_DIR + "../src/session/silent.html", "utf8").replace(
+const SILENT_PAGE = readFileSync(path.join(DIST_DIR, "..", "src", "session", "silent.html"), "utf8").replace(
   'data-client-id=""',
   `data-client-id="${DEMO_CLIENT_ID}"`,
 );

@@ -40,6 +40,9 @@ Options (each also settable by the environment variable shown):
                         at either provider
   --dpop                DPoP-bound tokens    IMPLICITLY_DEMO_DPOP=1            (with --provider oidc --flow code)
                         the pages pass \`dpop\`; the API checks each proof and the token's binding
+  --app-origin URL      your own app           IMPLICITLY_DEMO_APP_ORIGINS       (default none; repeatable, or comma-separated)
+                        registers URL/ and URL/silent.html as redirect URIs at both servers and
+                        lets URL call the API and the token endpoint, e.g. http://127.0.0.1:5173
   --quiet               do not log requests
   --help                show this text
 Port 0 picks a free port.`;
@@ -63,6 +66,7 @@ try {
       quirks: { type: "string" },
       flow: { type: "string" },
       dpop: { type: "boolean" },
+      "app-origin": { type: "string", multiple: true },
       quiet: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -98,6 +102,24 @@ if (flow !== "implicit" && flow !== "code") fail(`--flow / IMPLICITLY_DEMO_FLOW:
 const dpop = args.dpop ?? process.env.IMPLICITLY_DEMO_DPOP === "1";
 if (dpop && (provider !== "oidc" || flow !== "code")) fail("--dpop needs --provider oidc --flow code (oidc-provider has DPoP).");
 
+const appOrigins = (args["app-origin"] ?? [process.env.IMPLICITLY_DEMO_APP_ORIGINS ?? ""])
+  .flatMap((list) => list.split(","))
+  .map((given) => given.trim())
+  .filter(Boolean)
+  .map((given) => {
+    // An origin as the browser sends it: scheme, host and port; a trailing slash is forgiven.
+    let url;
+    try {
+      url = new URL(given);
+    } catch {
+      fail(`--app-origin / IMPLICITLY_DEMO_APP_ORIGINS: "${given}" is not a URL (e.g. http://127.0.0.1:5173).`);
+    }
+    if (!/^https?:$/.test(url.protocol) || url.origin + "/" !== url.href.replace(/\/?$/, "/")) {
+      fail(`--app-origin / IMPLICITLY_DEMO_APP_ORIGINS: "${given}" is not an origin (scheme, host and port, no path: e.g. http://127.0.0.1:5173).`);
+    }
+    return url.origin;
+  });
+
 for (const file of ["implicitly.umd.min.js", "implicitly.mjs", "implicitly-oidc.umd.min.js", "implicitly-code.umd.min.js"]) {
   if (!existsSync(DIST_DIR + file)) fail(`dist/${file} is missing. Run \`npm run build\` (\`npm run demo\` does it for you).`);
 }
@@ -118,6 +140,7 @@ try {
     provider,
     flow,
     dpop,
+    appOrigins,
     tokenLifetime: settings.tokenLifetime,
     quirks,
     log: args.quiet ? undefined : (line) => console.log(line),
@@ -137,11 +160,35 @@ const signIn = oidc
   ? `Sign in as  demo  with any password (the provider's development login takes any name;
               demo is ${(await import("./oidc-server.mjs")).OIDC_ACCOUNTS.demo?.name}). The page shows the name from the verified ID token.`
   : `Sign in as  ${DEMO_USER.username}  with password  ${DEMO_USER.password}`;
+// What the pages ask for, in the words of the wire: the banner names the real mode.
+const responseType = flow === "code" ? "code with PKCE (S256)" : oidc ? "id_token token" : "token";
+const tokens = dpop ? "DPoP-bound tokens" : "Bearer tokens";
 const server = oidc
-  ? `OpenID provider       ${oidc.issuer}   (oidc-provider, response_type=id_token token; tokens live ${oidc.tokenLifetime} s)`
-  : `Authorization server  ${auth.origin}   (tokens live ${auth.tokenLifetime} s)`;
+  ? `OpenID provider       ${oidc.issuer}   (oidc-provider, response_type=${responseType}, ${tokens}; tokens live ${oidc.tokenLifetime} s)`
+  : `Authorization server  ${auth.origin}   (oauth2orize, response_type=${responseType}, ${tokens}; tokens live ${auth.tokenLifetime} s)`;
+const mode = `${oidc ? "OpenID Connect" : "OAuth 2.0"}, ${flow === "code" ? "authorization code flow with PKCE and refresh tokens" : oidc ? "implicit flow" : "implicit grant"}${dpop ? ", DPoP" : ""}`;
+const servers = oidc ? 5 : 4;
+// With --app-origin: what the newcomer's own app passes to createClient to use these servers.
+const as = oidc ?? auth;
+const yourApp = appOrigins.length
+  ? `
+  Your app (${appOrigins.join(", ")}) is registered too: redirect URIs <origin>/ and <origin>/silent.html.
+  Its options:
+    ${[
+      oidc ? `issuer: "${oidc.issuer}",` : `authorizationEndpoint: "${auth.authorizationEndpoint}",`,
+      ...(flow === "code" && !oidc ? [`tokenEndpoint: "${auth.tokenEndpoint}",`] : []),
+      `clientId: "${as.clientId}",`,
+      `redirectUri: location.origin + "/",`,
+      `silentRedirectUri: location.origin + "/silent.html",`,
+      `scope: "profile",`,
+      `resourceOrigins: ["${api.origin}"],   // GET ${api.origin}/api/profile`,
+      ...(flow === "code" ? ["flow: codeFlow,"] : []),
+      ...(dpop ? ["dpop,"] : []),
+    ].join("\n    ")}${flow === "code" ? "" : "\n  (With --flow code, the code flow: the token endpoint lets your origin in too.)"}
+`
+  : "";
 console.log(`
-implicitly demo is running on loopback${oidc ? ", with OpenID Connect" : ""}${flow === "code" ? ", with the code flow (PKCE, refresh tokens)" : ""}${quirkNames.length ? ", with the quirks " + quirkNames.join(", ") : ""}.
+implicitly demo is running on loopback: ${mode}${quirkNames.length ? ", with the quirks " + quirkNames.join(", ") : ""}. ${servers} servers:
 
   Open  ${spa.pages["script-tag"]}        (SDK loaded by <script> tag: dist/implicitly${flow === "code" ? "-code" : "-oidc"}.umd.min.js)
    or   ${spa.pages.esm}  (SDK imported as an ES module: dist/implicitly.mjs)
@@ -152,7 +199,7 @@ implicitly demo is running on loopback${oidc ? ", with OpenID Connect" : ""}${fl
   ${server}
   Protected API         ${api.origin}   (/api/profile needs scope profile, /api/orders scope orders)
   Third-party origin    ${thirdParty.origin}   (must never see the token)
-
+${yourApp}
 Press Ctrl-C to stop.
 `);
 

@@ -15,11 +15,12 @@
 // so on. A marker must also be found where its feature is imported, so that a renamed string
 // cannot make the check pass unnoticed.
 // It also prints the Subresource Integrity hash of each script-tag build, and keeps the README
-// true: it writes the size table (between the size-table markers) and the version and
-// `integrity` of every unpkg <script> tag. With --check (CI) it writes nothing and fails when the
-// README differs from what it measured.
+// and docs/*.md true: it writes the size table (between the size-table markers, in
+// docs/performance.md) and the version and `integrity` of every unpkg <script> tag
+// (docs/install.md). With --check (CI) it writes nothing and fails when a page differs from what
+// it measured.
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import terser from "@rollup/plugin-terser";
@@ -55,7 +56,7 @@ const budgets = [
   {
     what: "core + session features",
     ships: ["session"],
-    readme: "the same plus `restore`, `renew`, `autoRenew`, `loginWithPopup`, `syncTabs`",
+    readme: "`createClient` plus `restore`, `renew`, `autoRenew`, `loginWithPopup`, `syncTabs`",
     imports: ["createClient", ...session],
     max: 7200,
   },
@@ -177,26 +178,32 @@ console.log(leaks.length ? leaks.map((leak) => `LEAK ${leak}`).join("\n") : `ok 
 console.log("\nSubresource Integrity (the README's <script integrity>):");
 for (const [file, hash] of hashes) console.log(`  dist/${file}  ${hash}`);
 
-// The README, as it should read with these measurements.
+// The README and the guides, as they should read with these measurements: the size table (in
+// docs/performance.md) and every versioned script tag's hash (docs/install.md, wherever one is).
 const { version } = JSON.parse(readFileSync("package.json", "utf8"));
-const before = readFileSync("README.md", "utf8");
 const table = ["| what you ship | gzip -9 | budget |", "|---|---|---|", ...rows].join("\n");
-let after = before.replace(/(<!-- size-table -->\n)[\s\S]*?(\n<!-- \/size-table -->)/, (_, open, close) => open + table + close);
-after = after.replace(/<script src="https:\/\/unpkg\.com\/implicitly@[^/"]*\/dist\/([\w.-]+)"[^>]*><\/script>/g, (tag, file) =>
-  hashes.has(file)
-    ? `<script src="https://unpkg.com/implicitly@${version}/dist/${file}" integrity="${hashes.get(file)}" crossorigin="anonymous"></script>`
-    : tag,
-);
-if (!after.includes("<!-- size-table -->")) {
-  console.log("FAIL README.md has no <!-- size-table --> markers");
-  failed = true;
-} else if (after != before) {
+const pages = ["README.md", ...readdirSync("docs").filter((name) => name.endsWith(".md")).sort().map((name) => `docs/${name}`)];
+let tables = 0;
+for (const page of pages) {
+  const before = readFileSync(page, "utf8");
+  let after = before.replace(/(<!-- size-table -->\n)[\s\S]*?(\n<!-- \/size-table -->)/, (_, open, close) => open + table + close);
+  if (after.includes("<!-- size-table -->")) tables++;
+  after = after.replace(
+    /<script src="https:\/\/unpkg\.com\/implicitly@[^/"]*\/dist\/([\w.-]+)"[^>]*><\/script>/g,
+    (tag, file) =>
+      hashes.has(file) ? `<script src="https://unpkg.com/implicitly@${version}/dist/${file}" integrity="${hashes.get(file)}" crossorigin="anonymous"></script>` : tag,
+  );
+  if (after == before) continue;
   if (process.argv.includes("--check")) {
-    console.log("FAIL README.md's size table or script-tag hashes differ from these figures: run npm run size and commit README.md");
+    console.log(`FAIL ${page}'s size table or script-tag hashes differ from these figures: run npm run size and commit ${page}`);
     failed = true;
   } else {
-    writeFileSync("README.md", after);
-    console.log("\nREADME.md: size table and script-tag hashes updated");
+    writeFileSync(page, after);
+    console.log(`\n${page}: size table and script-tag hashes updated`);
   }
+}
+if (tables != 1) {
+  console.log(`FAIL the size table's <!-- size-table --> markers must be in exactly one of README.md and docs/*.md (found ${tables})`);
+  failed = true;
 }
 process.exit(failed ? 1 : 0);

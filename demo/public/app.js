@@ -11,6 +11,8 @@ const HINTS = {
   interaction_required: "The authorization server needs you on one of its pages first: sign in interactively.",
   popup_blocked: "The browser blocked the popup. Allow popups for this page, or use Sign in (a redirect).",
   popup_closed: "The popup was closed before the sign-in completed.",
+  page_in_frame:
+    "The authorization server showed a page in the hidden frame instead of answering prompt=none: is this silent redirect URI registered, may the server be framed, does it support prompt=none? Sign in with the button meanwhile.",
   timeout: "The authorization server did not answer in time.",
   state_mismatch:
     "This response does not belong to a sign-in (or sign-out) started in this tab, or it was used already (a reload or the back button?). Sign in again.",
@@ -35,6 +37,7 @@ const TEMPLATE = `
 <section aria-labelledby="session-heading">
   <h2 id="session-heading">Session</h2>
   <p id="status" role="status" aria-live="polite">Loading…</p>
+  <p class="hint">On every load: <code class="call">handleSignOut(client)</code>, then <code class="call">restore(client, { shareTokens: true })</code>.</p>
   <div id="error" class="error" role="alert" hidden>
     <p><strong><code id="error-code"></code></strong> <span id="error-description"></span></p>
     <p id="error-hint"></p>
@@ -46,8 +49,8 @@ const TEMPLATE = `
       <label for="ask-orders">Also ask for the <code>orders</code> scope</label>
     </p>
     <div class="actions">
-      <button type="button" id="login">Sign in</button>
-      <button type="button" id="login-popup" class="secondary">Sign in with a popup</button>
+      <span class="action"><button type="button" id="login">Sign in</button> <code class="call">client.login({ scope })</code></span>
+      <span class="action"><button type="button" id="login-popup" class="secondary">Sign in with a popup</button> <code class="call">loginWithPopup(client, { scope })</code></span>
     </div>
   </div>
   <div id="signed-in" hidden>
@@ -61,13 +64,15 @@ const TEMPLATE = `
     </dl>
     <p>
       <input type="checkbox" id="auto-renew">
-      <label for="auto-renew">Renew the token silently before it expires</label>
+      <label for="auto-renew">Renew the token silently before it expires</label> <code class="call">autoRenew(client)</code>
     </p>
     <p class="hint">The token lives in this page's memory only. After a reload, or in a new tab, the
     app gets a new one without a login page (a hidden frame with <code>prompt=none</code>) while you
     are signed in at the authorization server. <strong>Sign out</strong> revokes the token and ends
     that session too, in every tab, so a reload stays signed out.</p>
-    <button type="button" id="logout" class="secondary">Sign out</button>
+    <div class="actions">
+      <span class="action"><button type="button" id="logout" class="secondary">Sign out</button> <code class="call">signOut(client)</code></span>
+    </div>
   </div>
 </section>
 <section aria-labelledby="api-heading">
@@ -75,19 +80,19 @@ const TEMPLATE = `
   <p class="hint">The app signs in with the <code>profile</code> scope, so “Get orders” is refused
   with <code>insufficient_scope</code> until you allow the <code>orders</code> scope too.</p>
   <div class="actions">
-    <button type="button" id="get-profile">Get profile</button>
-    <button type="button" id="get-orders">Get orders</button>
-    <button type="button" id="call-third-party" class="secondary">Call a third-party origin</button>
+    <span class="action"><button type="button" id="get-profile">Get profile</button> <code class="call">client.fetch(api + "/api/profile")</code></span>
+    <span class="action"><button type="button" id="get-orders">Get orders</button> <code class="call">client.fetch(api + "/api/orders")</code></span>
+    <span class="action"><button type="button" id="call-third-party" class="secondary">Call a third-party origin</button> <code class="call">client.fetch(thirdParty + "/echo")</code></span>
   </div>
   <p id="result" aria-live="polite"></p>
   <div id="step-up" class="notice" hidden>
     <p id="step-up-text"></p>
-    <button type="button" id="allow-more">Allow access to orders</button>
+    <span class="action"><button type="button" id="allow-more">Allow access to orders</button> <code class="call">loginWithPopup(client, { scope: [...granted, ...needed] })</code></span>
   </div>
   <pre id="output" aria-label="Last response" tabindex="0" hidden></pre>
   <h3 id="log-heading">Requests the SDK sent</h3>
   <table id="log" aria-labelledby="log-heading">
-    <thead><tr><th>Request</th><th>Status</th><th>Authorization</th></tr></thead>
+    <thead><tr><th>Request</th><th>Status</th><th>Authorization sent</th></tr></thead>
     <tbody></tbody>
   </table>
   <p id="log-empty" class="hint">None yet. (Sign-ins and sign-outs are page navigations, not requests of the SDK.)</p>
@@ -154,7 +159,9 @@ export async function startDemo(sdk, { page }) {
   /** The request log: the latest requests first, at most 8. */
   const logRow = (/** @type {import("/client.js").SentRequest} */ sent, /** @type {Promise<void>} */ done) => {
     const row = document.createElement("tr");
-    const cells = [`${sent.method} ${sent.url}`, "…", sent.authorization ? "sent" : "not sent"].map((text) => {
+    // The scheme the request carried (never the token): Bearer, DPoP (with its proof), or none.
+    const scheme = { Bearer: "Bearer", DPoP: "DPoP + proof", other: "another scheme", none: "none" }[sent.scheme];
+    const cells = [`${sent.method} ${sent.url}`, "…", scheme].map((text) => {
       const cell = document.createElement("td");
       cell.textContent = text;
       row.append(cell);
@@ -178,12 +185,15 @@ export async function startDemo(sdk, { page }) {
   }
   // For poking at in the browser's console, and for the browser tests.
   window.demoClient = client;
-  if (config.issuer) {
-    // The page's own words say OAuth 2.0; with an OpenID provider it is OpenID Connect.
-    const h1 = /** @type {HTMLElement} */ (document.querySelector("h1"));
-    h1.textContent = h1.textContent?.replace("OAuth 2.0 implicit grant", "OpenID Connect implicit flow") ?? "";
-    document.title = document.title.replace("implicitly demo", "implicitly demo · OpenID Connect");
-  }
+  // The page's own words are the default mode's (OAuth 2.0, implicit grant): the title, heading and
+  // banner name the mode the demo really runs.
+  const mode = describeMode(config);
+  const h1 = /** @type {HTMLElement} */ (document.querySelector("h1"));
+  const build = h1.textContent?.split(", ").at(-1) ?? "";
+  h1.textContent = `${mode.name}, ${build}`;
+  document.title = `implicitly demo · ${mode.name} · ${build}`;
+  h1.insertAdjacentHTML("afterend", '<p id="mode" class="mode"></p>');
+  $("mode").textContent = mode.banner;
 
   // Who is signed in: the verified ID token's claims (OpenID Connect), else the API's profile,
   // read once per sign-in.
@@ -409,6 +419,26 @@ export async function startDemo(sdk, { page }) {
   if (client.getToken()) await loadProfile();
   render();
   document.body.dataset.ready = "true";
+}
+
+/**
+ * The mode the demo runs in, from the pages' `/config.json`: what the heading says, and a banner
+ * in the words of the wire (which server, which `response_type`, which token scheme).
+ * @param {Record<string, any>} config
+ * @returns {{ name: string, banner: string }}
+ */
+function describeMode(config) {
+  const code = config.flow === "code";
+  const protocol = config.issuer ? "OpenID Connect" : "OAuth 2.0";
+  const grant = code ? "authorization code flow with PKCE" : config.issuer ? "implicit flow" : "implicit grant";
+  const name = `${protocol} ${grant}${config.dpop ? " and DPoP" : ""}`;
+  const banner = [
+    config.issuer ? "Server: oidc-provider (createOidcClient)" : "Server: the demo's oauth2orize server (createClient)",
+    `response_type=${code ? "code, code_challenge_method=S256, refresh tokens" : config.issuer ? "id_token token" : "token"}`,
+    code ? `flow: codeFlow${config.dpop ? ", dpop" : ""}` : "no flow option (the implicit grant)",
+    `API calls: Authorization: ${config.dpop ? "DPoP + proof" : "Bearer"}`,
+  ].join(" · ");
+  return { name, banner };
 }
 
 /**

@@ -10,6 +10,8 @@ export const DEFAULT_SCOPE = ["profile"];
  * @property {string} method
  * @property {string} url - origin and path, without the query
  * @property {boolean} authorization - whether an `Authorization` header was sent
+ * @property {"Bearer" | "DPoP" | "other" | "none"} scheme - its scheme (never its token); `DPoP`
+ *   also means a `DPoP` proof header went with it
  * @property {number | undefined} status - undefined when it failed or is still running
  */
 
@@ -68,11 +70,13 @@ function watchedFetch(onRequest) {
   return (input, init) => {
     const request = input instanceof Request ? input : undefined;
     const url = new URL(request ? request.url : String(input), location.href);
+    const headers = new Headers(init?.headers ?? request?.headers);
     /** @type {SentRequest} */
     const sent = {
       method: (init?.method ?? request?.method ?? "GET").toUpperCase(),
       url: url.origin + url.pathname,
-      authorization: new Headers(init?.headers ?? request?.headers).has("Authorization"),
+      authorization: headers.has("Authorization"),
+      scheme: schemeOf(headers),
       status: undefined,
     };
     const response = fetch(input, init);
@@ -85,4 +89,17 @@ function watchedFetch(onRequest) {
     );
     return response;
   };
+}
+
+/**
+ * The scheme of a request's `Authorization` header, for the request log: the first word only,
+ * never the token. `DPoP` counts only with its proof header.
+ * @param {Headers} headers
+ * @returns {"Bearer" | "DPoP" | "other" | "none"}
+ */
+function schemeOf(headers) {
+  const scheme = headers.get("Authorization")?.split(" ", 1)[0].toLowerCase();
+  if (scheme === undefined) return "none";
+  if (scheme === "bearer") return "Bearer";
+  return scheme === "dpop" && headers.has("DPoP") ? "DPoP" : "other";
 }

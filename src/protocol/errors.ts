@@ -23,6 +23,8 @@ export type AuthErrorCode =
   | "popup_blocked"
   /** The user closed the popup of `loginWithPopup`. */
   | "popup_closed"
+  /** The silent renewal's frame shows a page of its own instead of answering (a login or error page, or one that refuses framing). */
+  | "page_in_frame"
   /** Called where there is no page (server-side rendering, Node). */
   | "no_browser"
   /** The silent renewal's frame shows a page instead of answering: the server wants the user. */

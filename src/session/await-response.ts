@@ -34,11 +34,14 @@ export const FRAME_GRACE = 1000;
  * the request's pending login (a response consumes it; a timeout, a closed popup or a frame that
  * shows a page removes it).
  *
- * With `frame`, a frame that finishes loading a page other than the redirect page (a page of
- * another origin, such as the server's login page, or the browser's error page for a page that
- * refused to be framed) means that the server wants the user: it rejects `interaction_required`
- * after {@link FRAME_GRACE} ms, unless the frame loads the redirect page or the response comes in
- * the meantime (a page that redirects by script).
+ * With `frame`, a frame that finishes loading a page other than the redirect page means that the
+ * server did not answer `prompt=none` by redirecting back: it rejects `page_in_frame` (its
+ * description is the redirect URI, without query) after {@link FRAME_GRACE} ms, unless the frame
+ * loads the redirect page or the response comes in the meantime (a page that redirects by script).
+ * A server that honours `prompt=none` shows no page, so this is a misconfiguration (the server's
+ * error page for an unregistered redirect URI or client id, or a page that refuses framing) or a
+ * server that ignores `prompt=none` (its login page): never the server's `interaction_required`.
+ * Which one it is cannot be read here: the page is of another origin.
  *
  * @param i - the client's internals
  * @param state - the state of the request
@@ -47,7 +50,7 @@ export const FRAME_GRACE = 1000;
  * @param seconds - how long to wait before rejecting `timeout`
  * @param popup - `source` is a popup: also reject `popup_closed` when the user closes it
  * @param frame - the frame whose window is `source` (silent renewal)
- * @throws AuthError `timeout`, `popup_closed`, `interaction_required`, or whatever the response's validation throws
+ * @throws AuthError `timeout`, `popup_closed`, `page_in_frame`, or whatever the response's validation throws
  */
 export const awaitResponse = (
   i: Internals,
@@ -72,8 +75,8 @@ export const awaitResponse = (
       if (frame) frame.onload = null;
       outcome.then(resolve, reject);
     };
-    const fail = (code: string) => {
-      settle(Promise.reject(new AuthError(code)));
+    const fail = (code: string, description?: string) => {
+      settle(Promise.reject(new AuthError(code, description)));
       // No response will be taken now: its pending login (and PKCE verifier) goes too, rather
       // than waiting in storage for `stateTtl`.
       i.forget(state);
@@ -93,7 +96,7 @@ export const awaitResponse = (
         // it cleans its URL, so the path is what tells it.
         const here = frame.contentDocument?.location;
         if (!here || here.origin + here.pathname != origin + pathname) {
-          grace = setTimeout(fail, FRAME_GRACE, "interaction_required");
+          grace = setTimeout(fail, FRAME_GRACE, "page_in_frame", origin + pathname);
         }
       };
     }

@@ -4,6 +4,7 @@ import { internalsOf } from "../client/internals";
 import { invalidConfig } from "../client/options";
 import { inPage } from "../browser/page";
 import type { Client, LoginOptions, RedirectResult } from "../client/types";
+import type { Token } from "../protocol/types";
 
 /** Options of {@link loginWithPopup}. */
 export interface PopupOptions extends LoginOptions {
@@ -41,7 +42,8 @@ const inPopup = async (client: Client, popup: Window | null | undefined, opts: L
  * checked for its state. (A policy that cuts the link while the user is still at the
  * authorization server makes the popup look closed to this page: `popup_closed`.)
  *
- * @param client - a client made by {@link createClient}
+ * @typeParam T - the client's token type: an OpenID client's (`createOidcClient`) has `idToken` and `claims`
+ * @param client - a client made by {@link createClient} or {@link createOidcClient}
  * @param opts - per-call options, as for {@link Client.login}, and `popupTimeout`
  * @returns the token and the `appState` given in `opts`
  * @throws AuthError `popup_blocked` when the browser refused to open the window (no login was
@@ -59,11 +61,12 @@ const inPopup = async (client: Client, popup: Window | null | undefined, opts: L
  * };
  * ```
  */
-export const loginWithPopup = (client: Client, opts: PopupOptions = {}): Promise<RedirectResult> => {
+export const loginWithPopup = <T extends Token>(client: Client<T>, opts: PopupOptions = {}): Promise<RedirectResult<T>> => {
   // Own options only: a name some other code set on Object.prototype is no option.
   const { popupTimeout = 300, ...login } = { __proto__: null, ...opts } as PopupOptions;
   // Synchronously, before any await: only then does the browser still see the user's click.
   // Outside a page there is nothing to open, and inPopup rejects no_browser.
   const popup = popupTimeout > 0 && popupTimeout < 2e6 && typeof window == "object" ? open("", "", "popup,width=500,height=640") : undefined;
-  return inPopup(client, popup, login, popupTimeout);
+  // The client made this token, so it is of the client's token type (an OpenID client's has the ID token).
+  return inPopup(client, popup, login, popupTimeout) as Promise<RedirectResult<T>>;
 };

@@ -58,20 +58,24 @@ const silently = async (client: Client, given: LoginOptions): Promise<Token> => 
  * removed in every outcome, in the task after the promise settles. A response is accepted only
  * from that frame's window, from the redirect URI's origin, and with the state of that request.
  *
- * It fails fast when the server shows a page instead of answering (servers that ignore
- * `prompt=none`): once the frame has loaded a page that is not the redirect page (another
- * origin's, or the browser's error page for a page that refuses framing), it rejects
- * `interaction_required` after a grace of one second, for pages that redirect by script.
+ * It fails fast when the server shows a page instead of answering: once the frame has loaded a
+ * page that is not the redirect page (the server's error page for an unregistered redirect URI
+ * or client id, the browser's error page for a page that refuses framing, or the login page of a
+ * server that ignores `prompt=none`), it rejects `page_in_frame` after a grace of one second,
+ * for pages that redirect by script. That code is a configuration to check, not the server's
+ * `interaction_required`; the frame's page is of another origin, so which of these it is cannot
+ * be told here (open the authorization URL in a tab to see it).
  *
  * Needs a session at the authorization server (a cookie it can read in a frame: same site, or
  * third-party cookies allowed) and an authorization endpoint that may be framed by this origin.
  *
- * @param client - a client made by {@link createClient}
+ * @typeParam T - the client's token type: an OpenID client's (`createOidcClient`) has `idToken` and `claims`
+ * @param client - a client made by {@link createClient} or {@link createOidcClient}
  * @param opts - per-call options, as for {@link Client.login}; `prompt` is always `none`
  * @returns the new token
  * @throws AuthError with the server's code when it cannot answer without the user
  *   (`login_required`, `interaction_required`, `consent_required`, `account_selection_required`),
- *   `interaction_required` when the frame shows a page instead, `timeout` after `silentTimeout`
+ *   `page_in_frame` when the frame shows a page instead, `timeout` after `silentTimeout`
  *   seconds without a response, `invalid_config` for an invalid `silentRedirectUri` (no frame is
  *   added), `no_browser` outside a page, or any code of {@link Client.handleRedirect}
  * @see OpenID Connect Core 1.0 §3.1.2.1 (`prompt=none`)
@@ -84,12 +88,13 @@ const silently = async (client: Client, given: LoginOptions): Promise<Token> => 
  * }
  * ```
  */
-export const renew = (client: Client, opts: LoginOptions = {}): Promise<Token> => {
+export const renew = <T extends Token>(client: Client<T>, opts: LoginOptions = {}): Promise<T> => {
   let flight = flights.get(client);
   if (!flight) {
     flights.set(client, (flight = silently(client, opts)));
     const land = () => flights.delete(client);
     flight.then(land, land);
   }
-  return flight;
+  // The client made this token, so it is of the client's token type (an OpenID client's has the ID token).
+  return flight as Promise<T>;
 };

@@ -33,19 +33,21 @@ const SIGNED_OUT = /^((login|interaction|consent|account_selection)_required|tim
  * 2. otherwise, with `shareTokens`, takes a current token from another tab of this app;
  * 3. otherwise tries one silent renewal ({@link renew});
  * 4. resolves `null` when there is no session at the authorization server (`login_required`,
- *    `interaction_required`, `consent_required`, `account_selection_required`; also when the
- *    server showed a page in the frame) or no answer in time (`timeout`): show the login button
- *    then.
+ *    `interaction_required`, `consent_required`, `account_selection_required`) or no answer in
+ *    time (`timeout`): show the login button then.
  *
  * It never navigates on its own, so it cannot loop. Other errors of the renewal reject (e.g.
- * `invalid_scope`, `server_error`, `storage_unavailable`): they need the app's or the user's
- * attention; the app is still signed out and can offer the login button.
+ * `invalid_scope`, `server_error`, `storage_unavailable`, and `page_in_frame` when the server
+ * showed a page in the frame instead of answering: an unregistered `silentRedirectUri`, or a
+ * server that ignores `prompt=none`): they need the app's or the user's attention; the app is
+ * still signed out and can offer the login button.
  *
  * It also starts {@link syncTabs} (unless `tabs: false`) and, with `autoRenew`, {@link autoRenew}.
  * In a frame or popup that {@link renew} or {@link loginWithPopup} opened, it only hands the
  * response over and resolves `null`, doing nothing else.
  *
- * @param client - a client made by {@link createClient}
+ * @typeParam T - the client's token type: an OpenID client's (`createOidcClient`) has `idToken` and `claims`
+ * @param client - a client made by {@link createClient} or {@link createOidcClient}
  * @param opts - see {@link RestoreOptions}
  * @returns the token, or `null` when signed out
  * @throws AuthError from the authorization response in the URL, or from the renewal (see above);
@@ -61,7 +63,7 @@ const SIGNED_OUT = /^((login|interaction|consent|account_selection)_required|tim
  * }
  * ```
  */
-export const restore = async (client: Client, opts: RestoreOptions = {}): Promise<Token | null> => {
+export const restore = async <T extends Token>(client: Client<T>, opts: RestoreOptions = {}): Promise<T | null> => {
   // Own options only: a name some other code set on Object.prototype is no option.
   const { tabs = true, shareTokens = false, autoRenew: auto } = { __proto__: null, ...opts } as RestoreOptions;
   inPage();
@@ -75,7 +77,8 @@ export const restore = async (client: Client, opts: RestoreOptions = {}): Promis
   // What the client holds once any response in the URL is handled: never a stale outcome.
   await client.handleRedirect();
   let token = client.getToken();
-  if (!token && tabs && shareTokens) token = await askTabs(client);
+  // A token from another tab has no ID token: an OpenID token whose optional members are absent.
+  if (!token && tabs && shareTokens) token = (await askTabs(client)) as T | null;
   try {
     return token || (await renew(client));
   } catch (e) {

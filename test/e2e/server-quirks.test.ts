@@ -49,19 +49,22 @@ const renewIn = (page: Page) =>
   });
 
 describe("a login page instead of a prompt=none answer (interactivePromptNone)", () => {
-  it("restore() resolves null without waiting for silentTimeout: the frame loaded a page that refused framing", async () => {
+  it("restore() rejects page_in_frame without waiting for silentTimeout: the frame loaded a page that refused framing", async () => {
     const page = await (await newContext()).newPage();
     const answers: number[] = [];
     page.on("response", (r) => r.url().startsWith(demo.auth.authorizationEndpoint + "?") && answers.push(r.status()));
     await open(page, demo.spa.pages["script-tag"]);
-    await eventually(() => statusOf(page)).toBe("Signed out.");
-    expect(await page.getByRole("alert").isHidden()).toBe(true);
+    // Not "signed out": a server that shows a page to prompt=none needs the developer's attention.
+    await eventually(() => statusOf(page)).toBe("The sign-in did not complete.");
+    expect(await page.locator("#error-code").innerText()).toBe("page_in_frame:");
+    expect(await page.locator("#error-description").innerText()).toBe(demo.spa.redirectUris.silent);
+    expect(await page.getByRole("button", { name: "Sign in", exact: true }).isVisible()).toBe(true);
     // The server answered prompt=none with its login page, not with a redirect.
     expect(answers).toEqual([200]);
     expect(await page.locator("iframe").count()).toBe(0);
 
-    // renew() itself says why: interaction_required, not timeout (which would take 10 s).
-    expect(await renewIn(page)).toBe("interaction_required");
+    // renew() itself says why: page_in_frame, not timeout (which would take 10 s).
+    expect(await renewIn(page)).toBe("page_in_frame");
     expect(await page.locator("iframe").count()).toBe(0);
     expect(await accessToken(page)).toBeNull();
   });

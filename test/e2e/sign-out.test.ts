@@ -153,9 +153,9 @@ describe("what the page shows", () => {
     await page.getByRole("button", { name: "Call a third-party origin" }).click();
     await eventually(() => result(page)).toBe("The third-party origin received no token: it is not in resourceOrigins.");
     const rows = await page.locator("#log tbody tr").allInnerTexts();
-    expect(rows[0]).toBe(`GET ${demo.thirdParty.origin}/echo\t200\tnot sent`);
-    expect(rows[1]).toBe(`GET ${demo.api.origin}/api/profile\t200\tsent`);
-    // The log shows whether the header went, never its value.
+    expect(rows[0]).toBe(`GET ${demo.thirdParty.origin}/echo\t200\tnone`);
+    expect(rows[1]).toBe(`GET ${demo.api.origin}/api/profile\t200\tBearer`);
+    // The log shows the scheme that went, never the token.
     expect(await page.locator("#log").innerText()).not.toContain((await accessToken(page))!);
     // Results sit next to the buttons, above the fold.
     const box = await page.locator("#result").boundingBox();

@@ -139,10 +139,10 @@ describe("dist/implicitly-silent.html hands over exactly what handleRedirect() d
     expect(PAGE).not.toMatch(/\ssrc=|<link|<img|<style/);
   });
 
-  it("the README gives the script's CSP hash", () => {
+  it("the sessions guide gives the script's CSP hash", () => {
     const script = /<script[^>]*>([\s\S]*?)<\/script>/.exec(PAGE)![1]!;
     const hash = `'sha256-${createHash("sha256").update(script).digest("base64")}'`;
-    expect(readFileSync(join(ROOT, "README.md"), "utf8").includes(hash), hash).toBe(true);
+    expect(readFileSync(join(ROOT, "docs/sessions.md"), "utf8").includes(hash), hash).toBe(true);
   });
 
   it("is the demo's silent page, with the demo's client id", async () => {

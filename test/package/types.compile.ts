@@ -35,6 +35,10 @@ import {
   type SignOutOptions,
   type SignOutResult,
   type SignOutReturn,
+  loginWithPopup,
+  renew,
+  restore,
+  type OidcToken,
 } from "../../src/index";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -301,4 +305,29 @@ export function codeFlowUsage(): void {
   createOidcClient({ issuer: "https://id.example.com", clientId: "spa", flow: codeFlow, dpop });
   // @ts-expect-error `dpop` is the feature, not a flag
   createClient({ authorizationEndpoint: endpoint, clientId: "spa", flow: codeFlow, dpop: true });
+}
+
+export async function sessionTypes(): Promise<void> {
+  // The session functions give back the client's own token type: an OpenID client's has its ID token.
+  const oidc = createOidcClient({ issuer: "https://id.example.com", clientId: "spa" });
+  const restored = await restore(oidc);
+  assertType<Equal<typeof restored, OidcToken | null>>(true);
+  const renewed = await renew(oidc);
+  assertType<Equal<typeof renewed, OidcToken>>(true);
+  const popup = await loginWithPopup(oidc, { popupTimeout: 60 });
+  assertType<Equal<typeof popup.token, OidcToken>>(true);
+  void [restored?.claims?.sub, renewed.idToken, popup.token.claims];
+
+  // A plain client's stay plain tokens, without ID token members.
+  const plain = createClient({ authorizationEndpoint: endpoint, clientId: "spa" });
+  const token = await renew(plain);
+  assertType<Equal<typeof token, Token>>(true);
+  assertType<Equal<Awaited<ReturnType<typeof restore<Token>>>, Token | null>>(true);
+  // @ts-expect-error a plain client's token has no ID token
+  void token.idToken;
+  // @ts-expect-error nor does a popup's
+  void (await loginWithPopup(plain)).token.claims;
+  // The token type is Bearer, or DPoP with the dpop option.
+  const scheme: "Bearer" | "DPoP" = token.tokenType;
+  void scheme;
 }

@@ -39,14 +39,14 @@ describe("a renewal that ends without a response leaves no pending login", () =>
     expect(storage.data.has(KEY)).toBe(false);
   });
 
-  it("a frame that shows a page (interaction_required)", async () => {
+  it("a frame that shows a page (page_in_frame)", async () => {
     vi.useFakeTimers();
     const outcome = renew(make()).catch((e: unknown) => e);
     const frame = await nextFrame();
     Object.defineProperty(frame, "contentDocument", { configurable: true, value: null });
     frame.dispatchEvent(new Event("load"));
     vi.advanceTimersByTime(FRAME_GRACE);
-    expect(await outcome).toMatchObject({ code: "interaction_required" });
+    expect(await outcome).toMatchObject({ code: "page_in_frame" });
     expect(storage.data.has(KEY)).toBe(false);
   });
 

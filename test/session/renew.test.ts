@@ -35,7 +35,7 @@ const loaded = (frame: HTMLIFrameElement, url: string | null) => {
 };
 
 describe("renew: a frame that does not reach the redirect page", () => {
-  it("rejects interaction_required soon after the frame loads a page of another origin (a login page, a refused frame)", async () => {
+  it("rejects page_in_frame, naming the redirect URI, soon after the frame loads a page of another origin (the server's error page, a refused frame, a login page)", async () => {
     vi.useFakeTimers();
     const client = make();
     const { promise, frame } = await started(client);
@@ -45,7 +45,8 @@ describe("renew: a frame that does not reach the redirect page", () => {
     await flush();
     expect(frame.isConnected).toBe(true);
     vi.advanceTimersByTime(1);
-    expect(await outcome).toMatchObject({ name: "AuthError", code: "interaction_required" });
+    // Not the server's interaction_required: a server that honours prompt=none shows no page.
+    expect(await outcome).toMatchObject({ name: "AuthError", code: "page_in_frame", description: SILENT });
     expect(await framesLeft()).toEqual([]);
     expect(frame.isConnected).toBe(false);
     expect(vi.getTimerCount()).toBe(0);
@@ -59,7 +60,7 @@ describe("renew: a frame that does not reach the redirect page", () => {
       const outcome = promise.catch((e: unknown) => e);
       loaded(frame, url);
       vi.advanceTimersByTime(FRAME_GRACE);
-      expect(await outcome, url).toMatchObject({ code: "interaction_required" });
+      expect(await outcome, url).toMatchObject({ code: "page_in_frame" });
       expect(await framesLeft()).toEqual([]);
     }
   });

@@ -136,6 +136,20 @@ describe("restore: no response in the URL", () => {
     },
   );
 
+  it("rejects page_in_frame when the server shows a page in the frame (e.g. an unregistered silentRedirectUri): not signed out, misconfigured", async () => {
+    vi.useFakeTimers();
+    const result = restore(make(), { tabs: false });
+    result.catch(() => undefined);
+    const frame = await nextFrame();
+    // The server's own page, of its origin: out of this page's reach.
+    Object.defineProperty(frame, "contentDocument", { configurable: true, value: null });
+    frame.dispatchEvent(new Event("load"));
+    vi.advanceTimersByTime(1000);
+    await expect(result).rejects.toMatchObject({ name: "AuthError", code: "page_in_frame" });
+    expect(assign).not.toHaveBeenCalled();
+    expect(await framesLeft()).toEqual([]);
+  });
+
   it("resolves null on timeout", async () => {
     vi.useFakeTimers();
     const result = restore(make({ silentTimeout: 3 }), { tabs: false });

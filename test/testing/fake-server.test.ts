@@ -171,8 +171,8 @@ describe("code flow with PKCE", () => {
     const { token } = await signIn(client, server);
     const result = await signOut(client, { endSession: false });
     expect(result.revocations).toEqual([
-      expect.objectContaining({ tokenTypeHint: "access_token", revoked: true }),
       expect.objectContaining({ tokenTypeHint: "refresh_token", revoked: true }),
+      expect.objectContaining({ tokenTypeHint: "access_token", revoked: true }),
     ]);
     const me = await server.fetch(server.endpoints.userinfo, { headers: { Authorization: "Bearer " + token.accessToken } });
     expect(me.status).toBe(401);
