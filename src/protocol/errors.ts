@@ -27,8 +27,6 @@ export type AuthErrorCode =
   | "page_in_frame"
   /** Called where there is no page (server-side rendering, Node). */
   | "no_browser"
-  /** The silent renewal's frame shows a page instead of answering: the server wants the user. */
-  | "interaction_required"
   /** A refresh asked for more scope than the grant has. */
   | "invalid_scope"
   /** The token endpoint could not be reached, or its answer not read (network, CORS, preflight); `cause` is the fetch's error. */

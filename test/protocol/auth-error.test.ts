@@ -64,7 +64,7 @@ describe("AuthError", () => {
   });
 
   it("codes: every SDK code is an AuthErrorCode; a server's own code still passes", () => {
-    const sdk: AuthErrorCode[] = ["invalid_config", "token_timeout", "dpop_nonce", "id_token_at_hash", "interaction_required"];
+    const sdk: AuthErrorCode[] = ["invalid_config", "token_timeout", "dpop_nonce", "id_token_at_hash", "page_in_frame"];
     const server: AuthError["code"] = "some_server_code";
     expect([...sdk, server]).toHaveLength(6);
   });
