@@ -2,12 +2,12 @@
 //   protocol/  pure code: imports nothing outside itself
 //   browser/   the edges (crypto, storage, timers, fetch, events): protocol/ only
 //   client/    createClient: protocol/ and browser/ only
-//   features   session/, oidc/, code/, dpop/, logout/: the three layers below and themselves,
+//   features   session/, oidc/, code/, dpop/, logout/, persist/: the three layers below and themselves,
 //              never each other
 //   entries    index.ts, script-tag*.ts: anything, and nothing imports them
 // A feature that needs another one meets it through the client's extension points, so that an
 // app ships only the features it imports.
-const FEATURES = "session|oidc|code|dpop|logout";
+const FEATURES = "session|oidc|code|dpop|logout|persist";
 
 /** @type {import("dependency-cruiser").IConfiguration} */
 module.exports = {
