@@ -50,6 +50,13 @@ export interface DemoOptions {
   dpop?: boolean;
   /** With `dpop`: the OpenID provider asks every proof for a nonce of its own (`use_dpop_nonce`). */
   dpopNonce?: boolean;
+  /** With `dpop`: the pages keep the DPoP-bound session across reloads (`persistSession`). */
+  persist?: boolean;
+  /**
+   * The loopback host of the authorization servers, default `host`: `localhost` (with the app on
+   * `127.0.0.1`) puts them on another site than the app (cross-site mode).
+   */
+  authHost?: string;
 }
 
 /** Quirks of real servers that the demo can copy; each off by default. See docs/servers.md. */
@@ -86,6 +93,8 @@ export interface SpaConfig {
   tokenEndpoint?: string;
   /** The pages pass `dpop`. */
   dpop?: boolean;
+  /** The pages call `persistSession`. */
+  persist?: boolean;
 }
 
 export interface SpaServer {

@@ -40,6 +40,11 @@ Options (each also settable by the environment variable shown):
                         at either provider
   --dpop                DPoP-bound tokens    IMPLICITLY_DEMO_DPOP=1            (with --provider oidc --flow code)
                         the pages pass \`dpop\`; the API checks each proof and the token's binding
+  --persist             keep the session     IMPLICITLY_DEMO_PERSIST=1         (with --dpop)
+                        the pages call \`persistSession\`: a reload refreshes, with no frame
+  --cross-site          two sites            IMPLICITLY_DEMO_CROSS_SITE=1
+                        the authorization servers on localhost, the app on 127.0.0.1: the
+                        frame of a reload gets no session cookie (docs/sessions.md)
   --quiet               do not log requests
   --help                show this text
 Port 0 picks a free port.`;
@@ -63,6 +68,8 @@ try {
       quirks: { type: "string" },
       flow: { type: "string" },
       dpop: { type: "boolean" },
+      persist: { type: "boolean" },
+      "cross-site": { type: "boolean" },
       quiet: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -97,6 +104,9 @@ const flow = args.flow ?? (process.env.IMPLICITLY_DEMO_FLOW || "implicit");
 if (flow !== "implicit" && flow !== "code") fail(`--flow / IMPLICITLY_DEMO_FLOW: "${flow}" is neither implicit nor code.`);
 const dpop = args.dpop ?? process.env.IMPLICITLY_DEMO_DPOP === "1";
 if (dpop && (provider !== "oidc" || flow !== "code")) fail("--dpop needs --provider oidc --flow code (oidc-provider has DPoP).");
+const persist = args.persist ?? process.env.IMPLICITLY_DEMO_PERSIST === "1";
+if (persist && !dpop) fail("--persist needs --dpop (only a DPoP-bound refresh token is kept).");
+const crossSite = args["cross-site"] ?? process.env.IMPLICITLY_DEMO_CROSS_SITE === "1";
 
 for (const file of ["implicitly.umd.min.js", "implicitly.mjs", "implicitly-oidc.umd.min.js", "implicitly-code.umd.min.js"]) {
   if (!existsSync(DIST_DIR + file)) fail(`dist/${file} is missing. Run \`npm run build\` (\`npm run demo\` does it for you).`);
@@ -118,6 +128,8 @@ try {
     provider,
     flow,
     dpop,
+    persist,
+    ...(crossSite ? { authHost: "localhost" } : {}),
     tokenLifetime: settings.tokenLifetime,
     quirks,
     log: args.quiet ? undefined : (line) => console.log(line),
