@@ -68,6 +68,11 @@ export interface DemoQuirks {
    * or consent page (which refuse framing) instead of an error (Django OAuth Toolkit).
    */
   interactivePromptNone?: boolean;
+  /**
+   * The authorization server's pages send `Cross-Origin-Opener-Policy: same-origin` (Microsoft,
+   * Amazon Cognito): a popup's link to the app is cut.
+   */
+  openerPolicy?: boolean;
   /** The API answers 401 and 403 without `WWW-Authenticate` (Glewlwyd, Django OAuth Toolkit). */
   bareChallenges?: boolean;
   /** The API sends `WWW-Authenticate` but its CORS does not expose it to the page. */

@@ -81,7 +81,7 @@ export async function startDemo(options = {}) {
       ...(tokenLifetime === undefined ? {} : { tokenLifetime }),
       ...(loginThrottle === undefined ? {} : { loginThrottle }),
       ...(clock === undefined ? {} : { clock }),
-      quirks: { queryErrors: quirks.queryErrors, interactivePromptNone: quirks.interactivePromptNone },
+      quirks: { queryErrors: quirks.queryErrors, interactivePromptNone: quirks.interactivePromptNone, openerPolicy: quirks.openerPolicy },
       log,
     });
     closers.push(auth.close);

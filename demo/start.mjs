@@ -18,7 +18,7 @@ const SETTINGS = {
 };
 
 /** The quirks of real servers the demo's servers can copy (startDemo's `quirks`). */
-const QUIRKS = ["queryErrors", "interactivePromptNone", "bareChallenges", "hiddenChallenges"];
+const QUIRKS = ["queryErrors", "interactivePromptNone", "openerPolicy", "bareChallenges", "hiddenChallenges"];
 
 const USAGE = `Usage: npm run demo -- [options]
 
