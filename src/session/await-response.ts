@@ -92,7 +92,7 @@ export const awaitResponse = (
       };
     }
     // A cut opener link also reads as `closed`, while the response may still be on its way over
-    // the channel: a popup counts as closed by the user after some 2 s of it. But a popup that
+    // the channel: a popup counts as closed by the user after 2.5 s of it. But a popup that
     // reads as closed before it was ever seen on a page of the server (its location unreadable)
     // lost its link at the server's first page (Cross-Origin-Opener-Policy), and the user may be
     // signing in there still: this page can no longer see it, so it waits, until it gets the focus
@@ -116,7 +116,7 @@ export const awaitResponse = (
             return;
           }
           if (!away) cut = true;
-          if ((!cut || back) && ++closedPolls > 4) fail("popup_closed");
-        }, 500)
+          if ((!cut || back) && ++closedPolls > 24) fail("popup_closed");
+        }, 100)
       : undefined;
   });
