@@ -192,9 +192,13 @@ export const persistSession = (client: Client, opts: PersistOptions = {}): (() =
       } catch {
         // A write that failed: the session lives on in memory.
       }
-      // Deleted meanwhile (a sign-out in another tab): the new token is dropped, not written back.
-      if (!written && stored) throw signedOut("stored session gone: signed out in another tab");
       if (written) known = next.refreshToken;
+      // Deleted meanwhile (a sign-out in another tab): the new token is dropped, not written back.
+      // Replaced (a sign-in in another tab): this token stays until it expires, and the next
+      // refresh takes the stored session.
+      else if (stored && (await store.read(id).catch(() => undefined)) === undefined) {
+        throw signedOut("stored session gone: signed out in another tab");
+      }
     }
     return token;
   };

@@ -270,4 +270,29 @@ describe("persistSession: many tabs", () => {
     await settle();
     expect(await stored()).toEqual([]);
   });
+
+  it("a sign-in in another tab replacing the stored session during a refresh: nobody is signed out, and the next refresh takes the new session", async () => {
+    await signIn(tab());
+    await settle();
+    let answer!: () => void;
+    tokenAnswer = () => new Promise<Response>((resolve) => (answer = () => resolve(dpopToken())));
+    const second = tab();
+    const logouts = vi.fn();
+    second.on("logout", logouts);
+    const refreshing = internalsOf(second).hooks.refresh!({});
+    await vi.waitFor(() => expect(calls).toHaveLength(2));
+    // Another tab signs in anew meanwhile (its own code exchange).
+    tokenAnswer = dpopToken;
+    const third = tab();
+    void signIn(third);
+    await vi.waitFor(() => expect(calls).toHaveLength(3));
+    await settle();
+    answer();
+    await expect(refreshing).resolves.toMatchObject({ tokenType: "DPoP" });
+    expect(logouts).not.toHaveBeenCalled();
+    const [record] = (await stored()) as { refreshToken: string }[];
+    expect(record!.refreshToken).toBe(internalsOf(third).grant!.get()!.refreshToken);
+    await internalsOf(second).hooks.refresh!({});
+    expect(calls.at(-1)!.body.get("refresh_token")).toBe(record!.refreshToken);
+  });
 });
