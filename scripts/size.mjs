@@ -78,7 +78,7 @@ const budgets = [
     what: "script-tag build with everything (code flow)",
     readme: "`dist/implicitly-code.umd.min.js` (script tag with everything: OpenID Connect, sign-out, the code flow and DPoP)",
     file: "dist/implicitly-code.umd.min.js",
-    max: 12768,
+    max: 12784,
   },
 ];
 
