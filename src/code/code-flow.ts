@@ -44,10 +44,10 @@ const MAX_RETRY_DELAY = 300_000;
  *   kept) before the code is exchanged at `tokenEndpoint` (or the provider's `token_endpoint`),
  *   once: the pending login is one-time.
  * - The refresh token stays in this client's memory (unless {@link persistSession} keeps a
- *   DPoP-bound one): never in the token, never shared with other tabs. {@link renew} (and so {@link autoRenew} and {@link restore}) refreshes
- *   with it first, one request at a time, never for more scope than the grant, and falls back to
- *   the hidden frame when there is none or the refresh fails. A rotated refresh token replaces the
- *   old one; {@link Client.logout} forgets it.
+ *   DPoP-bound one): never in the token, never shared with other tabs. {@link renew} (and so
+ *   {@link autoRenew} and {@link restore}) refreshes with it first, one request at a time, never
+ *   for more scope than the grant, and falls back to the hidden frame when there is none or the
+ *   refresh fails. A rotated refresh token replaces the old one; {@link Client.logout} forgets it.
  * - Only the server's refusal (`invalid_grant` and the like) forgets the refresh token. A refresh
  *   that fails on the way (no network, asleep, no answer in time, a server error) keeps it, emits
  *   `reconnecting` and tries again after 1 s, doubling up to 5 minutes, or at once when the page
