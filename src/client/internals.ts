@@ -4,7 +4,8 @@ import type { PendingLogin } from "../browser/pending";
 import type { AuthorizationResponse } from "../protocol/response";
 import type { TokenStore } from "../browser/tokens";
 import type { Token } from "../protocol/types";
-import type { LoginOptions, RedirectResult } from "./types";
+import type { ClientEvents, LoginOptions, RedirectResult } from "./types";
+import type { Emitter } from "../browser/events";
 import type { Authorize } from "../browser/fetch";
 
 /**
@@ -87,6 +88,33 @@ export interface Internals {
    * Read it before {@link Client.logout}, which forgets it.
    */
   refreshToken?(): string | undefined;
+  // --- Persistence wiring (persistSession): the grant and the DPoP key, reachable from outside
+  // the code flow and dpop. To be re-expressed as pipeline stages. ---
+  /**
+   * The code flow's grant: read it (after a token event, the grant that token came with), or
+   * replace it with a stored one (`undefined` forgets it). Set by the code flow.
+   */
+  grant?: { get(): Grant | undefined; set(grant: Grant | undefined): void };
+  /**
+   * The DPoP key pair in use (created when first needed), and a way to put a stored one in its
+   * place. Set by dpop.
+   */
+  dpopKey?: { get(): Promise<DpopKeyPair>; set(key: DpopKeyPair): void };
+  /** Emits a client event (for features whose events the app hears through {@link Client.on}). */
+  emit: Emitter<ClientEvents>["emit"];
+}
+
+/** A refresh token and the scope it was granted for. */
+export interface Grant {
+  refreshToken: string;
+  scope: string[];
+}
+
+/** A DPoP key pair as dpop holds it: the private key non-extractable, the public JWK and its thumbprint. */
+export interface DpopKeyPair {
+  privateKey: CryptoKey;
+  jwk: { kty: "EC"; crv: "P-256"; x: string; y: string };
+  thumbprint: string;
 }
 
 /** Internals by client. */
