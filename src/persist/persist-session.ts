@@ -1,5 +1,6 @@
 import { AuthError } from "../protocol/errors";
 import { VSCHARS, NQCHARS } from "../protocol/syntax";
+import { wrapStage } from "../client/pipeline";
 import { internalsOf } from "../client/internals";
 import { openSessionStore, type StoredSession } from "./session-store";
 import type { Client } from "../client/types";
@@ -204,17 +205,18 @@ export const persistSession = (client: Client, opts: PersistOptions = {}): (() =
   };
   // One refresh at a time in this tab (callers share it), and one at a time among the tabs.
   let flight: Promise<Token> | undefined;
-  hooks.refresh = (opts) => {
+  // Around the grant's own refresh stage (the pipeline's refresh), which `refresh` above calls.
+  const leave = wrapStage(hooks, "persistSession", "refresh", () => (opts) => {
     if (!flight) {
       flight = exclusive(() => refresh(opts));
       const land = () => (flight = undefined);
       flight.then(land, land);
     }
     return flight;
-  };
+  });
   return () => {
     offToken();
     offLogout();
-    if (hooks.refresh != inner) hooks.refresh = inner;
+    leave();
   };
 };
