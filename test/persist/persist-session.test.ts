@@ -13,6 +13,9 @@ import type { Client, ClientOptions } from "../../src/index";
 import { MemoryStorage } from "../support/memory-storage";
 import { CALLBACK, ENDPOINT } from "../support/session";
 
+/** A stored session as the tests read and spoil it (IndexedDB gives it back by structured clone). */
+type StoredRecord = { key: { privateKey: CryptoKey; publicKey: CryptoKey; jwk?: unknown }; refreshToken?: string; scope?: unknown; [name: string]: unknown };
+
 const TOKEN = "https://id.example.com/token";
 const API = "https://api.example.com";
 
@@ -119,7 +122,7 @@ describe("persistSession: what is stored", () => {
     const client = tab();
     await signIn(client);
     await settle();
-    const [record, ...more] = (await stored()) as Record<string, any>[];
+    const [record, ...more] = (await stored()) as StoredRecord[];
     expect(more).toEqual([]);
     expect(Object.keys(record!).sort()).toEqual(["key", "refreshToken", "scope"]);
     expect(record).toMatchObject({ refreshToken: "rt-1", scope: ["profile"] });
@@ -191,15 +194,15 @@ describe("persistSession: a reload", () => {
   });
 
   it.each([
-    ["an extractable key", async (r: any) => (r.key.privateKey = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign"])).privateKey)],
-    ["a refresh token outside VSCHAR", async (r: any) => (r.refreshToken = "rt\n1")],
-    ["no key", async (r: any) => delete r.key],
-    ["a key inherited from the prototype", async (r: any) => (r = Object.setPrototypeOf(r, { key: r.key }), delete r.key)],
-    ["a scope that is not a list", async (r: any) => (r.scope = "profile")],
+    ["an extractable key", async (r: StoredRecord) => (r.key.privateKey = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign"])).privateKey)],
+    ["a refresh token outside VSCHAR", async (r: StoredRecord) => (r.refreshToken = "rt\n1")],
+    ["no key", async (r: StoredRecord) => delete (r as Partial<StoredRecord>).key],
+    ["a key inherited from the prototype", async (r: StoredRecord) => (r = Object.setPrototypeOf(r, { key: r.key }) as StoredRecord, delete (r as Partial<StoredRecord>).key)],
+    ["a scope that is not a list", async (r: StoredRecord) => (r.scope = "profile")],
   ])("refuses a stored session with %s (invalid_response), deletes it and sends nothing", async (_name, spoil) => {
     await signIn(tab());
     await settle();
-    const [record] = (await stored()) as any[];
+    const [record] = (await stored()) as StoredRecord[];
     await spoil(record);
     await new Promise<void>((resolve) => {
       const open = idb.open("implicitly");
