@@ -4,6 +4,8 @@
 //   client/    createClient: protocol/ and browser/ only
 //   features   session/, oidc/, code/, dpop/, logout/, react/, persist/: the three layers below
 //              and themselves, never each other
+//   compose/   the public createClient and createOidcClient: the core's and every feature's
+//              option names and types (each feature's options.ts), and nothing else of a feature
 //   entries    index.ts, script-tag*.ts: anything, and nothing imports them
 //   testing/   implicitly/testing (the fake server for an app's tests) and doctor/ (the
 //   doctor/    `implicitly doctor` command): protocol/ only, and nothing imports them but their own
@@ -59,6 +61,21 @@ module.exports = {
       to: { path: "^src/(testing|doctor)/" },
     },
     {
+      name: "compose-reads-feature-options",
+      severity: "error",
+      comment:
+        "compose/ knows each feature's options (names and types, in its options.ts), never its code, so that the minimal app ships none: only createOidcClient wraps its feature.",
+      from: { path: "^src/compose/" },
+      to: { path: `^src/(${FEATURES})/`, pathNot: `^src/((${FEATURES})/options|oidc/oidc-client)\\.ts$` },
+    },
+    {
+      name: "nothing-imports-compose",
+      severity: "error",
+      comment: "compose/ sits above the features: only the entries import it.",
+      from: { path: "^src/", pathNot: "^src/(compose/|[^/]+\\.ts$)" },
+      to: { path: "^src/compose/" },
+    },
+    {
       name: "no-entry-imports",
       severity: "error",
       comment: "The entries are export lists for users: nothing in src/ imports them.",
@@ -70,7 +87,7 @@ module.exports = {
       severity: "error",
       comment: "Every module lives in a layer's folder (add a new feature to FEATURES above).",
       from: { path: "^src/" },
-      to: { path: "^src/", pathNot: `^src/(protocol|browser|client|testing|doctor|${FEATURES})/` },
+      to: { path: "^src/", pathNot: `^src/(protocol|browser|client|compose|testing|doctor|${FEATURES})/` },
     },
     {
       name: "no-runtime-dependencies",

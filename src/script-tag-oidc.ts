@@ -3,9 +3,9 @@
 // (`dist/implicitly-code.umd.min.js`, every export) so that implicit-grant pages do not ship it.
 export { buildAuthorizationUrl } from "./protocol/authorize";
 export { parseBearerChallenge } from "./protocol/challenge";
-export { createClient } from "./client/client";
+export { createClient } from "./compose/create-client";
 export { AuthError, isAuthError } from "./protocol/errors";
-export { createOidcClient } from "./oidc/oidc-client";
+export { createOidcClient } from "./compose/create-oidc-client";
 export { parseAuthorizationResponse } from "./protocol/response";
 export { autoRenew } from "./session/auto-renew";
 export { loginWithPopup } from "./session/popup";

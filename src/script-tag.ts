@@ -5,7 +5,7 @@
 // export of the package) has it.
 export { buildAuthorizationUrl } from "./protocol/authorize";
 export { parseBearerChallenge } from "./protocol/challenge";
-export { createClient } from "./client/client";
+export { createClient } from "./compose/create-client";
 export { AuthError, isAuthError } from "./protocol/errors";
 export { parseAuthorizationResponse } from "./protocol/response";
 export { autoRenew } from "./session/auto-renew";

@@ -21,14 +21,11 @@ export interface PendingLogin {
   /** The requested scope. */
   scope: string[];
   appState?: unknown;
-  /** The OpenID Connect nonce sent with the request. */
-  nonce?: string;
-  /** A sign-out's revocation outcomes, for its return page: statuses, never a token. */
-  revocations?: unknown[];
-  /** The OpenID Connect `sub` a silent renewal must sign in again (an identifier, never a token). */
-  sub?: string;
-  /** The PKCE `code_verifier` of a code-flow request (RFC 7636): one-time, removed with the login. */
-  verifier?: string;
+  /**
+   * Each opt-in feature's own data for this login, under the feature's name (JSON values, never a
+   * token): what the feature needs back when the response comes. One-time, removed with the login.
+   */
+  features?: Record<string, Record<string, unknown>>;
 }
 
 /** Pending logins of one client, keyed by `state`. */
@@ -69,14 +66,14 @@ export const createPendingStore = (storage: () => StorageLike, key: string, ttlM
       let out: string;
       try {
         out = JSON.stringify(logins);
-      } catch {
-        throw new AuthError("invalid_config", "appState");
+      } catch (e) {
+        throw new AuthError("invalid_config", "appState", undefined, { message: "appState: is not a JSON value (it waits in storage)", cause: e });
       }
       if (out == "{}") s.removeItem(key);
       else s.setItem(key, out);
       return result;
     } catch (e) {
-      throw e instanceof AuthError ? e : new AuthError("storage_unavailable", e + "");
+      throw e instanceof AuthError ? e : new AuthError("storage_unavailable", e + "", undefined, { cause: e });
     }
   };
   return {

@@ -2,8 +2,10 @@ import { buildAuthorizationUrl } from "../protocol/authorize";
 import { AuthError } from "../protocol/errors";
 import { createEmitter } from "../browser/events";
 import { createFetch } from "../browser/fetch";
-import { channelName, internals, type Handoff, type Hooks, type Internals } from "./internals";
+import { internals, type Internals } from "./internals";
+import { channelName, handoffMark, handoffOf, type HandoffMessage } from "./handoff";
 import { checkParams, checkScope, checkUrl, resolveOptions } from "./options";
+import { createHooks, isFeature } from "./pipeline";
 import { inPage } from "../browser/page";
 import { createPendingStore, type PendingLogin } from "../browser/pending";
 import { randomString } from "../browser/random";
@@ -45,16 +47,14 @@ const parse = (href: string): AuthorizationResponse | AuthError | null => {
  */
 export const createClient = (options: ClientOptions): Client => {
   const o = resolveOptions(options);
-  // No prototype: a name some other code set on Object.prototype is no hook. The response in a
-  // URL: from the fragment, unless a flow reads it; else an error response from the query (some
-  // servers send errors there), with the query's response part as text.
-  const hooks: Hooks = Object.create(null);
-  hooks.parse = (href) => {
+  // The response in a URL: from the fragment, unless a flow reads it; else an error response from
+  // the query (some servers send errors there), with the query's response part as text.
+  const hooks = createHooks((href) => {
     const response = parse(href);
     if (response) return [response, href.split("#")[0]!];
     const [raw, clean] = splitQuery(href);
     return [parse(raw), clean, raw];
-  };
+  });
   const events = createEmitter<ClientEvents>("token expiring expired logout unauthorized reconnecting");
   const tokens = createTokenStore(events.emit, o.expiringNotice * 1000);
   // Per client and server (RFC 9700 §4.4.2): a client of another server with the same client id,
@@ -62,18 +62,18 @@ export const createClient = (options: ClientOptions): Client => {
   const pending = createPendingStore(o.storage, "implicitly:" + o.clientId + " " + o.authorizationEndpoint, o.stateTtl * 1000);
   // The response handled last in this page load, so that a second call gets the same outcome: found
   // by its state or by the clean URL it left (never by the raw URL, which holds the token).
-  let last: [state: string | undefined, clean: string, result: Promise<RedirectResult>] | undefined;
+  let last: { state: string | undefined; clean: string; result: Promise<RedirectResult> } | undefined;
   // The era (see TokenStore.era) in which each login of this page load started: a frame's or
   // popup's login started before a logout completes nothing after it.
   const begun = new Map<string, number>();
 
-  const start: Internals["start"] = async (given, via = "") => {
+  const start: Internals["start"] = async (given, via) => {
     // Own options only: a name some other code set on Object.prototype is no option.
     const opts = { __proto__: null, ...given } as LoginOptions;
     const scope = checkScope("scope", opts.scope ?? o.scope);
     const redirectUri = checkUrl("redirectUri", opts.redirectUri ?? o.redirectUri);
     // A frame's or popup's state says so, for its redirect page to hand the response over.
-    const state = via + randomString();
+    const state = handoffMark(via) + randomString();
     const login: PendingLogin = { created: Date.now(), redirectUri, scope, appState: opts.appState };
     const params: Record<string, string | undefined> = {
       ...o.extraParams,
@@ -84,7 +84,9 @@ export const createClient = (options: ClientOptions): Client => {
       scope: scope.join(" ") || undefined,
       state,
     };
-    const endpoint = (await hooks.request?.(params, login)) || o.authorizationEndpoint;
+    // The features' request stages, in their order: the last endpoint one gives wins.
+    let endpoint = o.authorizationEndpoint;
+    for (const request of hooks.request) endpoint = (await request(params, login)) || endpoint;
     pending.add(state, login);
     begun.set(state, tokens.era());
     return { url: buildAuthorizationUrl(endpoint, params), state, redirectUri };
@@ -115,10 +117,14 @@ export const createClient = (options: ClientOptions): Client => {
     try {
       if (malformed) throw malformed;
       late();
-      // A flow may complete the response first: the code flow adds its token response.
-      await hooks.check?.(response as AuthorizationResponse, login);
-      token = tokenFromResponse(response as AuthorizationResponse, login.scope, Date.now(), o.clockSkew, o.tokenType);
-      if (hooks.accept) token = await hooks.accept(token, response as AuthorizationResponse, login);
+      const checked = response as AuthorizationResponse;
+      // Checked as it came (an error response too), then completed by the flow (the code flow
+      // exchanges its code), read, and accepted.
+      for (const check of hooks.check) await check(checked, login);
+      // The error from the parameters, which have no prototype (not one planted on Object.prototype).
+      if (!checked.params.error) await hooks.complete?.(checked, login);
+      token = tokenFromResponse(checked, login.scope, Date.now(), o.clockSkew, hooks.tokenType);
+      for (const accept of hooks.accept) token = await accept(token, checked, login);
       late();
     } catch (e) {
       (e as AuthError).appState = appState;
@@ -128,18 +134,24 @@ export const createClient = (options: ClientOptions): Client => {
     return appState === undefined ? { token } : { token, appState };
   };
 
-  const send = createFetch(o.resources, tokens.get, o.fetch, (token, response, challenge, input, init) => {
-    // A 401 refuses the token (RFC 6750 §3.1, RFC 9449 §7.1 invalid_token), also one without a
-    // readable challenge of the token's scheme (Bearer or DPoP), unless its WWW-Authenticate
-    // names another scheme only.
-    const scheme = token.tokenType;
-    const invalid =
-      response.status == 401 &&
-      (challenge ? challenge.error == "invalid_token" : new RegExp(scheme, "i").test(response.headers.get("WWW-Authenticate") || scheme));
-    if (invalid) tokens.expire(token);
-    events.emit("unauthorized", { response, challenge });
-    return invalid && hooks.retry?.(input, init);
-  }, hooks);
+  const send = createFetch(
+    o.resources,
+    tokens.get,
+    o.fetch,
+    (token, response, challenge, input, init) => {
+      // A 401 refuses the token (RFC 6750 §3.1, RFC 9449 §7.1 invalid_token), also one without a
+      // readable challenge of the token's scheme (Bearer or a binding's), unless its
+      // WWW-Authenticate names another scheme only.
+      const scheme = token.tokenType;
+      const invalid =
+        response.status == 401 &&
+        (challenge ? challenge.error == "invalid_token" : new RegExp(scheme, "i").test(response.headers.get("WWW-Authenticate") || scheme));
+      if (invalid) tokens.expire(token);
+      events.emit("unauthorized", { response, challenge });
+      return invalid && hooks.retry?.(input, init);
+    },
+    hooks,
+  );
 
   const client: Client = {
     authorizationUrl: async (opts) => (await start(opts)).url,
@@ -154,33 +166,35 @@ export const createClient = (options: ClientOptions): Client => {
       const state = (response as AuthorizationResponse | null)?.state;
       // The same response (its state) or the clean URL it left: the same outcome, but only while
       // the client still holds its token, never one that logout(), expiry or a newer token replaced.
-      if (last?.includes(response ? state : href)) {
-        const result = await last[2];
+      if (last && (response ? last.state === state : last.clean == href)) {
+        const result = await last.result;
         if (result.token === tokens.get()) return result;
       }
+      const handoff = handoffOf(state);
       let login;
       // A response from the query (where some servers send errors) is ours only when its state
       // names a login of ours (or a frame's or popup's, which the page that opened it checks);
       // otherwise the query is the app's business.
-      if (!response || (query !== undefined && state?.[1] != "." && !(login = pending.take(state!)))) return null;
+      if (!response || (query !== undefined && !handoff && !(login = pending.take(state!)))) return null;
       // Out of the address bar in every outcome, without a new history entry.
       if (href == location.href) history.replaceState(history.state, "", clean);
-      // "f." or "p.": a frame or popup that renew() or loginWithPopup() opened. Hand the raw
-      // response to the page that opened it (same origin only), which validates it; nothing else.
-      if (state?.[1] == ".") {
+      // A frame or popup that renew() or loginWithPopup() opened: hand the raw response to the
+      // page that opened it (same origin only), which validates it; nothing else.
+      if (handoff) {
         // With the opener link cut (Cross-Origin-Opener-Policy), a same-origin broadcast instead,
         // closed at once: the message is already on its way.
         let channel: BroadcastChannel | undefined;
-        (state[0] == "f" ? parent : opener || (channel = new BroadcastChannel(channelName(o.clientId)))).postMessage(
-          { implicitly: href } satisfies Handoff,
+        (handoff == "frame" ? parent : opener || (channel = new BroadcastChannel(channelName(o.clientId)))).postMessage(
+          { implicitly: href } satisfies HandoffMessage,
           location.origin,
         );
         channel?.close();
         // A popup closes itself: its opener may not be able to (the message is already queued).
-        if (state[0] == "p") close();
+        if (handoff == "popup") close();
         return null;
       }
-      return (last = [state, clean, complete(response, state, login)])[2];
+      last = { state, clean, result: complete(response, state, login) };
+      return last.result;
     },
     getToken: tokens.get,
     fetch: send,
@@ -207,9 +221,11 @@ export const createClient = (options: ClientOptions): Client => {
     },
     emit: events.emit,
   });
-  // The grant, when not the implicit one (`codeFlow`): it sets its hooks.
-  o.flow?.(client);
-  // Sender-constrained tokens (`dpop`), over the flow's hooks.
-  o.dpop?.(client);
+  // The features given as options (the grant, `codeFlow`; the token's binding), each joining the
+  // pipeline, in their order: a binding needs the grant's stages.
+  for (const feature of Object.values(o)
+    .filter(isFeature)
+    .sort((a, b) => a.joins - b.joins))
+    feature(client);
   return client;
 };

@@ -5,8 +5,12 @@ import type { AuthError } from "../protocol/errors";
 /** A scope given as one space-separated string or as a list of scope tokens. */
 export type ScopeInput = string | readonly string[];
 
-/** Options of {@link createClient}. Every duration is in seconds. */
-export interface ClientOptions {
+/**
+ * The core's options of {@link createClient}. Every duration is in seconds. Each opt-in feature
+ * declares its own options in its folder; the public `ClientOptions` is composed of these and
+ * theirs.
+ */
+export interface CoreOptions {
   /** The authorization server's authorization endpoint (absolute, `https:` or loopback `http:`). */
   authorizationEndpoint: string;
   /** The client identifier registered at the authorization server. */
@@ -46,57 +50,14 @@ export interface ClientOptions {
   storage?: StorageLike;
   /** The `fetch` that {@link Client.fetch} wraps. @default globalThis.fetch at call time */
   fetch?: typeof fetch;
-  /**
-   * The redirect URI of silent renewal ({@link renew}) in a hidden frame: a page of this app's
-   * origin that calls {@link Client.handleRedirect}. Must be registered at the server.
-   * @default redirectUri
-   */
-  silentRedirectUri?: string;
-  /** Seconds {@link renew} waits for the hidden frame's response before it rejects `timeout`. @default 10 */
-  silentTimeout?: number;
-  /**
-   * The server's token revocation endpoint (RFC 7009), used by {@link signOut}. Checked there, so
-   * apps that do not sign out at the server do not ship the check.
-   * @default the provider metadata's `revocation_endpoint` with {@link createOidcClient}; else none
-   */
-  revocationEndpoint?: string;
-  /**
-   * The server's end-session endpoint (OpenID Connect RP-Initiated Logout 1.0, or a logout
-   * endpoint that takes the same parameters), used by {@link signOut}. Checked there.
-   * @default the provider metadata's `end_session_endpoint` with {@link createOidcClient}; else none
-   */
-  endSessionEndpoint?: string;
-  /**
-   * The grant to use instead of the implicit one: {@link codeFlow} (authorization code with PKCE,
-   * and refresh tokens). Imported only by apps that use it. @default the implicit grant
-   */
-  flow?: (client: Client) => void;
-  /**
-   * Sender-constrained tokens: {@link dpop} (RFC 9449), with {@link codeFlow}. Imported only by
-   * apps that use it. @default none: Bearer tokens
-   */
-  dpop?: (client: Client) => void;
-  /**
-   * The token endpoint, for {@link codeFlow} (absolute, `https:` or loopback `http:`).
-   * @default the provider metadata's `token_endpoint` with {@link createOidcClient}
-   */
-  tokenEndpoint?: string;
-  /** Seconds {@link codeFlow} waits for the token endpoint before it rejects `token_timeout`. @default 10 */
-  tokenTimeout?: number;
-  /**
-   * Where {@link codeFlow} asks for the response: `"query"` (the code flow's default) or
-   * `"fragment"` (sent as `response_mode=fragment`, OAuth 2.0 Multiple Response Type Encoding
-   * Practices). `extraParams` may not set `response_mode`. @default "query"
-   */
-  responseMode?: "query" | "fragment";
-  /**
-   * The authorization server's issuer identifier, for {@link codeFlow} with a server that sends
-   * `iss` with its responses (RFC 9207): a response whose `iss` differs from it, or has none, is
-   * refused with `issuer_mismatch` before its code is exchanged. ({@link createOidcClient} checks
-   * its own issuer.) @default none: `iss` is not checked
-   */
-  issuer?: string;
 }
+
+/**
+ * What `createClient` of this layer takes: the core's options, and any feature's, which that
+ * feature reads and checks. (The public `ClientOptions`, composed of every feature's own options,
+ * is the one apps see.)
+ */
+export type ClientOptions = CoreOptions & { readonly [featureOption: string]: unknown };
 
 /** Per-call options of {@link Client.login} and {@link Client.authorizationUrl}. */
 export interface LoginOptions {
@@ -158,7 +119,7 @@ export interface ClientEvents<T extends Token = Token> {
 
 /** Payload of the `reconnecting` event. */
 export interface ReconnectingEvent {
-  /** Why the refresh failed: `token_network`, `token_timeout`, `dpop_network`, `server_error`, … */
+  /** Why the refresh failed: `token_network`, `token_timeout`, `server_error`, a binding's network error, … */
   error: AuthError;
   /**
    * Milliseconds until the next try (1 s, doubling up to 5 minutes); sooner when the page comes
@@ -168,7 +129,8 @@ export interface ReconnectingEvent {
 }
 
 /**
- * An OAuth 2.0 implicit-grant client, made by {@link createClient}.
+ * An OAuth 2.0 client, made by {@link createClient}: the implicit grant, or the code flow with
+ * `flow: codeFlow`.
  * @typeParam T - the token type: {@link Token}, or a wider one that an opt-in feature fills in
  * (the ID token of {@link createOidcClient}).
  */

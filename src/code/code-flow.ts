@@ -1,13 +1,23 @@
 import { AuthError } from "../protocol/errors";
-import { checkScope, checkUrl } from "../client/options";
-import { internalsOf } from "../client/internals";
+import { checkScope, checkUrl, invalidConfig } from "../client/options";
+import { featureOptions, internalsOf } from "../client/internals";
+import { defineFeature, joinPipeline } from "../client/pipeline";
 import { parseCodeResponse } from "../protocol/code-response";
 import { checkResponseIssuer } from "../protocol/response-issuer";
 import { pkce } from "./pkce";
 import { requestToken } from "./token-request";
 import { tokenFromResponse } from "../protocol/validate";
 import type { Client } from "../client/types";
+import type { PendingLogin } from "../browser/pending";
+import type { AuthorizationResponse } from "../protocol/response";
 import type { Token } from "../protocol/types";
+import type { CodeFlowOptions } from "./options";
+
+/** The code flow's own data of a pending login. */
+interface CodeLogin {
+  /** The PKCE `code_verifier` (RFC 7636): one-time, removed with the login. */
+  verifier?: string;
+}
 
 /**
  * The codes of the code flow, besides the server's own (`invalid_grant`, `invalid_client`, …), which
@@ -70,13 +80,16 @@ const MAX_RETRY_DELAY = 300_000;
  * ```
  * @see RFC 6749 §4.1 and §6, RFC 7636, RFC 9700 §2.1.1, RFC 9207
  */
-export const codeFlow = (client: Client): void => {
+export const codeFlow = /* @__PURE__ */ defineFeature(10, (client: Client): void => {
   const i = internalsOf(client);
-  const { options: o, hooks } = i;
+  const o = featureOptions<CodeFlowOptions>(i);
+  const { hooks } = i;
   const { tokenEndpoint, tokenTimeout = 10, issuer } = o;
   if (tokenEndpoint !== undefined) checkUrl("tokenEndpoint", tokenEndpoint);
   if (issuer !== undefined) checkUrl("issuer", issuer);
-  if (!(tokenTimeout > 0 && tokenTimeout < 2e6)) throw new AuthError("invalid_config", "tokenTimeout");
+  if (!(typeof tokenTimeout == "number" && tokenTimeout > 0 && tokenTimeout < 2e6)) {
+    throw invalidConfig("tokenTimeout", tokenTimeout, "is not a number of seconds above 0 (and below 2e6)");
+  }
   const fragment = o.responseMode == "fragment";
   // The grant: its refresh token and scope, in memory only; the token last held, whose other
   // members (an OpenID client's verified claims) a refresh keeps.
@@ -84,40 +97,17 @@ export const codeFlow = (client: Client): void => {
   let granted: string[] = [];
   let current: Token | undefined;
   // What the exchange brought, until its token is held (every check passed).
-  let exchanged: [accessToken: string, refreshToken: string | undefined] | undefined;
+  let exchanged: { accessToken: string; refreshToken: string | undefined } | undefined;
   let flight: Promise<Token> | undefined;
 
   const endpoint = async () => checkUrl("tokenEndpoint", tokenEndpoint ?? (await i.metadata?.())?.token_endpoint);
 
-  hooks.parse = (href) => {
-    const [response, clean] = parseCodeResponse(href, fragment);
-    // An implicit-grant token in the fragment of a query-mode client: never left in the address
-    // bar (where history, extensions and a later Referer could read it), and refused, for the
-    // login its state (or the query response's) names.
-    const hash = clean.indexOf("#");
-    if (fragment || hash < 0 || !/(^|&)access_token=/.test(clean.slice(hash + 1))) return [response, clean];
-    const state = ((response || parseCodeResponse(clean, true)[0]) as { state?: string } | null)?.state;
-    return [Object.assign(new AuthError("invalid_response", "access_token in the fragment"), { state }), clean.slice(0, hash)];
-  };
-  hooks.request = async (params, login) => {
-    await endpoint(); // none: fail before navigating, not on the way back
-    const { verifier, challenge } = await pkce();
-    params.response_type = "code";
-    params.code_challenge = challenge;
-    params.code_challenge_method = "S256";
-    // Only the code flow's own option sets it (extraParams may not: a token could land in the query).
-    if (fragment) params.response_mode = "fragment";
-    login.verifier = verifier;
-  };
-  hooks.check = async (response, login) => {
-    // RFC 9207, for errors too: the response must come from the server the request went to.
-    if (issuer !== undefined) checkResponseIssuer(response.params, issuer, true);
-    // From the parameters, which have no prototype: an `error` or `code` some script set on
-    // Object.prototype is no parameter of this response.
-    const { error, code } = response.params;
-    if (error) return; // the server's error, read as it is
+  const exchange = async (response: AuthorizationResponse, login: PendingLogin, data: CodeLogin) => {
+    // From the parameters, which have no prototype: a `code` some script set on Object.prototype
+    // is no parameter of this response.
+    const { code } = response.params;
     // An implicit-grant token where a code is expected is refused, never used.
-    if (typeof code != "string" || !login.verifier || response.params.access_token !== undefined) {
+    if (typeof code != "string" || !data.verifier || response.params.access_token !== undefined) {
       throw new AuthError("invalid_response", "code");
     }
     const answer = await requestToken(i, await endpoint(), {
@@ -125,7 +115,7 @@ export const codeFlow = (client: Client): void => {
       code,
       redirect_uri: login.redirectUri,
       client_id: o.clientId,
-      code_verifier: login.verifier,
+      code_verifier: data.verifier,
     });
     // The authorization response's `iss` (RFC 9207) stays for the issuer check.
     const { iss } = response.params;
@@ -133,12 +123,54 @@ export const codeFlow = (client: Client): void => {
     // The response is read from here on as the token response (also its scope: a fragment
     // response's own parameters must not stand in for it).
     Object.assign(response, { accessToken: undefined, tokenType: undefined, expiresIn: undefined, scope: undefined }, answer);
-    exchanged = [answer.accessToken!, answer.params.refresh_token];
+    exchanged = { accessToken: answer.accessToken!, refreshToken: answer.params.refresh_token };
   };
+
+  joinPipeline(i.hooks, "code", {
+    order: 10,
+    parse: (href) => {
+      const [response, clean] = parseCodeResponse(href, fragment);
+      // An implicit-grant token in the fragment of a query-mode client: never left in the address
+      // bar (where history, extensions and a later Referer could read it), and refused, for the
+      // login its state (or the query response's) names.
+      const hash = clean.indexOf("#");
+      if (fragment || hash < 0 || !/(^|&)access_token=/.test(clean.slice(hash + 1))) return [response, clean];
+      const state = ((response || parseCodeResponse(clean, true)[0]) as { state?: string } | null)?.state;
+      return [Object.assign(new AuthError("invalid_response", "access_token in the fragment"), { state }), clean.slice(0, hash)];
+    },
+    request: async (params, _login, data: CodeLogin) => {
+      await endpoint(); // none: fail before navigating, not on the way back
+      const { verifier, challenge } = await pkce();
+      params.response_type = "code";
+      params.code_challenge = challenge;
+      params.code_challenge_method = "S256";
+      // Only the code flow's own option sets it (extraParams may not: a token could land in the query).
+      if (fragment) params.response_mode = "fragment";
+      data.verifier = verifier;
+    },
+    // RFC 9207, for errors too: the response must come from the server the request went to.
+    check: (response) => {
+      if (issuer !== undefined) checkResponseIssuer(response.params, issuer, true);
+    },
+    complete: exchange,
+    refresh: async (opts) => {
+      if (!refreshToken) throw new AuthError("login_required", "no refresh token");
+      const scope = opts.scope === undefined ? undefined : checkScope("scope", opts.scope);
+      // Never more than the grant: asking for more needs the user (the frame).
+      if (scope?.some((s) => !granted.includes(s))) throw new AuthError("invalid_scope", "wider than the grant");
+      // One refresh at a time for every caller: two at once would reuse the token (RFC 9700 §4.14.2).
+      if (!flight) {
+        flight = refresh(refreshToken, scope && scope.length < granted.length ? scope : undefined);
+        const land = () => (flight = undefined);
+        flight.then(land, land);
+      }
+      return flight;
+    },
+  });
   client.on("token", (token) => {
     // A new grant (its every check passed) replaces the old one, refresh token included.
-    if (exchanged?.[0] === token.accessToken) {
-      refreshToken = exchanged[1];
+    if (exchanged?.accessToken === token.accessToken) {
+      refreshToken = exchanged.refreshToken;
       granted = token.scope;
     }
     exchanged = undefined;
@@ -183,7 +215,7 @@ export const codeFlow = (client: Client): void => {
         client_id: o.clientId,
         scope: scope?.join(" "),
       });
-      const token = tokenFromResponse(answer, scope || granted, Date.now(), o.clockSkew, o.tokenType);
+      const token = tokenFromResponse(answer, scope || granted, Date.now(), o.clockSkew, hooks.tokenType);
       // Signed out meanwhile: the answer is dropped.
       if (refreshToken !== held) throw new AuthError("login_required", "signed out");
       // Rotation: a new refresh token replaces the old one, which is forgotten.
@@ -205,19 +237,6 @@ export const codeFlow = (client: Client): void => {
       throw e;
     }
   };
-  hooks.refresh = async (opts) => {
-    if (!refreshToken) throw new AuthError("login_required", "no refresh token");
-    const scope = opts.scope === undefined ? undefined : checkScope("scope", opts.scope);
-    // Never more than the grant: asking for more needs the user (the frame).
-    if (scope?.some((s) => !granted.includes(s))) throw new AuthError("invalid_scope", "wider than the grant");
-    // One refresh at a time for every caller: two at once would reuse the token (RFC 9700 §4.14.2).
-    if (!flight) {
-      flight = refresh(refreshToken, scope && scope.length < granted.length ? scope : undefined);
-      const land = () => (flight = undefined);
-      flight.then(land, land);
-    }
-    return flight;
-  };
   i.refreshToken = () => refreshToken;
   // Persistence (persistSession) reads the grant after a token event and puts a stored one back.
   i.grant = {
@@ -227,4 +246,4 @@ export const codeFlow = (client: Client): void => {
       granted = grant ? [...grant.scope] : [];
     },
   };
-};
+});

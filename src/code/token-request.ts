@@ -1,5 +1,6 @@
 import { AuthError } from "../protocol/errors";
-import type { Internals } from "../client/internals";
+import { featureOptions, type Internals } from "../client/internals";
+import type { CodeFlowOptions } from "./options";
 import type { AuthorizationResponse } from "../protocol/response";
 import { parseTokenResponse } from "../protocol/token-response";
 
@@ -19,15 +20,11 @@ import { parseTokenResponse } from "../protocol/token-response";
  * `tokenTimeout` seconds, or any code of {@link parseTokenResponse}
  * @see RFC 6749 §3.2, §4.1.3, §6
  */
-export const requestToken = async (
-  i: Internals,
-  url: string,
-  params: Readonly<Record<string, string | undefined>>,
-): Promise<AuthorizationResponse> => {
+export const requestToken = async (i: Internals, url: string, params: Readonly<Record<string, string | undefined>>): Promise<AuthorizationResponse> => {
   const body = new URLSearchParams();
   for (const name of Object.keys(params)) if (params[name] !== undefined) body.set(name, params[name]!);
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), (i.options.tokenTimeout ?? 10) * 1000);
+  const timer = setTimeout(() => abort.abort(), (featureOptions<CodeFlowOptions>(i).tokenTimeout ?? 10) * 1000);
   const init: RequestInit = {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
@@ -45,7 +42,7 @@ export const requestToken = async (
   } catch (e) {
     // The message of a network failure names no parameter, so it cannot carry a code or token.
     // A hook's own error (DPoP's) as it is.
-    throw e instanceof AuthError ? e : new AuthError(abort.signal.aborted ? "token_timeout" : "token_network", e + "");
+    throw e instanceof AuthError ? e : new AuthError(abort.signal.aborted ? "token_timeout" : "token_network", e + "", undefined, { cause: e });
   } finally {
     clearTimeout(timer);
   }

@@ -1,10 +1,14 @@
 import { AuthError } from "../protocol/errors";
 import { internalsOf } from "../client/internals";
+import { handoffOf } from "../client/handoff";
+import { invalidConfig } from "../client/options";
+import { defineFeature, joinPipeline } from "../client/pipeline";
 import { parseBearerChallenge } from "../protocol/challenge";
 import { parseJsonObject } from "../protocol/json";
 import { NQCHARS } from "../protocol/syntax";
 import { createDpopKey, createProof, type DpopKey } from "./proof";
 import type { Client } from "../client/types";
+import type { Authorize } from "../browser/fetch";
 
 /** The codes of {@link dpop}, besides those of the code flow and the server's own (`invalid_dpop_proof`, `use_dpop_nonce`, …). */
 export type DpopErrorCode =
@@ -32,8 +36,8 @@ export type DpopErrorCode =
  *   `resourceOrigins` only, and never follows a redirect with them (`redirect: "error"`, unless the
  *   request asks for `"manual"`); a `401` whose `WWW-Authenticate` asks for a nonce (`use_dpop_nonce`)
  *   is answered with exactly one retry per request. Nonces are remembered per origin.
- * - `WWW-Authenticate: DPoP` challenges (RFC 9449 §7.1) are read as Bearer ones are: a `401
- *   error="invalid_token"` drops the token and emits `expired` (and {@link autoRenew} renews once
+ * - `WWW-Authenticate: DPoP` challenges (RFC 9449 §7.1) are read as Bearer ones are: a
+ *   `401 error="invalid_token"` drops the token and emits `expired` (and {@link autoRenew} renews once
  *   and replays once); every `401`/`403` emits `unauthorized` with the parsed challenge (e.g.
  *   `insufficient_scope` and its `scope`, for a step-up).
  * - Logins whose response comes back to this page (a frame of {@link renew}, a popup of
@@ -50,17 +54,17 @@ export type DpopErrorCode =
  * ```
  * @see RFC 9449
  */
-export const dpop = (client: Client): void => {
+export const dpop = /* @__PURE__ */ defineFeature(20, (client: Client): void => {
   const i = internalsOf(client);
   const { options: o, hooks } = i;
   // Only the code flow has a token endpoint to bind at; the proofs need WebCrypto.
-  if (!hooks.refresh || !globalThis.crypto?.subtle) throw new AuthError("invalid_config", "dpop");
-  o.tokenType = "DPoP";
+  if (!hooks.refresh) throw invalidConfig("dpop", "dpop", "needs the code flow (flow: codeFlow): only a token endpoint binds a token to the key");
+  if (!globalThis.crypto?.subtle) throw invalidConfig("dpop", "dpop", "needs WebCrypto (crypto.subtle): a secure context");
   let key: Promise<DpopKey> | undefined;
   const getKey = () => (key ||= createDpopKey());
   client.on("logout", () => (key = undefined));
   // Persistence (persistSession) saves the key in use and puts a stored one back.
-  i.dpopKey = { get: getKey, set: (stored) => (key = Promise.resolve(stored)) };
+  i.bindingKey = { get: getKey, set: (stored) => (key = Promise.resolve(stored)) };
   // The server's last nonce by origin (RFC 9449 §8, §9): a server may send a new one in any answer.
   const nonces: Record<string, string> = Object.create(null);
   const remember = (origin: string, response: Response) => {
@@ -69,15 +73,7 @@ export const dpop = (client: Client): void => {
   };
   const send = (url: string, init: RequestInit) => (o.fetch || fetch)(url, init);
 
-  const { request } = hooks;
-  hooks.request = async (params, login) => {
-    const endpoint = await request?.(params, login);
-    // "f." and "p.": the response comes back to this page, which still holds the key.
-    if (params.state![1] == ".") params.dpop_jkt = (await getKey()).thumbprint;
-    return endpoint;
-  };
-
-  hooks.token = async (url, init) => {
+  const token = async (url: string, init: RequestInit) => {
     const { origin } = new URL(url);
     let response!: Response;
     for (let retry = 0; retry < 2; retry++) {
@@ -87,7 +83,9 @@ export const dpop = (client: Client): void => {
         response = await send(url, { ...init, headers });
       } catch (e) {
         if (init.signal?.aborted) throw e; // the code flow's timeout
-        throw new AuthError("dpop_network", "token endpoint not reached with a DPoP proof (CORS preflight refusing the DPoP header?): " + e);
+        throw new AuthError("dpop_network", "token endpoint not reached with a DPoP proof (CORS preflight refusing the DPoP header?): " + e, undefined, {
+          cause: e,
+        });
       }
       // RFC 9449 §8: one retry, with the nonce the error came with; none readable, the error stands.
       if (!(response.status == 400 && remember(origin, response) && parseJsonObject(await response.clone().text())?.error == "use_dpop_nonce")) break;
@@ -100,7 +98,7 @@ export const dpop = (client: Client): void => {
     return response;
   };
 
-  hooks.authorize = async (token, input, init, set, go) => {
+  const authorize: Authorize = async (token, input, init, set, go) => {
     if (token.tokenType != "DPoP") return go();
     let url: URL;
     let method: string;
@@ -133,4 +131,15 @@ export const dpop = (client: Client): void => {
     }
     return response;
   };
-};
+
+  joinPipeline(i.hooks, "dpop", {
+    order: 20,
+    tokenType: "DPoP",
+    // A frame's or popup's response comes back to this page, which still holds the key.
+    request: async (params) => {
+      if (handoffOf(params.state)) params.dpop_jkt = (await getKey()).thumbprint;
+    },
+    token,
+    authorize,
+  });
+});

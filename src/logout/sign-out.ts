@@ -2,8 +2,9 @@ import { AuthError } from "../protocol/errors";
 import { buildAuthorizationUrl } from "../protocol/authorize";
 import { createPendingStore } from "../browser/pending";
 import { randomString } from "../browser/random";
-import { internalsOf, type Internals } from "../client/internals";
+import { featureOptions, internalsOf, type Internals } from "../client/internals";
 import { checkUrl } from "../client/options";
+import type { SignOutEndpoints } from "./options";
 import { revokeToken, type Revocation } from "./revoke";
 import type { Client } from "../client/types";
 
@@ -63,12 +64,11 @@ const MARK = "out.";
 
 // Sign-outs under way, per client, in their own storage entry: their states can never complete
 // a login, nor a login's a sign-out.
-const pendingOf = (i: Internals) =>
-  createPendingStore(i.options.storage, "implicitly:logout:" + i.options.clientId, i.options.stateTtl * 1000);
+const pendingOf = (i: Internals) => createPendingStore(i.options.storage, "implicitly:logout:" + i.options.clientId, i.options.stateTtl * 1000);
 
 /** The endpoint named by the option `name`, else by the provider metadata's `member`, checked; undefined when neither. */
 const endpointOf = async (i: Internals, name: "revocationEndpoint" | "endSessionEndpoint", member: string) => {
-  const value = i.options[name] ?? (await i.metadata?.())?.[member];
+  const value = featureOptions<SignOutEndpoints>(i)[name] ?? (await i.metadata?.())?.[member];
   return value === undefined ? value : checkUrl(name, value);
 };
 
@@ -128,7 +128,7 @@ export const signOut = async (client: Client, given?: SignOutOptions): Promise<S
   if (!end) return { revocations, endingSession: false };
   const redirectUri = checkUrl("postLogoutRedirectUri", opts.postLogoutRedirectUri ?? o.redirectUri);
   const state = MARK + randomString();
-  pendingOf(i).add(state, { created: Date.now(), redirectUri, scope: [], appState: opts.appState, revocations });
+  pendingOf(i).add(state, { created: Date.now(), redirectUri, scope: [], appState: opts.appState, features: { signOut: { revocations } } });
   const params: Record<string, string | undefined> = {
     id_token_hint: token?.idToken,
     client_id: o.clientId,
@@ -185,7 +185,7 @@ export const handleSignOut = (client: Client, url?: string): SignOutReturn | nul
   if (states.length > 1) throw new AuthError("invalid_response", "state repeated");
   const login = pendingOf(i).take(states[0]!);
   if (!login || login == "expired") throw new AuthError("state_mismatch", "state " + (login || "unknown or used"));
-  const back: SignOutReturn = { revocations: login.revocations as Revocation[] };
+  const back: SignOutReturn = { revocations: (login.features?.signOut?.revocations as Revocation[] | undefined) || [] };
   if (login.appState !== undefined) back.appState = login.appState;
   return back;
 };

@@ -18,12 +18,14 @@ export const FETCH_TIMEOUT = 10;
  */
 export const fetchJson = async (url: string, fetchFn: typeof fetch | undefined, code: string, description: string): Promise<Record<string, unknown>> => {
   let json: Record<string, unknown> | undefined;
+  let cause: unknown;
   try {
     const res = await (fetchFn || fetch)(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT * 1000) });
     if (res.ok) json = parseJsonObject(await res.text());
   } catch (e) {
+    cause = e;
     if ((e as Error | null)?.name == "TimeoutError") description += ": timed out after " + FETCH_TIMEOUT + " s";
   }
-  if (!json) throw new AuthError(code, description);
+  if (!json) throw new AuthError(code, description, undefined, { cause });
   return json;
 };

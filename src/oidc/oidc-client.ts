@@ -2,14 +2,18 @@ import { createClient } from "../client/client";
 import { discover, type ProviderMetadata } from "./discovery";
 import { AuthError } from "../protocol/errors";
 import { verifyIdToken, type IdTokenClaims } from "./id-token";
-import { internalsOf } from "../client/internals";
+import { featureOptions, internalsOf } from "../client/internals";
+import { handoffOf } from "../client/handoff";
+import { joinPipeline } from "../client/pipeline";
 import { jwa } from "./jwa";
 import { createKeySet, type KeySet } from "./jwks";
-import { checkUrl } from "../client/options";
+import { checkUrl, invalidConfig } from "../client/options";
 import { randomString } from "../browser/random";
 import { checkResponseIssuer } from "../protocol/response-issuer";
-import type { Client, ClientOptions } from "../client/types";
+import type { Client, CoreOptions } from "../client/types";
+import type { PendingLogin } from "../browser/pending";
 import type { Token } from "../protocol/types";
+import type { AuthorizationResponse } from "../protocol/response";
 
 /**
  * The JWS `alg` values an ID token may be signed with: the asymmetric ones implicitly verifies
@@ -21,12 +25,13 @@ import type { Token } from "../protocol/types";
 export type IdTokenAlgorithm = `${"RS" | "PS" | "ES"}${256 | 384 | 512}` | "EdDSA" | "Ed25519";
 
 /**
- * Options of {@link createOidcClient}: those of {@link ClientOptions}, with the authorization
- * endpoint optional (read from the provider's metadata), plus the OpenID provider's issuer. The
- * `fetch` option also fetches the metadata and the JWK Set; `clockSkew` also applies to the ID
- * token's `exp`, `iat` and `nbf`.
+ * The core's and OpenID Connect's options of {@link createOidcClient}: those of
+ * {@link CoreOptions}, with the authorization endpoint optional (read from the provider's
+ * metadata), plus the OpenID provider's issuer. The `fetch` option also fetches the metadata and
+ * the JWK Set; `clockSkew` also applies to the ID token's `exp`, `iat` and `nbf`. (The public
+ * `OidcClientOptions` adds every other feature's options.)
  */
-export interface OidcClientOptions extends Omit<ClientOptions, "authorizationEndpoint" | "responseType"> {
+export interface OidcOptions extends Omit<CoreOptions, "authorizationEndpoint" | "responseType"> {
   /**
    * The OpenID provider's issuer identifier, exactly as its metadata and ID tokens spell it
    * (`https:`, or `http:` on loopback; no query or fragment). The metadata is read from
@@ -53,6 +58,19 @@ export interface OidcClientOptions extends Omit<ClientOptions, "authorizationEnd
    * else RS256/384/512, PS256/384/512, ES256/384/512 and EdDSA
    */
   algorithms?: readonly IdTokenAlgorithm[];
+}
+
+/** What `createOidcClient` of this layer takes: its own options, and any other feature's, which that feature reads and checks. */
+export type OidcClientOptions = OidcOptions & { readonly [featureOption: string]: unknown };
+
+/** OpenID Connect's own data of a pending login (identifiers, never a token). */
+interface OidcLogin {
+  /** The nonce sent with the request, which the ID token must echo. */
+  nonce?: string;
+  /** The `sub` a silent renewal must sign in again. */
+  sub?: string;
+  /** The token comes from the token endpoint (a code exchanged with PKCE): `at_hash` is optional then. */
+  exchanged?: boolean;
 }
 
 /** A token of {@link createOidcClient}: the access token, and the ID token that came with it. */
@@ -109,19 +127,18 @@ export interface OidcClient extends Client<OidcToken> {
 export const createOidcClient = (options: OidcClientOptions): OidcClient => {
   // Own options only: a name some other code set on Object.prototype (`jwksUri`…) is no option.
   const { issuer, responseType = "id_token token", authorizationEndpoint, jwksUri, algorithms, ...core } = { __proto__: null, ...options } as OidcClientOptions;
-  const invalid = (option: string) => new AuthError("invalid_config", option);
   // An issuer identifier has no query or fragment (OpenID Connect Discovery §2).
-  if (checkUrl("issuer", issuer).includes("?")) throw invalid("issuer");
+  if (checkUrl("issuer", issuer).includes("?")) throw invalidConfig("issuer", issuer, "is not an issuer identifier (no query)");
   const idToken = responseType == "id_token token";
-  if (!idToken && responseType != "token") throw invalid("responseType");
+  if (!idToken && responseType != "token") throw invalidConfig("responseType", responseType, 'is not "id_token token" or "token"');
   if (jwksUri !== undefined) checkUrl("jwksUri", jwksUri);
   if (algorithms !== undefined && !(Array.isArray(algorithms) && algorithms.length && algorithms.every((a) => jwa(a)))) {
-    throw invalid("algorithms");
+    throw invalidConfig("algorithms", algorithms, "is not a non-empty list of asymmetric JWS algorithms (RS256 … EdDSA; never none or HS*)");
   }
-  // Until discovery, the issuer stands in for the endpoint (the request hook replaces it).
+  // Until discovery, the issuer stands in for the endpoint (the request stage replaces it).
   const client = createClient({ ...core, authorizationEndpoint: authorizationEndpoint ?? issuer });
   const i = internalsOf(client);
-  const { options: o, hooks, tokens } = i;
+  const { options: o, tokens } = i;
 
   let metadata: Promise<ProviderMetadata> | undefined;
   // Discovery once per client; a failure is not cached, so the next attempt fetches again.
@@ -154,36 +171,35 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
   });
   client.on("logout", () => (user = undefined));
 
-  // The flow's hooks (the `flow` option: the code flow), run after this feature's own.
-  const { request, check } = hooks;
-  hooks.request = async (params, login) => {
+  // After the grant's stages (order 30): the code flow has set its own response_type by then.
+  const request = async (params: Record<string, string | undefined>, login: PendingLogin, data: OidcLogin) => {
     if (idToken) {
       // OpenID Connect Core §3.2.2.1: openid scope and a nonce, which the ID token must echo.
       if (!login.scope.includes("openid")) login.scope = ["openid", ...login.scope];
       params.scope = login.scope.join(" ");
-      params.response_type = responseType;
-      params.nonce = login.nonce = randomString();
+      // The implicit grant's response type becomes OpenID Connect's; the code flow's stays.
+      if (params.response_type == "token") params.response_type = responseType;
+      else data.exchanged = true;
+      params.nonce = data.nonce = randomString();
       // A silent renewal (§3.1.2.1: prompt=none SHOULD carry the ID token of the session), and a
       // popup login while signed in (step-up: more scope), are for the user who signed in: the
       // pending login remembers whom (`sub`, never a token), so that another user is refused.
-      if ((params.prompt == "none" || params.state!.startsWith("p.")) && user) {
+      if ((params.prompt == "none" || handoffOf(params.state) == "popup") && user) {
         params.id_token_hint = user.idToken;
-        login.sub = user.claims!.sub;
+        data.sub = user.claims!.sub;
       }
     }
-    // The flow may set its own response_type (code) over this one.
-    await request?.(params, login);
     return authorizationEndpoint || (await meta()).authorizationEndpoint;
   };
-  hooks.check = async (response, login) => {
-    // RFC 9207: an `iss` parameter, on an error response too, must name this issuer. A code
-    // response (PKCE: a verifier) carries no ID token to stand in for it, so a provider whose
-    // metadata promises `iss` must send it: checked here, before the code is exchanged.
-    const code = login.verifier && (discovers || o.tokenEndpoint === undefined);
+  // RFC 9207: an `iss` parameter, on an error response too, must name this issuer (before a code
+  // flow sends its code anywhere: checks run before the response is completed). A code response
+  // carries no ID token to stand in for it, so a provider whose metadata promises `iss` must send
+  // it: checked here, before the code is exchanged (when the metadata is read anyway).
+  const check = async (response: AuthorizationResponse, _login: PendingLogin, data: OidcLogin) => {
+    const code = data.exchanged === true && (discovers || featureOptions<{ tokenEndpoint?: string }>(i).tokenEndpoint === undefined);
     checkResponseIssuer(response.params, issuer, code ? (await meta()).issParameterSupported : false);
-    return check?.(response, login);
   };
-  hooks.accept = async (token, response, login) => {
+  const accept = async (token: Token, response: AuthorizationResponse, _login: PendingLogin, data: OidcLogin) => {
     // Fetched here, not before: the callback page starts with nothing cached.
     const m = discovers ? await meta() : undefined;
     // Mix-up defence: a provider that announces `iss` must send it (an ID token's `iss` counts).
@@ -197,20 +213,21 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
       issuer,
       clientId: o.clientId,
       // "" never matches: a pending login without a nonce cannot complete.
-      nonce: login.nonce || "",
+      nonce: typeof data.nonce == "string" ? data.nonce : "",
       accessToken: token.accessToken,
       // From the token endpoint (a code exchanged with its PKCE verifier), at_hash is optional
       // (OpenID Connect Core §3.1.3.8); from the authorization endpoint, required.
-      optionalAtHash: !!login.verifier,
+      optionalAtHash: data.exchanged === true,
       keys,
       clockSkew: o.clockSkew,
       ...(allowed && { algorithms: allowed }),
     });
     // A renewal never switches the user silently: another `sub` (`iss` is the issuer, checked
     // above) is refused, and the client keeps nothing of it (autoRenew then replays nothing).
-    if (login.sub !== undefined && claims.sub !== login.sub) throw new AuthError("user_mismatch", "another user signed in at the provider");
+    if (data.sub !== undefined && claims.sub !== data.sub) throw new AuthError("user_mismatch", "another user signed in at the provider");
     return { ...token, idToken: jwt, claims };
   };
+  joinPipeline(i.hooks, "oidc", { order: 30, request, check, accept });
 
   return Object.assign(client, { getUser: () => (tokens.get() as OidcToken | null)?.claims || null });
 };

@@ -1,5 +1,6 @@
 import { AuthError } from "../protocol/errors";
 import { VSCHARS, NQCHARS } from "../protocol/syntax";
+import { wrapStage } from "../client/pipeline";
 import { internalsOf } from "../client/internals";
 import { openSessionStore, type StoredSession } from "./session-store";
 import type { Client } from "../client/types";
@@ -92,8 +93,8 @@ const checkStored = (value: unknown): StoredSession => {
  */
 export const persistSession = (client: Client, opts: PersistOptions = {}): (() => void) => {
   const i = internalsOf(client);
-  const { hooks, grant, dpopKey, options: o } = i;
-  if (!hooks.refresh || !grant || !dpopKey || o.tokenType != "DPoP") throw new AuthError("invalid_config", "persistSession");
+  const { hooks, grant, bindingKey, options: o } = i;
+  if (!hooks.refresh || !grant || !bindingKey || hooks.tokenType != "DPoP") throw new AuthError("invalid_config", "persistSession");
   // Own options only: a name some other code set on Object.prototype is no option.
   const {
     database = "implicitly",
@@ -122,7 +123,7 @@ export const persistSession = (client: Client, opts: PersistOptions = {}): (() =
     if (refreshing || !held || held.refreshToken === known || token.tokenType != "DPoP") return;
     known = held.refreshToken;
     inOrder(async () => {
-      const key = await dpopKey.get();
+      const key = await bindingKey.get();
       // Signed out (or replaced) meanwhile: not brought back.
       if (grant.get()?.refreshToken === held.refreshToken) await store.put(id, { ...held, key });
     });
@@ -164,7 +165,7 @@ export const persistSession = (client: Client, opts: PersistOptions = {}): (() =
       }
       // The stored session is the current one: another tab may have rotated its token.
       grant.set(stored);
-      dpopKey.set(stored.key);
+      bindingKey.set(stored.key);
       known = stored.refreshToken;
     } else if (known !== undefined) {
       throw signedOut("stored session gone: signed out in another tab");
@@ -185,7 +186,7 @@ export const persistSession = (client: Client, opts: PersistOptions = {}): (() =
     }
     const next = grant.get();
     if (next && token.tokenType == "DPoP") {
-      const key = stored?.key ?? (await dpopKey.get());
+      const key = stored?.key ?? (await bindingKey.get());
       let written = true;
       try {
         written = await store.swap(id, stored?.refreshToken, { ...next, key });
@@ -204,17 +205,18 @@ export const persistSession = (client: Client, opts: PersistOptions = {}): (() =
   };
   // One refresh at a time in this tab (callers share it), and one at a time among the tabs.
   let flight: Promise<Token> | undefined;
-  hooks.refresh = (opts) => {
+  // Around the grant's own refresh stage (the pipeline's refresh), which `refresh` above calls.
+  const leave = wrapStage(hooks, "persistSession", "refresh", () => (opts) => {
     if (!flight) {
       flight = exclusive(() => refresh(opts));
       const land = () => (flight = undefined);
       flight.then(land, land);
     }
     return flight;
-  };
+  });
   return () => {
     offToken();
     offLogout();
-    if (hooks.refresh != inner) hooks.refresh = inner;
+    leave();
   };
 };

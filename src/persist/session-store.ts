@@ -1,9 +1,9 @@
-import type { DpopKeyPair, Grant } from "../client/internals";
+import type { BindingKeyPair, Grant } from "../client/internals";
 
 /** What persistence keeps of a session: a DPoP-bound grant and the key pair it is bound to. */
 export interface StoredSession extends Grant {
   /** Non-extractable private key, kept by structured clone: it can sign, never be read out. */
-  key: DpopKeyPair;
+  key: BindingKeyPair;
 }
 
 /** The stored sessions of one database, by client (see {@link openSessionStore}). */

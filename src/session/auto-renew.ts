@@ -1,4 +1,5 @@
-import { internalsOf, type Hooks } from "../client/internals";
+import { internalsOf } from "../client/internals";
+import { ownStage, type Stages } from "../client/pipeline";
 import { renew } from "./renew";
 import type { Client } from "../client/types";
 
@@ -64,7 +65,7 @@ export const autoRenew = (client: Client): (() => void) => {
     tick = setTimeout(watch, WAKE_TICK);
   };
   tick = setTimeout(watch, WAKE_TICK);
-  const retry: Hooks["retry"] = (input, init) => {
+  const retry: Stages["retry"] = (input, init) => {
     // A replay is never replayed: its init is marked.
     if (replays.has(init!) || !replayable(input, init)) return undefined;
     const replay = { ...init };
@@ -74,10 +75,11 @@ export const autoRenew = (client: Client): (() => void) => {
       () => undefined,
     );
   };
-  i.hooks.retry = retry;
+  // A newer autoRenew of this client replaces this one's stage; stopping this one then leaves it.
+  const leave = ownStage(i.hooks, "autoRenew", "retry", retry);
   return () => {
     clearTimeout(tick);
     offs.forEach((off) => off());
-    if (i.hooks.retry == retry) delete i.hooks.retry;
+    leave();
   };
 };

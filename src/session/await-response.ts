@@ -1,5 +1,6 @@
 import { AuthError } from "../protocol/errors";
-import { channelName, type Handoff, type Internals } from "../client/internals";
+import type { Internals } from "../client/internals";
+import { channelName, type HandoffMessage } from "../client/handoff";
 import type { AuthorizationResponse } from "../protocol/response";
 import type { RedirectResult } from "../client/types";
 
@@ -83,7 +84,7 @@ export const awaitResponse = (
       i.forget(state);
     };
     const take = (data: unknown) => {
-      const response = responseOf(i, (data as Handoff | null)?.implicitly);
+      const response = responseOf(i, (data as HandoffMessage | null)?.implicitly);
       if (response?.state === state) settle(i.complete(response));
     };
     const onMessage = (e: MessageEvent) => e.source === source && e.origin === origin && take(e.data);

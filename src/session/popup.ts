@@ -1,6 +1,7 @@
 import { awaitResponse } from "./await-response";
 import { AuthError } from "../protocol/errors";
 import { internalsOf } from "../client/internals";
+import { invalidConfig } from "../client/options";
 import { inPage } from "../browser/page";
 import type { Client, LoginOptions, RedirectResult } from "../client/types";
 import type { Token } from "../protocol/types";
@@ -13,11 +14,11 @@ export interface PopupOptions extends LoginOptions {
 
 const inPopup = async (client: Client, popup: Window | null | undefined, opts: LoginOptions, seconds: number) => {
   inPage();
-  if (popup === undefined) throw new AuthError("invalid_config", "popupTimeout");
+  if (popup === undefined) throw invalidConfig("popupTimeout", seconds, "is not a number of seconds > 0 (and < 2e6)");
   if (!popup) throw new AuthError("popup_blocked");
   try {
     const i = internalsOf(client);
-    const { url, state, redirectUri } = await i.start(opts, "p.");
+    const { url, state, redirectUri } = await i.start(opts, "popup");
     popup.location.replace(url);
     return await awaitResponse(i, state, redirectUri, popup, seconds, true);
   } finally {

@@ -1,7 +1,8 @@
 import { awaitResponse } from "./await-response";
-import { internalsOf } from "../client/internals";
+import { featureOptions, internalsOf } from "../client/internals";
 import { inPage } from "../browser/page";
-import { checkUrl } from "../client/options";
+import { checkUrl, invalidConfig } from "../client/options";
+import type { SessionOptions } from "./options";
 import type { Client, LoginOptions } from "../client/types";
 import type { Token } from "../protocol/types";
 
@@ -24,15 +25,20 @@ const silently = async (client: Client, given: LoginOptions): Promise<Token> => 
       if (i.tokens.era() != era) throw e;
     }
   }
-  // Checked here, not in createClient, so that apps without renewal do not ship the check.
-  const redirectUri = opts.redirectUri ?? checkUrl("silentRedirectUri", i.options.silentRedirectUri ?? i.options.redirectUri);
-  const { url, state } = await i.start({ ...opts, redirectUri, extraParams: { ...opts.extraParams, prompt: "none" } }, "f.");
+  // Checked here, not in createClient, so that apps without renewal do not ship the checks.
+  const o = featureOptions<SessionOptions>(i);
+  const { silentTimeout = 10 } = o;
+  if (!(typeof silentTimeout == "number" && silentTimeout > 0 && silentTimeout < Infinity)) {
+    throw invalidConfig("silentTimeout", silentTimeout, "is not a finite number of seconds above 0");
+  }
+  const redirectUri = opts.redirectUri ?? checkUrl("silentRedirectUri", o.silentRedirectUri ?? o.redirectUri);
+  const { url, state } = await i.start({ ...opts, redirectUri, extraParams: { ...opts.extraParams, prompt: "none" } }, "frame");
   const frame = document.createElement("iframe");
   frame.style.display = "none";
   frame.src = url;
   (document.body || document.documentElement).append(frame);
   try {
-    return (await awaitResponse(i, state, redirectUri, frame.contentWindow!, i.options.silentTimeout, false, frame)).token;
+    return (await awaitResponse(i, state, redirectUri, frame.contentWindow!, silentTimeout, false, frame)).token;
   } finally {
     // In the task after the promise settles: removing a frame unloads its document, a few
     // milliseconds the caller need not wait for.

@@ -3,6 +3,7 @@ import { responseOf } from "./await-response";
 import { AuthError } from "../protocol/errors";
 import { inPage } from "../browser/page";
 import { internalsOf } from "../client/internals";
+import { handoffOf } from "../client/handoff";
 import { renew } from "./renew";
 import { askTabs, syncTabs } from "./tabs";
 import type { Client } from "../client/types";
@@ -67,7 +68,7 @@ export const restore = async <T extends Token>(client: Client<T>, opts: RestoreO
   const { tabs = true, shareTokens = false, autoRenew: auto } = { __proto__: null, ...opts } as RestoreOptions;
   inPage();
   // A frame's or popup's redirect page: handleRedirect() hands the response to the opener.
-  if (responseOf(internalsOf(client), location.href)?.state?.[1] == ".") {
+  if (handoffOf(responseOf(internalsOf(client), location.href)?.state)) {
     await client.handleRedirect();
     return null;
   }

@@ -29,7 +29,13 @@ const json = (body: unknown, status = 200) => new Response(JSON.stringify(body),
 /** A rotating token endpoint: access token n, refresh token n, for the scope asked or the grant's. */
 const rotating = (form: URLSearchParams) => {
   issued += 1;
-  return json({ access_token: "at-" + issued, token_type: "Bearer", expires_in: 3600, refresh_token: "rt-" + issued, ...(form.get("scope") ? { scope: form.get("scope") } : {}) });
+  return json({
+    access_token: "at-" + issued,
+    token_type: "Bearer",
+    expires_in: 3600,
+    refresh_token: "rt-" + issued,
+    ...(form.get("scope") ? { scope: form.get("scope") } : {}),
+  });
 };
 
 const fetchFn = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -82,18 +88,22 @@ describe("codeFlow: the authorization request", () => {
     const sent = await start(make());
     expect(sent.get("response_type")).toBe("code");
     expect(sent.get("code_challenge_method")).toBe("S256");
-    const [login] = Object.values(JSON.parse(storage.data.get("implicitly:spa " + ENDPOINT)!)) as { verifier: string }[];
-    expect(login!.verifier).toMatch(/^[\w-]{43}$/);
-    expect(sent.get("code_challenge")).toBe(await sha256(login!.verifier));
+    // The code flow's own data of the login, under its own key.
+    const [{ features }] = Object.values(JSON.parse(storage.data.get("implicitly:spa " + ENDPOINT)!)) as { features: { code: { verifier: string } } }[];
+    const { verifier } = features.code;
+    expect(verifier).toMatch(/^[\w-]{43}$/);
+    expect(sent.get("code_challenge")).toBe(await sha256(verifier));
     // Never the verifier itself, never plain.
-    expect([...sent.values()]).not.toContain(login!.verifier);
+    expect([...sent.values()]).not.toContain(verifier);
   });
 
   it("refuses to start without a token endpoint (nothing stored), and an invalid one at once", async () => {
     const client = createClient({ authorizationEndpoint: ENDPOINT, clientId: "spa", redirectUri: CALLBACK, storage, flow: codeFlow });
     await expect(client.authorizationUrl()).rejects.toMatchObject({ code: "invalid_config", description: "tokenEndpoint" });
     expect(storage.writes).toEqual([]);
-    expect(() => make({ tokenEndpoint: "http://id.example.com/token" })).toThrow(expect.objectContaining({ code: "invalid_config", description: "tokenEndpoint" }));
+    expect(() => make({ tokenEndpoint: "http://id.example.com/token" })).toThrow(
+      expect.objectContaining({ code: "invalid_config", description: "tokenEndpoint" }),
+    );
     expect(() => make({ tokenTimeout: 0 })).toThrow(expect.objectContaining({ code: "invalid_config", description: "tokenTimeout" }));
   });
 });
@@ -147,7 +157,9 @@ describe("codeFlow: the callback and the exchange", () => {
   it("passes an error response in the query through, without an exchange", async () => {
     const client = make();
     const sent = await start(client, { appState: "a" });
-    const e = await client.handleRedirect(CALLBACK + "?error=access_denied&error_description=no&state=" + encodeURIComponent(sent.get("state")!)).catch((x) => x);
+    const e = await client
+      .handleRedirect(CALLBACK + "?error=access_denied&error_description=no&state=" + encodeURIComponent(sent.get("state")!))
+      .catch((x) => x);
     expect(e).toMatchObject({ code: "access_denied", description: "no", appState: "a" });
     expect(calls).toEqual([]);
   });
@@ -170,7 +182,11 @@ describe("codeFlow: the callback and the exchange", () => {
     ["a token type other than Bearer", () => json({ access_token: "a", token_type: "mac" }), "unsupported_token_type"],
     ["lower-case bearer is Bearer", () => json({ access_token: "a", token_type: "bearer" }), null],
     ["no access token", () => json({ token_type: "Bearer" }), "invalid_response"],
-    ["a wrong content type", () => new Response('{"access_token":"a","token_type":"Bearer"}', { headers: { "Content-Type": "text/plain" } }), "token_content_type"],
+    [
+      "a wrong content type",
+      () => new Response('{"access_token":"a","token_type":"Bearer"}', { headers: { "Content-Type": "text/plain" } }),
+      "token_content_type",
+    ],
     ["no JSON", () => new Response("<html>", { headers: { "Content-Type": "application/json" } }), "token_not_json"],
     ["an empty error", () => new Response("", { status: 500 }), "token_http_error"],
   ])("takes %s", async (_what, reply, code) => {
@@ -185,7 +201,9 @@ describe("codeFlow: the callback and the exchange", () => {
     const client = make({ responseMode: "fragment" });
     const sent = await start(client);
     const state = encodeURIComponent(sent.get("state")!);
-    await expect(client.handleRedirect(CALLBACK + "#access_token=x&token_type=Bearer&code=c&state=" + state)).rejects.toMatchObject({ code: "invalid_response" });
+    await expect(client.handleRedirect(CALLBACK + "#access_token=x&token_type=Bearer&code=c&state=" + state)).rejects.toMatchObject({
+      code: "invalid_response",
+    });
     expect(calls).toEqual([]);
   });
 
@@ -265,7 +283,9 @@ describe("codeFlow: the callback and the exchange", () => {
     await expect(go("&iss=" + encodeURIComponent("https://evil.example"))).rejects.toMatchObject({ code: "issuer_mismatch" });
     await expect(go("")).rejects.toMatchObject({ code: "issuer_mismatch" });
     const sent = await start(client);
-    await expect(client.handleRedirect(CALLBACK + "?error=access_denied&iss=x&state=" + encodeURIComponent(sent.get("state")!))).rejects.toMatchObject({ code: "issuer_mismatch" });
+    await expect(client.handleRedirect(CALLBACK + "?error=access_denied&iss=x&state=" + encodeURIComponent(sent.get("state")!))).rejects.toMatchObject({
+      code: "issuer_mismatch",
+    });
     expect(calls).toEqual([]);
     expect((await go("&iss=" + encodeURIComponent(ISS)))!.token.accessToken).toBe("at-1");
     expect(() => make({ issuer: "not a url" })).toThrow(expect.objectContaining({ code: "invalid_config", description: "issuer" }));
@@ -437,7 +457,10 @@ describe("codeFlow: tabs", () => {
 describe("codeFlow: popup and frame pages", () => {
   it("loginWithPopup(): the popup hands over the code response; this page exchanges it", async () => {
     const popup = fakePopup();
-    vi.stubGlobal("open", vi.fn(() => popup));
+    vi.stubGlobal(
+      "open",
+      vi.fn(() => popup),
+    );
     try {
       const client = make();
       const outcome = loginWithPopup(client, { appState: "p" });

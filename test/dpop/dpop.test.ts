@@ -73,7 +73,9 @@ const verify = async (proof: string | null) => {
   return { header, claims: part(p!) };
 };
 const thumbprint = (jwk: { crv: string; kty: string; x: string; y: string }) =>
-  createHash("sha256").update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y })).digest("base64url");
+  createHash("sha256")
+    .update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }))
+    .digest("base64url");
 const ath = (token: string) => createHash("sha256").update(token).digest("base64url");
 
 beforeEach(() => {
@@ -149,14 +151,12 @@ describe("dpop: the token endpoint", () => {
   });
 
   it("keeps the code flow's timeout as token_timeout, not dpop_network", async () => {
-    tokenAnswer = (call) =>
-      new Promise((_, reject) => call.init.signal!.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError"))));
+    tokenAnswer = (call) => new Promise((_, reject) => call.init.signal!.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError"))));
     await expect(signIn(make({ tokenTimeout: 0.05 }))).rejects.toMatchObject({ code: "token_timeout" });
   });
 
   it("answers use_dpop_nonce with exactly one retry carrying the nonce, and keeps the nonce for the next request", async () => {
-    tokenAnswer = (call, n) =>
-      n == 1 ? json({ error: "use_dpop_nonce" }, 400, { "DPoP-Nonce": "n-1" }) : dpopToken();
+    tokenAnswer = (call, n) => (n == 1 ? json({ error: "use_dpop_nonce" }, 400, { "DPoP-Nonce": "n-1" }) : dpopToken());
     const client = make();
     await signIn(client);
     expect(calls).toHaveLength(2);
@@ -226,8 +226,7 @@ describe("dpop: resource requests", () => {
   });
 
   it("retries once only: a second challenge is returned, the token kept", async () => {
-    apiAnswer = (call, n) =>
-      new Response("", { status: 401, headers: { "WWW-Authenticate": 'DPoP error="use_dpop_nonce"', "DPoP-Nonce": "api-" + n } });
+    apiAnswer = (call, n) => new Response("", { status: 401, headers: { "WWW-Authenticate": 'DPoP error="use_dpop_nonce"', "DPoP-Nonce": "api-" + n } });
     const client = make();
     await signIn(client);
     expect((await client.fetch(API + "/me")).status).toBe(401);
@@ -376,8 +375,8 @@ describe("dpop: dpop_jkt", () => {
     const i = internalsOf(client);
     const page = new URL((await i.start()).url).searchParams;
     expect(page.has("dpop_jkt")).toBe(false);
-    const frame = new URL((await i.start({}, "f.")).url).searchParams;
-    const popup = new URL((await i.start({}, "p.")).url).searchParams;
+    const frame = new URL((await i.start({}, "frame")).url).searchParams;
+    const popup = new URL((await i.start({}, "popup")).url).searchParams;
     expect(frame.get("dpop_jkt")).toMatch(/^[\w-]{43}$/);
     expect(popup.get("dpop_jkt")).toBe(frame.get("dpop_jkt"));
     // The frame's response comes back to this page, whose exchange is signed with that key.

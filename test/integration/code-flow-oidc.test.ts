@@ -62,7 +62,10 @@ describe("createOidcClient with flow: codeFlow against oidc-provider", () => {
     expect(token.accessToken).not.toBe(before.accessToken);
     expect(i.refreshToken!()).not.toBe(first);
     expect(client.getUser()).toMatchObject({ sub: "demo" });
-    const spent = await fetch(op.tokenEndpoint, { method: "POST", body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: first!, client_id: op.clientId }) });
+    const spent = await fetch(op.tokenEndpoint, {
+      method: "POST",
+      body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: first!, client_id: op.clientId }),
+    });
     expect(spent.status).toBe(400);
     expect(await spent.json()).toMatchObject({ error: "invalid_grant" });
   });
@@ -86,7 +89,7 @@ describe("createOidcClient with flow: codeFlow against oidc-provider", () => {
     const back = await authorize(await client.authorizationUrl());
     const code = new URL(back).searchParams.get("code")!;
     // The verifier waits with the pending login; whoever has both redeems the code first.
-    const [login] = Object.values(JSON.parse([...storage.items.values()][0]!)) as { verifier: string }[];
+    const [login] = Object.values(JSON.parse([...storage.items.values()][0]!)).map((l) => (l as { features: { code: { verifier: string } } }).features.code);
     const first = await fetch(op.tokenEndpoint, {
       method: "POST",
       body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: REDIRECT, client_id: op.clientId, code_verifier: login!.verifier }),

@@ -96,7 +96,7 @@ describe("dpop against oidc-provider", () => {
     const sent: Sent[] = [];
     const client = make(op, sent);
     const i = internalsOf(client);
-    const { url } = await i.start({}, "p.");
+    const { url } = await i.start({}, "popup");
     expect(new URL(url).searchParams.get("dpop_jkt")).toMatch(/^[\w-]{43}$/);
     const [response] = i.hooks.parse(await authorize(url));
     const { token } = await i.complete(response);

@@ -145,7 +145,7 @@ describe("createOidcClient: the request", () => {
     const q = await start(client, { extraParams: { nonce: "fixed" } });
     expect(q.get("nonce")).not.toBe("fixed");
     const pending = JSON.parse(storage.getItem("implicitly:" + CLIENT + " " + ISSUER)!);
-    expect(pending[q.get("state")!]).toMatchObject({ nonce: q.get("nonce"), scope: ["openid", "profile"], redirectUri: REDIRECT });
+    expect(pending[q.get("state")!]).toMatchObject({ features: { oidc: { nonce: q.get("nonce") } }, scope: ["openid", "profile"], redirectUri: REDIRECT });
   });
 
   it("reads the metadata lazily, once per client", async () => {
@@ -602,7 +602,12 @@ describe("createOidcClient: a stalled provider", () => {
 describe("createOidcClient: prototype pollution", () => {
   it("names set on Object.prototype (jwksUri, authorizationEndpoint, algorithms) are no options", async () => {
     const proto = Object.prototype as Record<string, unknown>;
-    Object.assign(proto, { jwksUri: "https://evil.test/jwks", authorizationEndpoint: "https://evil.test/authorize", algorithms: ["ES256"], responseType: "token" });
+    Object.assign(proto, {
+      jwksUri: "https://evil.test/jwks",
+      authorizationEndpoint: "https://evil.test/authorize",
+      algorithms: ["ES256"],
+      responseType: "token",
+    });
     try {
       const client = make();
       const q = await start(client);

@@ -59,17 +59,32 @@ describe("architecture check", () => {
     ["client-on-lower-layers", { "src/client/x.ts": 'import { s } from "../session/s";\nexport const x = s;\n' }],
     ["features-apart", { "src/session/x.ts": 'import { o } from "../oidc/o";\nexport const x = o;\n' }],
     ["no-entry-imports", { "src/oidc/x.ts": 'import { s } from "../index";\nexport const x = s;\n' }],
+    ["compose-reads-feature-options", { "src/compose/x.ts": 'import { s } from "../session/s";\nexport const x = s;\n' }],
+    [
+      "nothing-imports-compose",
+      { "src/compose/options.ts": "export const k = 1;\n", "src/session/x.ts": 'import { k } from "../compose/options";\nexport const x = k;\n' },
+    ],
     ["no-unknown-folders", { "src/misc/m.ts": "export const m = 1;\n", "src/client/x.ts": 'import { m } from "../misc/m";\nexport const x = m;\n' }],
-    ["no-cycles", { "src/protocol/x.ts": 'import { y } from "./y";\nexport const x = () => y;\n', "src/protocol/y.ts": 'import { x } from "./x";\nexport const y = () => x;\n' }],
+    [
+      "no-cycles",
+      {
+        "src/protocol/x.ts": 'import { y } from "./y";\nexport const x = () => y;\n',
+        "src/protocol/y.ts": 'import { x } from "./x";\nexport const y = () => x;\n',
+      },
+    ],
     ["no-runtime-dependencies", { "src/protocol/x.ts": 'import { join } from "node:path";\nexport const x = join;\n' }],
     ["no-runtime-dependencies", { "src/session/x.ts": 'import { useState } from "react";\nexport const x = useState;\n' }],
     ["react-on-public-api", { "src/react/x.ts": 'import { b } from "../browser/b";\nexport const x = b;\n' }],
     ["react-on-public-api", { "src/react/x.ts": 'import { join } from "node:path";\nexport const x = join;\n' }],
     ["testing-apart", { "src/testing/t.ts": 'import { c } from "../client/c";\nexport const t = c;\n' }],
     ["testing-never-imported", { "src/testing/t.ts": "export const t = 1;\n", "src/session/x.ts": 'import { t } from "../testing/t";\nexport const x = t;\n' }],
-  ])("fails on a wrong import: %s", async (rule, files) => {
-    const { status, out } = await cruise(tree({ ...layered, ...files }));
-    expect(out).toContain(rule);
-    expect(status).not.toBe(0);
-  }, 30_000);
+  ])(
+    "fails on a wrong import: %s",
+    async (rule, files) => {
+      const { status, out } = await cruise(tree({ ...layered, ...files }));
+      expect(out).toContain(rule);
+      expect(status).not.toBe(0);
+    },
+    30_000,
+  );
 });

@@ -26,7 +26,7 @@ afterEach(() => {
 });
 
 /** The pending logins stored now. */
-const pending = () => JSON.parse(storage.data.get(KEY) ?? "{}") as Record<string, { verifier?: string }>;
+const pending = () => JSON.parse(storage.data.get(KEY) ?? "{}") as Record<string, { features?: { code?: { verifier?: string } } }>;
 
 describe("a renewal that ends without a response leaves no pending login", () => {
   it("timeout", async () => {
@@ -71,7 +71,7 @@ describe("a renewal that ends without a response leaves no pending login", () =>
     // Real timers: the PKCE challenge is a WebCrypto digest, which fake timers do not move.
     const outcome = renew(code({ silentTimeout: 0.05 })).catch((e: unknown) => e);
     await nextFrame();
-    expect(Object.values(pending())[0]!.verifier).toMatch(/^[\w-]{43}$/);
+    expect(Object.values(pending())[0]!.features!.code!.verifier).toMatch(/^[\w-]{43}$/);
     expect(await outcome).toMatchObject({ code: "timeout" });
     expect(storage.data.has(KEY)).toBe(false);
     vi.stubGlobal("open", () => fakePopup());

@@ -5,7 +5,7 @@
 // rejects timeout at popupTimeout. A popup seen on a page of the server with the link intact and
 // then closed is reported after the short grace, as before.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { channelName } from "../../src/client/internals";
+import { channelName } from "../../src/client/handoff";
 import { loginWithPopup } from "../../src/session/popup";
 import { MemoryStorage } from "../support/memory-storage";
 import { fakePopup, flush, freshClientId, granted, handoff, makeClient, stateIn, CALLBACK } from "../support/session";
@@ -27,7 +27,10 @@ const send = (clientId: string, message: unknown) => {
 
 beforeEach(() => {
   popup = fakePopup();
-  vi.stubGlobal("open", vi.fn(() => popup));
+  vi.stubGlobal(
+    "open",
+    vi.fn(() => popup),
+  );
   vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
 });
 afterEach(() => {
@@ -41,7 +44,10 @@ describe("loginWithPopup behind Cross-Origin-Opener-Policy", () => {
     const clientId = freshClientId();
     const client = makeClient(new MemoryStorage(), { clientId });
     const promise = loginWithPopup(client);
-    const outcome = promise.then((r) => r, (e: unknown) => e);
+    const outcome = promise.then(
+      (r) => r,
+      (e: unknown) => e,
+    );
     const state = stateIn(await loaded());
     cut();
     vi.advanceTimersByTime(120_000); // two minutes at the login page
@@ -69,7 +75,10 @@ describe("loginWithPopup behind Cross-Origin-Opener-Policy", () => {
 
   it("a focus while the link was intact does not count", async () => {
     const promise = loginWithPopup(makeClient(new MemoryStorage(), { clientId: freshClientId() }));
-    const outcome = promise.then(() => "resolved", (e: unknown) => e);
+    const outcome = promise.then(
+      () => "resolved",
+      (e: unknown) => e,
+    );
     await loaded();
     dispatchEvent(new Event("focus"));
     cut();

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createClient } from "../../src/client/client";
-import { channelName } from "../../src/client/internals";
+import { channelName } from "../../src/client/handoff";
 import { loginWithPopup } from "../../src/session/popup";
 import type { ClientOptions } from "../../src/client/types";
 import { MemoryStorage, brokenStorage } from "../support/memory-storage";
