@@ -15,6 +15,7 @@ import { listen } from "../../demo/lib.mjs";
 import { median } from "../lib/measure.mjs";
 import { machine, machineLine, writeSection } from "../lib/report.mjs";
 import { markdownTable } from "../lib/table.mjs";
+import { ARGS, EXECUTABLE, requireChromium } from "../lib/chromium.mjs";
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 const ROUNDS = Number(process.env.BENCH_BROWSER_ROUNDS ?? 100);
@@ -22,26 +23,13 @@ const ROUNDS = Number(process.env.BENCH_BROWSER_ROUNDS ?? 100);
 const WARM_UP = Math.min(3, ROUNDS);
 // Another build to measure, e.g. an older one (its dist/ folder); default the SDK's own.
 const DIST = path.resolve(process.env.BENCH_DIST ?? here("../../dist"));
-const EXECUTABLE = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-// The flags of the browser tests (test/e2e/chromium.ts): loopback only, nothing in the background.
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
-];
 
 // Every script-tag build of the package, as shipped.
 const SCRIPT_TAG_BUILDS = ["implicitly.umd.min.js", "implicitly-oidc.umd.min.js", "implicitly-code.umd.min.js"];
 for (const file of SCRIPT_TAG_BUILDS) {
   if (!existsSync(path.join(DIST, file))) throw new Error(`${DIST}/${file} is missing: run \`npm run build\` first`);
 }
-if (!existsSync(EXECUTABLE)) throw new Error(`Chromium not found at ${EXECUTABLE}: \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`);
+requireChromium();
 // Without the shipped silent page (an older build), renew() and restore() use the page that loads the SDK.
 const SILENT_PAGE = path.join(DIST, "implicitly-silent.html");
 const hasSilentPage = existsSync(SILENT_PAGE);

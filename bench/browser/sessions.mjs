@@ -9,27 +9,15 @@
 // - "IndexedDB read": opening the database and reading the stored session, alone.
 import { chromium } from "playwright-core";
 import os from "node:os";
-import { existsSync } from "node:fs";
 import { startDemo } from "../../demo/demo.mjs";
 import { median } from "../lib/measure.mjs";
 import { machine, machineLine, writeSection } from "../lib/report.mjs";
 import { markdownTable } from "../lib/table.mjs";
+import { ARGS, EXECUTABLE, requireChromium } from "../lib/chromium.mjs";
 
 const ROUNDS = Number(process.env.BENCH_SESSIONS_ROUNDS ?? 30);
 const WARM_UP = Math.min(3, ROUNDS);
-const EXECUTABLE = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
-];
-if (!existsSync(EXECUTABLE)) throw new Error(`Chromium not found at ${EXECUTABLE}: \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`);
+requireChromium();
 
 const demo = await startDemo({ provider: "oidc", flow: "code", dpop: true, persist: true });
 const oidc = demo.oidc;
