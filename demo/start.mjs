@@ -35,17 +35,17 @@ Options (each also settable by the environment variable shown):
   --quirks LIST         server quirks          IMPLICITLY_DEMO_QUIRKS            (default none)
                         comma-separated, copying servers that bend the spec (docs/servers.md):
                         ${QUIRKS.join(", ")}
-  --flow F              implicit or code     IMPLICITLY_DEMO_FLOW              (default implicit)
+  --flow F              implicit or code       IMPLICITLY_DEMO_FLOW              (default implicit)
                         code: the pages use the code flow with PKCE and refresh tokens (codeFlow),
                         at either provider
-  --dpop                DPoP-bound tokens    IMPLICITLY_DEMO_DPOP=1            (with --provider oidc --flow code)
+  --dpop                DPoP-bound tokens      IMPLICITLY_DEMO_DPOP=1            (with --provider oidc --flow code)
                         the pages pass \`dpop\`; the API checks each proof and the token's binding
   --app-origin URL      your own app           IMPLICITLY_DEMO_APP_ORIGINS       (default none; repeatable, or comma-separated)
                         registers URL/ and URL/silent.html as redirect URIs at both servers and
                         lets URL call the API and the token endpoint, e.g. http://127.0.0.1:5173
-  --persist             keep the session     IMPLICITLY_DEMO_PERSIST=1         (with --dpop)
+  --persist             keep the session       IMPLICITLY_DEMO_PERSIST=1         (with --dpop)
                         the pages call \`persistSession\`: a reload refreshes, with no frame
-  --cross-site          two sites            IMPLICITLY_DEMO_CROSS_SITE=1
+  --cross-site          two sites              IMPLICITLY_DEMO_CROSS_SITE=1
                         the authorization servers on localhost, the app on 127.0.0.1: the
                         frame of a reload gets no session cookie (docs/sessions.md)
   --quiet               do not log requests
