@@ -5,6 +5,7 @@ import type { TokenStore } from "../browser/tokens";
 import type { LoginOptions, RedirectResult } from "./types";
 import type { Handoff } from "./handoff";
 import type { Hooks } from "./pipeline";
+import type { Token } from "../protocol/types";
 
 /** A client's internals, for the opt-in features of this package only. */
 export interface Internals {
@@ -44,6 +45,13 @@ export interface Internals {
    * Read it before {@link Client.logout}, which forgets it.
    */
   refreshToken?(): string | undefined;
+  /**
+   * A token from the grant, without the user, that the client does not hold: a refresh with
+   * `params` added to the token request (RFC 8707 `resource`), for `scope` (never more than the
+   * grant; the grant's when empty). Set by a grant that has a refresh token (the code flow); it
+   * rejects `login_required` when there is none, or the server's code when it refuses.
+   */
+  grant?(params: Readonly<Record<string, string>>, scope: readonly string[]): Promise<Token>;
 }
 
 /** Internals by client. */

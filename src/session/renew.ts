@@ -18,7 +18,9 @@ const silently = async (client: Client, given: LoginOptions): Promise<Token> => 
   // refused, but never after a logout meanwhile (the code flow's "signed out" refusal drops a late
   // answer: the frame would undo the logout).
   const era = i.tokens.era();
-  if (i.hooks.refresh) {
+  // A request for another audience (RFC 8707 `resource`) is no refresh of the client's own token.
+  const other = opts.extraParams && Object.prototype.hasOwnProperty.call(opts.extraParams, "resource");
+  if (i.hooks.refresh && !other) {
     try {
       return await i.hooks.refresh(opts);
     } catch (e) {
