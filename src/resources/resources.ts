@@ -189,13 +189,12 @@ export const resources = (client: Client, options: ResourcesOptions): Resources 
     let error: unknown = new AuthError("login_required", api.resource);
     if (i.grant) {
       try {
-        const token = await i.grant({ resource: api.resource }, api.scope);
-        // Signed out meanwhile: the answer is dropped.
-        if (i.tokens.era() != era) throw new AuthError("login_required", "signed out");
-        return hold(api, token);
+        // (The grant drops an answer that lands after a logout.)
+        return hold(api, await i.grant({ resource: api.resource }, api.scope));
       } catch (e) {
         error = e;
-        if (i.tokens.era() != era) throw e;
+        // Signed out meanwhile: no frame either (it would undo the logout).
+        if (i.tokens.era() != era) throw new AuthError("login_required", "signed out");
       }
     }
     if (!renew) throw error;

@@ -354,13 +354,34 @@ describe("resources: from the hidden frame, with resource in the request (implic
     const client = make();
     await signIn(client);
     const apis = resources(client, { apis: APIS, renew });
-    answer = () => json({ error: "invalid_target" }, 400);
+    // The client's own refresh would be granted: never used for another audience.
+    answer = (form) => (form.get("resource") ? json({ error: "invalid_target" }, 400) : rotating(form));
     const got = apis.tokenFor(PROFILE);
     const frame = await nextFrame();
+    expect(forms().slice(1).map((f) => f.resource)).toEqual([PROFILE]);
     expect(new URL(frame.src).searchParams.get("resource")).toBe(PROFILE);
     answer = rotating;
     post({ implicitly: SILENT + "?code=c2&state=" + encodeURIComponent(stateIn(frame.src)) }, frame.contentWindow);
     await expect(got).resolves.toMatchObject({ resource: PROFILE, accessToken: "at-2-main" });
     expect(client.getToken()!.accessToken).toBe("at-1-main");
+  });
+
+  it("no frame after a logout while the refresh with resource was on its way", async () => {
+    const client = make();
+    await signIn(client);
+    const apis = resources(client, { apis: APIS, renew });
+    let release!: () => void;
+    fetchFn.mockImplementationOnce(async (input, init) => {
+      sent.push({ url: String(input), init: init! });
+      await new Promise<void>((r) => (release = r));
+      return json({ error: "invalid_target" }, 400);
+    });
+    const late = apis.tokenFor(PROFILE);
+    await flush();
+    client.logout();
+    release();
+    await expect(late).rejects.toMatchObject({ code: "login_required" });
+    await flush();
+    expect(document.querySelectorAll("iframe")).toHaveLength(0);
   });
 });
