@@ -144,16 +144,25 @@ export const resources = (client: Client, options: ResourcesOptions): Resources 
       throw invalidConfig(name + ".resource", indicator, "is not an absolute URI without #fragment (RFC 8707 §2)");
     }
     const store = createTokenStore((event, token) => events.emit(event, token as ResourceToken), i.options.expiringNotice * 1000);
-    const send = createFetch([entry], store.get, i.options.fetch, (token, response, challenge) => {
-      // As the client's own token: a 401 refuses it, also one without a readable challenge of its
-      // scheme, unless its WWW-Authenticate names another scheme only.
-      const scheme = token.tokenType;
-      if (response.status == 401 && (challenge ? challenge.error == "invalid_token" : new RegExp(scheme, "i").test(response.headers.get("WWW-Authenticate") || scheme))) {
-        store.expire(token);
-      }
-      events.emit("unauthorized", { response, challenge, resource: indicator });
-      return undefined;
-    }, i.hooks);
+    const send = createFetch(
+      [entry],
+      store.get,
+      i.options.fetch,
+      (token, response, challenge) => {
+        // As the client's own token: a 401 refuses it, also one without a readable challenge of its
+        // scheme, unless its WWW-Authenticate names another scheme only.
+        const scheme = token.tokenType;
+        if (
+          response.status == 401 &&
+          (challenge ? challenge.error == "invalid_token" : new RegExp(scheme, "i").test(response.headers.get("WWW-Authenticate") || scheme))
+        ) {
+          store.expire(token);
+        }
+        events.emit("unauthorized", { response, challenge, resource: indicator });
+        return undefined;
+      },
+      i.hooks,
+    );
     return { entry, resource: indicator, scope: checkScope(name + ".scope", scope ?? []), store, send };
   });
   list.forEach((api, at) => {
@@ -170,10 +179,13 @@ export const resources = (client: Client, options: ResourcesOptions): Resources 
     return held;
   };
 
+  // The resources whose frame is being started: only those logins are an API's. Any other login
+  // (`login({ extraParams: { resource } })` too) gives the client its own token and grant.
+  const asking = new Set<unknown>();
+
   joinPipeline(i.hooks, "resources", {
-    // A login whose request names an API's resource (the frame's, from tokenFor) is that API's.
     request: (params, _login, data) => {
-      if (byResource(params.resource)) data.resource = params.resource;
+      if (asking.has(params.resource)) data.resource = params.resource;
     },
     hold: (token, _login, data) => {
       const api = byResource(data.resource);
@@ -199,7 +211,12 @@ export const resources = (client: Client, options: ResourcesOptions): Resources 
     }
     if (!renew) throw error;
     // The frame's login is this API's (the request stage marks it), so the client holds its token here.
-    await renew(client, { scope: api.scope, extraParams: { resource: api.resource } });
+    asking.add(api.resource);
+    try {
+      await renew(client, { scope: api.scope, extraParams: { resource: api.resource } });
+    } finally {
+      asking.delete(api.resource);
+    }
     const held = api.store.get() as ResourceToken | null;
     if (!held) throw new AuthError("login_required", api.resource);
     return held;
@@ -231,7 +248,13 @@ export const resources = (client: Client, options: ResourcesOptions): Resources 
       } catch {
         return client.fetch(input, init); // not a URL: the client lets fetch reject it
       }
-      const api = list[pickResource(list.map((a) => a.entry), url)];
+      const api =
+        list[
+          pickResource(
+            list.map((a) => a.entry),
+            url,
+          )
+        ];
       if (!api) return client.fetch(target, init);
       await tokenFor(api);
       // Never after a redirect: it could lead to another API (a page cannot see where to).

@@ -175,11 +175,9 @@ describe("resources: one token per API, from the refresh token (code flow)", () 
     const leaked = sent.filter((s) => s.url != TOKEN && !s.url.startsWith(PROFILE + "/") && authorizationOf(s.init)?.includes(PROFILE));
     expect(leaked).toEqual([]);
     // Outside every API and outside resourceOrigins: no token at all.
-    expect(sent.filter((s) => s.url.includes("evil") || s.url.startsWith("http:") || s.url.startsWith(BILLING + "/v2")).map((s) => authorizationOf(s.init))).toEqual([
-      undefined,
-      undefined,
-      undefined,
-    ]);
+    expect(
+      sent.filter((s) => s.url.includes("evil") || s.url.startsWith("http:") || s.url.startsWith(BILLING + "/v2")).map((s) => authorizationOf(s.init)),
+    ).toEqual([undefined, undefined, undefined]);
   });
 
   it("a token for API A never follows a redirect (which could lead to API B): redirect is 'error', 'manual' kept", async () => {
@@ -218,9 +216,17 @@ describe("resources: one token per API, from the refresh token (code flow)", () 
     await signIn(client);
     const apis = resources(client, { apis: APIS });
     await Promise.all([apis.fetch(PROFILE + "/a"), apis.fetch(PROFILE + "/b"), apis.tokenFor(PROFILE), apis.fetch(BILLING + "/v1/x")]);
-    expect(forms().slice(1).map((f) => f.resource)).toEqual([PROFILE, BILLING]);
+    expect(
+      forms()
+        .slice(1)
+        .map((f) => f.resource),
+    ).toEqual([PROFILE, BILLING]);
     // One at a time: the second used the refresh token the first rotated.
-    expect(forms().slice(1).map((f) => f.refresh_token)).toEqual(["rt-1", "rt-2"]);
+    expect(
+      forms()
+        .slice(1)
+        .map((f) => f.refresh_token),
+    ).toEqual(["rt-1", "rt-2"]);
     expect(await apis.tokenFor(PROFILE)).toBe(apis.getToken(PROFILE));
   });
 
@@ -358,7 +364,11 @@ describe("resources: from the hidden frame, with resource in the request (implic
     answer = (form) => (form.get("resource") ? json({ error: "invalid_target" }, 400) : rotating(form));
     const got = apis.tokenFor(PROFILE);
     const frame = await nextFrame();
-    expect(forms().slice(1).map((f) => f.resource)).toEqual([PROFILE]);
+    expect(
+      forms()
+        .slice(1)
+        .map((f) => f.resource),
+    ).toEqual([PROFILE]);
     expect(new URL(frame.src).searchParams.get("resource")).toBe(PROFILE);
     answer = rotating;
     post({ implicitly: SILENT + "?code=c2&state=" + encodeURIComponent(stateIn(frame.src)) }, frame.contentWindow);
@@ -383,5 +393,16 @@ describe("resources: from the hidden frame, with resource in the request (implic
     await expect(late).rejects.toMatchObject({ code: "login_required" });
     await flush();
     expect(document.querySelectorAll("iframe")).toHaveLength(0);
+  });
+
+  it("a login of the client's own that names a resource gives the client its token and grant, not an API's", async () => {
+    const client = make();
+    const apis = resources(client, { apis: APIS, renew });
+    const url = new URL(await client.authorizationUrl({ extraParams: { resource: PROFILE } }));
+    expect(url.searchParams.get("resource")).toBe(PROFILE);
+    const result = await client.handleRedirect(CALLBACK + "?code=c1&state=" + encodeURIComponent(url.searchParams.get("state")!));
+    expect(client.getToken()).toBe(result!.token);
+    expect(apis.getToken(PROFILE)).toBeNull();
+    expect(internalsOf(client).refreshToken!()).toBe("rt-1");
   });
 });
