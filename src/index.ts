@@ -29,6 +29,7 @@ export type { SignOutOptions, SignOutResult, SignOutReturn } from "./logout/sign
 export type { PopupOptions } from "./session/popup";
 export type { RestoreOptions } from "./session/restore";
 export type { ResourceApi, ResourceEvents, Resources, ResourcesOptions, ResourceToken } from "./resources/resources";
+export type { ProtectedResource } from "./protocol/resource-metadata";
 export type { SyncTabsOptions } from "./session/tabs";
 export type { StorageLike } from "./browser/pending";
 export type { Client, ClientEvents, CoreOptions, LoginOptions, RedirectResult, ScopeInput, UnauthorizedEvent } from "./client/types";

@@ -1,10 +1,13 @@
 import { AuthError } from "../protocol/errors";
-import { parseResource, pickResource, type Resource } from "../protocol/resources";
+import { parseBearerChallenge } from "../protocol/challenge";
+import { parseResourceMetadata, type ProtectedResource } from "../protocol/resource-metadata";
+import { parseResource, pickResource, secureUrl, type Resource } from "../protocol/resources";
+import { fetchJson } from "../browser/fetch-json";
 import { createEmitter } from "../browser/events";
 import { createFetch, type FetchLike } from "../browser/fetch";
 import { createTokenStore, type TokenStore } from "../browser/tokens";
-import { checkScope, invalidConfig } from "../client/options";
-import { internalsOf } from "../client/internals";
+import { checkScope, checkUrl, invalidConfig } from "../client/options";
+import { featureOptions, internalsOf } from "../client/internals";
 import { joinPipeline } from "../client/pipeline";
 import type { Client, LoginOptions, ScopeInput, UnauthorizedEvent } from "../client/types";
 import type { Token } from "../protocol/types";
@@ -37,6 +40,12 @@ export interface ResourcesOptions {
    * never as the client's own. @default none: only the code flow's refresh token is used
    */
   renew?: (client: Client, opts: LoginOptions) => Promise<Token>;
+  /**
+   * The issuer identifiers of the authorization servers this app signs in with:
+   * {@link Resources.discover} accepts an API only when its metadata names one of them, so that an
+   * API never chooses where the user's credentials go. @default the client's `issuer`, when it has one
+   */
+  authorizationServers?: readonly string[];
 }
 
 /** A token of one API: a {@link Token} that names its resource indicator. */
@@ -79,6 +88,29 @@ export interface Resources {
    * @throws AuthError `invalid_config` for a resource that is no API's; as {@link Resources.fetch}
    */
   tokenFor(resource: string): Promise<ResourceToken>;
+  /**
+   * Adds an API (checked as those of {@link ResourcesOptions.apis}), e.g. one that
+   * {@link Resources.discover} found.
+   * @throws AuthError `invalid_config` (description `api.url`, `api.resource`, `api.scope`, or `api` for
+   *   the url or resource of an API there is already)
+   */
+  add(api: ResourceApi): void;
+  /**
+   * Reads what an API that refused a request asks for (RFC 9728): the `resource_metadata` URL of
+   * the `401`'s `WWW-Authenticate` challenge, fetched (strict JSON, no prototypes, 10 s at most)
+   * and checked: its `resource` must be the refused URL (§3.3), and it must name an authorization
+   * server of {@link ResourcesOptions.authorizationServers}. Then `add({ url, resource, scope })`
+   * gets it tokens from the same sign-in.
+   * @param url - the URL of the refused request
+   * @param response - its answer (its body is not read)
+   * @returns the API's metadata
+   * @throws AuthError `resource_metadata_failed` (no `resource_metadata`, not an https: URL, not
+   *   fetched, not a JSON object), `resource_mismatch` (its `resource` is another URL), or
+   *   `untrusted_authorization_server` (its description lists the servers the API named, its message
+   *   the scopes too): nothing is sent to them
+   * @see RFC 9728 §3.3, §5
+   */
+  discover(url: string | URL, response: Response): Promise<ProtectedResource>;
   /** Subscribes to an event of every API's token; returns the function that unsubscribes. */
   on<K extends keyof ResourceEvents>(event: K, listener: (payload: ResourceEvents[K]) => void): () => void;
 }
@@ -129,13 +161,18 @@ const made = new WeakSet<Client>();
 export const resources = (client: Client, options: ResourcesOptions): Resources => {
   const i = internalsOf(client);
   // Own members only: a name some other code set on Object.prototype is no option.
-  const { apis, renew } = { __proto__: null, ...options } as Partial<ResourcesOptions>;
+  const { apis, renew, authorizationServers = [featureOptions<{ issuer: unknown }>(i).issuer].filter(Boolean) } = {
+    __proto__: null,
+    ...options,
+  } as Partial<ResourcesOptions>;
   if (made.has(client)) throw invalidConfig("resources", client, "was called already for this client");
   if (!Array.isArray(apis) || !apis.length) throw invalidConfig("apis", apis, "is not a list of at least one API");
   if (renew !== undefined && typeof renew != "function") throw invalidConfig("renew", renew, "is not the renew function");
+  if (!Array.isArray(authorizationServers)) throw invalidConfig("authorizationServers", authorizationServers, "is not a list of issuer identifiers");
+  const trusted = authorizationServers.map((issuer, at) => checkUrl(`authorizationServers[${at}]`, issuer));
   const events = createEmitter<ResourceEvents>("token expiring expired unauthorized");
-  const list: Api[] = apis.map((given: ResourceApi, at) => {
-    const name = `apis[${at}]`;
+  const list: Api[] = [];
+  const check = (given: ResourceApi, name: string): Api => {
     const { url, resource, scope } = { __proto__: null, ...given } as Partial<ResourceApi>;
     const entry = typeof url == "string" ? parseResource(url) : undefined;
     if (!entry) throw invalidConfig(name + ".url", url, "is not an https: (or loopback http:) origin or origin + path");
@@ -163,12 +200,12 @@ export const resources = (client: Client, options: ResourcesOptions): Resources 
       },
       i.hooks,
     );
-    return { entry, resource: indicator, scope: checkScope(name + ".scope", scope ?? []), store, send };
-  });
-  list.forEach((api, at) => {
-    const twin = list.findIndex((other) => other.resource == api.resource || (other.entry.origin == api.entry.origin && other.entry.path == api.entry.path));
-    if (twin != at) throw invalidConfig(`apis[${at}]`, apis[at]!.url, `has the url or resource of apis[${twin}]`);
-  });
+    const api = { entry, resource: indicator, scope: checkScope(name + ".scope", scope ?? []), store, send };
+    const twin = list.findIndex((other) => other.resource == api.resource || (other.entry.origin == entry.origin && other.entry.path == entry.path));
+    if (twin >= 0) throw invalidConfig(name, url, `has the url or resource of an API there is already (apis[${twin}])`);
+    return api;
+  };
+  apis.forEach((given: ResourceApi, at) => list.push(check(given, `apis[${at}]`)));
   made.add(client);
 
   const byResource = (resource: unknown) => list.find((api) => api.resource === resource);
@@ -259,6 +296,24 @@ export const resources = (client: Client, options: ResourcesOptions): Resources 
       await tokenFor(api);
       // Never after a redirect: it could lead to another API (a page cannot see where to).
       return api.send(target, { ...init, redirect: init?.redirect == "manual" ? "manual" : "error" });
+    },
+    add(given) {
+      list.push(check(given, "api"));
+    },
+    async discover(url, response) {
+      const header = response.headers.get("WWW-Authenticate");
+      const where = (parseBearerChallenge(header) || parseBearerChallenge(header, "DPoP"))?.resourceMetadata;
+      const at = secureUrl(where);
+      if (!at) throw new AuthError("resource_metadata_failed", where === undefined ? "no resource_metadata" : "not an https: URL: " + where);
+      const found = parseResourceMetadata(await fetchJson(at.href, i.options.fetch, "resource_metadata_failed", at.href), "" + url);
+      // An API must not choose where the user's credentials go: only to a server the app chose.
+      if (!found.authorizationServers.some((issuer) => trusted.includes(issuer))) {
+        const named = found.authorizationServers.join(" ") || "none";
+        throw new AuthError("untrusted_authorization_server", named, undefined, {
+          message: `${found.resource} takes tokens from ${named} (scopes: ${found.scopesSupported.join(" ") || "none named"}), none of them in authorizationServers`,
+        });
+      }
+      return found;
     },
     getToken: (resource) => (byResource(resource)?.store.get() as ResourceToken | null | undefined) ?? null,
     tokenFor(resource) {

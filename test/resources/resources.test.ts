@@ -406,3 +406,85 @@ describe("resources: from the hidden frame, with resource in the request (implic
     expect(internalsOf(client).refreshToken!()).toBe("rt-1");
   });
 });
+
+describe("resources: discovery from the API (RFC 9728)", () => {
+  const MCP = "https://mcp.example.com";
+  const WELL_KNOWN = MCP + "/.well-known/oauth-protected-resource/mcp";
+  const ISSUER = "https://id.example.com";
+  const challenge = (where = WELL_KNOWN) =>
+    new Response("", { status: 401, headers: { "WWW-Authenticate": `Bearer resource_metadata="${where}", scope="tools"` } });
+  let metadata: Record<string, unknown>;
+
+  beforeEach(() => {
+    metadata = { resource: MCP + "/mcp", authorization_servers: [ISSUER], scopes_supported: ["tools"] };
+    api = (url) => (url == WELL_KNOWN ? json(metadata) : url.startsWith(MCP) ? challenge() : new Response("ok"));
+  });
+
+  it("reads the API's metadata from its challenge, checks it, and add() then gets the API its own token from the same sign-in", async () => {
+    const client = make({ scope: ["profile:read", "tools"] });
+    await signIn(client);
+    const apis = resources(client, { apis: APIS, authorizationServers: [ISSUER] });
+    const refused = await apis.fetch(MCP + "/mcp");
+    // Outside every API and resourceOrigins: no token went there.
+    expect(sentTo(MCP)).toEqual([undefined]);
+    const found = await apis.discover(MCP + "/mcp", refused);
+    expect(found).toMatchObject({ resource: MCP + "/mcp", authorizationServers: [ISSUER], scopesSupported: ["tools"] });
+    apis.add({ url: found.resource, resource: found.resource, scope: found.scopesSupported });
+    api = () => new Response("ok");
+    await apis.fetch(MCP + "/mcp");
+    expect(forms().at(-1)).toMatchObject({ grant_type: "refresh_token", resource: MCP + "/mcp", scope: "tools" });
+    expect(sentTo(MCP).at(-1)).toBe("Bearer at-2-" + aud(MCP + "/mcp"));
+  });
+
+  it("refuses metadata whose resource is another URL: resource_mismatch", async () => {
+    const client = make({ issuer: ISSUER });
+    const apis = resources(client, { apis: APIS });
+    metadata.resource = PROFILE;
+    await expect(apis.discover(MCP + "/mcp", challenge())).rejects.toMatchObject({ code: "resource_mismatch" });
+  });
+
+  it("never follows an authorization server the app did not configure: untrusted_authorization_server, naming what the API asked for", async () => {
+    const client = make({ issuer: ISSUER });
+    const apis = resources(client, { apis: APIS });
+    metadata.authorization_servers = ["https://evil.example.com"];
+    const error = await apis.discover(MCP + "/mcp", challenge()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "untrusted_authorization_server", description: "https://evil.example.com" });
+    expect(String((error as Error).message)).toContain("tools");
+    expect(sent.filter((s) => s.url.includes("evil"))).toEqual([]);
+    // With no issuer at all, no server is trusted.
+    const bare = resources(make(), { apis: APIS });
+    metadata.authorization_servers = [ISSUER];
+    await expect(bare.discover(MCP + "/mcp", challenge())).rejects.toMatchObject({ code: "untrusted_authorization_server" });
+    // The app's own list.
+    const listed = resources(make(), { apis: APIS, authorizationServers: [ISSUER] });
+    await expect(listed.discover(MCP + "/mcp", challenge())).resolves.toMatchObject({ resource: MCP + "/mcp" });
+  });
+
+  it("refuses a challenge without resource_metadata, or with one that is not https:, fetching nothing", async () => {
+    const apis = resources(make({ issuer: ISSUER }), { apis: APIS });
+    await expect(apis.discover(MCP + "/mcp", new Response("", { status: 401, headers: { "WWW-Authenticate": "Bearer" } }))).rejects.toMatchObject({
+      code: "resource_metadata_failed",
+      description: "no resource_metadata",
+    });
+    await expect(apis.discover(MCP + "/mcp", challenge("http://mcp.example.com/.well-known/oauth-protected-resource"))).rejects.toMatchObject({
+      code: "resource_metadata_failed",
+    });
+    expect(sent).toEqual([]);
+  });
+
+  it("refuses metadata that is not a JSON object: resource_metadata_failed", async () => {
+    const apis = resources(make({ issuer: ISSUER }), { apis: APIS });
+    api = () => new Response("[1]", { headers: { "Content-Type": "application/json" } });
+    await expect(apis.discover(MCP + "/mcp", challenge())).rejects.toMatchObject({ code: "resource_metadata_failed", description: WELL_KNOWN });
+  });
+
+  it("refuses authorizationServers entries that are not https: URLs, and add() of an API there is already", () => {
+    expect(() => resources(make(), { apis: APIS, authorizationServers: ["http://id.example.com"] })).toThrow(
+      expect.objectContaining({ code: "invalid_config", description: "authorizationServers[0]" }),
+    );
+    const apis = resources(make(), { apis: APIS });
+    expect(() => apis.add({ url: PROFILE })).toThrow(expect.objectContaining({ code: "invalid_config", description: "api" }));
+    expect(() => apis.add({ url: "ftp://x.example.com" })).toThrow(expect.objectContaining({ code: "invalid_config", description: "api.url" }));
+  });
+});
+
