@@ -22,6 +22,8 @@ export type OidcErrorCode =
   | "id_token_nbf"
   | "id_token_nonce"
   | "id_token_at_hash"
+  | "id_token_acr"
+  | "id_token_auth_time"
   | "user_mismatch"
   | "jwks_failed"
   | "discovery_failed"
@@ -47,6 +49,8 @@ export interface IdTokenClaims {
   at_hash?: string;
   /** When the End-User authenticated, seconds since epoch. */
   auth_time?: number;
+  /** The authentication context class the End-User's sign-in satisfied. */
+  acr?: string;
   /** Any other claim the provider sent, as it sent it. */
   [claim: string]: unknown;
 }
