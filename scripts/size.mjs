@@ -80,7 +80,7 @@ const budgets = [
     ships: ["code flow", "resources"],
     readme: "`import { createClient, codeFlow, resources }`: the code flow with one token per API (RFC 8707)",
     imports: ["createClient", "codeFlow", "resources"],
-    max: 8672,
+    max: 9216,
   },
   {
     what: "OpenID Connect import (createOidcClient)",
@@ -116,7 +116,7 @@ const budgets = [
     ships: Object.keys(markers),
     readme: "`dist/implicitly-code.umd.min.js` (script tag with everything: OpenID Connect, sign-out, the code flow, DPoP and resources)",
     file: "dist/implicitly-code.umd.min.js",
-    max: 14656,
+    max: 15264,
   },
 ];
 
