@@ -2,8 +2,8 @@
 //   protocol/  pure code: imports nothing outside itself
 //   browser/   the edges (crypto, storage, timers, fetch, events): protocol/ only
 //   client/    createClient: protocol/ and browser/ only
-//   features   session/, oidc/, code/, dpop/, logout/, react/: the three layers below and
-//              themselves, never each other
+//   features   session/, oidc/, code/, dpop/, logout/, react/, persist/: the three layers below
+//              and themselves, never each other
 //   compose/   the public createClient and createOidcClient: the core's and every feature's
 //              option names and types (each feature's options.ts), and nothing else of a feature
 //   entries    index.ts, script-tag*.ts: anything, and nothing imports them
@@ -12,7 +12,7 @@
 //              entries (testing.ts, doctor.ts), so that no app bundle can hold them
 // A feature that needs another one meets it through the client's extension points, so that an
 // app ships only the features it imports.
-const FEATURES = "session|oidc|code|dpop|logout|react|resources";
+const FEATURES = "session|oidc|code|dpop|logout|react|persist|resources";
 
 /** @type {import("dependency-cruiser").IConfiguration} */
 module.exports = {

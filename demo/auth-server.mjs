@@ -68,6 +68,8 @@ export const DEMO_CLIENT_ID = "implicitly-demo-spa";
  * @property {boolean} [interactivePromptNone] - `prompt=none` is ignored where it would need an
  *   answer without a page: the login or consent page is shown instead (both refuse framing), as
  *   Django OAuth Toolkit does; a signed-in user who allowed the scope still gets a token at once
+ * @property {boolean} [openerPolicy] - every page sends `Cross-Origin-Opener-Policy: same-origin`,
+ *   as Microsoft's and Amazon Cognito's sign-in pages do: a popup's link to the app is cut
  *
  * @typedef {object} AuthServer
  * @property {string} origin
@@ -212,6 +214,8 @@ export async function startAuthServer(options) {
   const app = express();
   app.disable("x-powered-by");
   app.use(logRequests("auth", log));
+  // Quirk: the pages cut a popup's link to the page that opened it (window.opener, popup.closed).
+  if (quirks.openerPolicy) app.use((_req, res, next) => (res.set("Cross-Origin-Opener-Policy", "same-origin"), next()));
   const sessions = session({
     name: "implicitly_demo_auth",
     secret: crypto.randomBytes(32).toString("hex"),

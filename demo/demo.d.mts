@@ -56,6 +56,13 @@ export interface DemoOptions {
    * servers, and the API's CORS lets them in. @default []
    */
   appOrigins?: string[];
+  /** With `dpop`: the pages keep the DPoP-bound session across reloads (`persistSession`). */
+  persist?: boolean;
+  /**
+   * The loopback host of the authorization servers, default `host`: `localhost` (with the app on
+   * `127.0.0.1`) puts them on another site than the app (cross-site mode).
+   */
+  authHost?: string;
 }
 
 /** Quirks of real servers that the demo can copy; each off by default. See docs/servers.md. */
@@ -67,6 +74,11 @@ export interface DemoQuirks {
    * or consent page (which refuse framing) instead of an error (Django OAuth Toolkit).
    */
   interactivePromptNone?: boolean;
+  /**
+   * The authorization server's pages send `Cross-Origin-Opener-Policy: same-origin` (Microsoft,
+   * Amazon Cognito): a popup's link to the app is cut.
+   */
+  openerPolicy?: boolean;
   /** The API answers 401 and 403 without `WWW-Authenticate` (Glewlwyd, Django OAuth Toolkit). */
   bareChallenges?: boolean;
   /** The API sends `WWW-Authenticate` but its CORS does not expose it to the page. */
@@ -92,6 +104,8 @@ export interface SpaConfig {
   tokenEndpoint?: string;
   /** The pages pass `dpop`. */
   dpop?: boolean;
+  /** The pages call `persistSession`. */
+  persist?: boolean;
 }
 
 export interface SpaServer {

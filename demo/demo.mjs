@@ -33,6 +33,10 @@ export const DEFAULT_PORTS = Object.freeze({ spa: 8700, auth: 8701, api: 8702, t
  *   `http://localhost:5173`) whose `/` and `/silent.html` are registered as redirect URIs (and
  *   post-logout redirect URIs) of the demo client at both servers, and which the API's CORS lets in
  * @property {boolean} [dpopNonce] - with `dpop`: the provider asks every proof for a nonce of its own
+ * @property {boolean} [persist] - with `dpop`: the pages keep the DPoP-bound session across reloads
+ *   (`persistSession`)
+ * @property {string} [authHost] - the loopback host of the authorization servers, default `host`;
+ *   `localhost` with the default `host` puts them on another site than the app (cross-site mode)
  *
  * @typedef {import("./auth-server.mjs").AuthServerQuirks & import("./api-server.mjs").ApiServerQuirks} DemoQuirks -
  *   each to the server it concerns (the OAuth 2.0 authorization server, the API)
@@ -58,10 +62,12 @@ export const DEFAULT_PORTS = Object.freeze({ spa: 8700, auth: 8701, api: 8702, t
  * @throws {import("./lib.mjs").PortInUseError} when a port is taken (the servers already started are closed)
  */
 export async function startDemo(options = {}) {
-  const { ports = {}, host = "127.0.0.1", tokenLifetime, loginThrottle, clock, onApiRequest, log, provider = "oauth2", quirks = {}, flow = "implicit", dpop = false, dpopNonce = false, appOrigins = [] } = options;
+  const { ports = {}, host = "127.0.0.1", tokenLifetime, loginThrottle, clock, onApiRequest, log, provider = "oauth2", quirks = {}, flow = "implicit", dpop = false, dpopNonce = false, appOrigins = [], persist = false } = options;
+  const { authHost = host } = options;
   if (provider !== "oauth2" && provider !== "oidc") throw new Error(`provider: "${provider}" is neither "oauth2" nor "oidc"`);
   if (flow !== "implicit" && flow !== "code") throw new Error(`flow: "${flow}" is neither "implicit" nor "code"`);
   if (dpop && (provider !== "oidc" || flow !== "code")) throw new Error('dpop: needs provider "oidc" and flow "code"');
+  if (persist && !dpop) throw new Error("persist: needs dpop");
   /** @type {(() => Promise<void>)[]} */
   const closers = [];
   const close = () => Promise.all(closers.map((c) => c())).then(() => undefined);
@@ -75,13 +81,13 @@ export async function startDemo(options = {}) {
     const credentials = { id: "implicitly-demo-api", secret: crypto.randomBytes(24).toString("base64url") };
     const auth = await startAuthServer({
       port: ports.auth ?? 0,
-      host,
+      host: authHost,
       redirectUris,
       resourceServers: [credentials],
       ...(tokenLifetime === undefined ? {} : { tokenLifetime }),
       ...(loginThrottle === undefined ? {} : { loginThrottle }),
       ...(clock === undefined ? {} : { clock }),
-      quirks: { queryErrors: quirks.queryErrors, interactivePromptNone: quirks.interactivePromptNone },
+      quirks: { queryErrors: quirks.queryErrors, interactivePromptNone: quirks.interactivePromptNone, openerPolicy: quirks.openerPolicy },
       log,
     });
     closers.push(auth.close);
@@ -91,7 +97,7 @@ export async function startDemo(options = {}) {
       provider === "oidc"
         ? await (await import("./oidc-server.mjs")).startOidcProvider({
             port: ports.oidc ?? 0,
-            host,
+            host: authHost,
             redirectUris,
             resourceServers: [credentials],
             ...(tokenLifetime === undefined ? {} : { tokenLifetime }),
@@ -134,6 +140,8 @@ export async function startDemo(options = {}) {
       ...(flow === "code" ? { flow, tokenEndpoint: as.tokenEndpoint } : {}),
       // DPoP-bound tokens: the pages pass `dpop`.
       ...(dpop ? { dpop } : {}),
+      // The DPoP-bound session kept across reloads: the pages call `persistSession`.
+      ...(persist ? { persist } : {}),
     });
     return { spa, auth, api, thirdParty, ...(oidc ? { oidc } : {}), close };
   } catch (err) {

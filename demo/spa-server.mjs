@@ -48,6 +48,7 @@ const SILENT_HASH = `'sha256-${createHash("sha256").update(SILENT_SCRIPT).digest
  *   the script-tag page loads the script-tag build with everything
  * @property {string} [tokenEndpoint] - the code flow's token endpoint
  * @property {boolean} [dpop] - the pages pass `dpop` (DPoP-bound tokens)
+ * @property {boolean} [persist] - the pages call `persistSession` (the session survives a reload)
  *
  * @typedef {object} SpaServer
  * @property {string} origin

@@ -18,7 +18,7 @@ const SETTINGS = {
 };
 
 /** The quirks of real servers the demo's servers can copy (startDemo's `quirks`). */
-const QUIRKS = ["queryErrors", "interactivePromptNone", "bareChallenges", "hiddenChallenges"];
+const QUIRKS = ["queryErrors", "interactivePromptNone", "openerPolicy", "bareChallenges", "hiddenChallenges"];
 
 const USAGE = `Usage: npm run demo -- [options]
 
@@ -43,6 +43,11 @@ Options (each also settable by the environment variable shown):
   --app-origin URL      your own app           IMPLICITLY_DEMO_APP_ORIGINS       (default none; repeatable, or comma-separated)
                         registers URL/ and URL/silent.html as redirect URIs at both servers and
                         lets URL call the API and the token endpoint, e.g. http://127.0.0.1:5173
+  --persist             keep the session     IMPLICITLY_DEMO_PERSIST=1         (with --dpop)
+                        the pages call \`persistSession\`: a reload refreshes, with no frame
+  --cross-site          two sites            IMPLICITLY_DEMO_CROSS_SITE=1
+                        the authorization servers on localhost, the app on 127.0.0.1: the
+                        frame of a reload gets no session cookie (docs/sessions.md)
   --quiet               do not log requests
   --help                show this text
 Port 0 picks a free port.`;
@@ -67,6 +72,8 @@ try {
       flow: { type: "string" },
       dpop: { type: "boolean" },
       "app-origin": { type: "string", multiple: true },
+      persist: { type: "boolean" },
+      "cross-site": { type: "boolean" },
       quiet: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -101,6 +108,9 @@ const flow = args.flow ?? (process.env.IMPLICITLY_DEMO_FLOW || "implicit");
 if (flow !== "implicit" && flow !== "code") fail(`--flow / IMPLICITLY_DEMO_FLOW: "${flow}" is neither implicit nor code.`);
 const dpop = args.dpop ?? process.env.IMPLICITLY_DEMO_DPOP === "1";
 if (dpop && (provider !== "oidc" || flow !== "code")) fail("--dpop needs --provider oidc --flow code (oidc-provider has DPoP).");
+const persist = args.persist ?? process.env.IMPLICITLY_DEMO_PERSIST === "1";
+if (persist && !dpop) fail("--persist needs --dpop (only a DPoP-bound refresh token is kept).");
+const crossSite = args["cross-site"] ?? process.env.IMPLICITLY_DEMO_CROSS_SITE === "1";
 
 const appOrigins = (args["app-origin"] ?? [process.env.IMPLICITLY_DEMO_APP_ORIGINS ?? ""])
   .flatMap((list) => list.split(","))
@@ -141,6 +151,8 @@ try {
     flow,
     dpop,
     appOrigins,
+    persist,
+    ...(crossSite ? { authHost: "localhost" } : {}),
     tokenLifetime: settings.tokenLifetime,
     quirks,
     log: args.quiet ? undefined : (line) => console.log(line),

@@ -58,6 +58,8 @@ export async function createDemoClient(sdk, redirect, { onRequest } = {}) {
         revocationEndpoint: config.revocationEndpoint,
         endSessionEndpoint: config.endSessionEndpoint,
       });
+  // With `--persist` too: the DPoP-bound refresh token and its key survive a reload (IndexedDB).
+  if (config.persist) sdk.persistSession(client);
   return { client, config };
 }
 

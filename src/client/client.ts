@@ -55,7 +55,7 @@ export const createClient = (options: ClientOptions): Client => {
     const [raw, clean] = splitQuery(href);
     return [parse(raw), clean, raw];
   });
-  const events = createEmitter<ClientEvents>("token expiring expired logout unauthorized");
+  const events = createEmitter<ClientEvents>("token expiring expired logout unauthorized reconnecting");
   const tokens = createTokenStore(events.emit, o.expiringNotice * 1000);
   // Per client and server (RFC 9700 §4.4.2): a client of another server with the same client id,
   // on this origin, neither sees nor completes these logins.
@@ -220,6 +220,7 @@ export const createClient = (options: ClientOptions): Client => {
         // Storage gone: nothing can be read from it either; the TTL ends the login.
       }
     },
+    emit: events.emit,
   });
   // The features given as options (the grant, `codeFlow`; the token's binding), each joining the
   // pipeline, in their order: a binding needs the grant's stages.

@@ -2,7 +2,8 @@ import { AuthError } from "../protocol/errors";
 import type { ResolvedOptions } from "./options";
 import type { AuthorizationResponse } from "../protocol/response";
 import type { TokenStore } from "../browser/tokens";
-import type { LoginOptions, RedirectResult } from "./types";
+import type { ClientEvents, LoginOptions, RedirectResult } from "./types";
+import type { Emitter } from "../browser/events";
 import type { Handoff } from "./handoff";
 import type { Hooks } from "./pipeline";
 import type { Token } from "../protocol/types";
@@ -45,13 +46,41 @@ export interface Internals {
    * Read it before {@link Client.logout}, which forgets it.
    */
   refreshToken?(): string | undefined;
+  // Shared state that a feature keeps and another (persistSession) reads and restores: the
+  // grant's refresh token and the token binding's key. Named by what they are, set by the feature
+  // that holds them.
+  /**
+   * The code flow's grant: read it (after a token event, the grant that token came with), or
+   * replace it with a stored one (`undefined` forgets it). Set by the code flow.
+   */
+  grant?: { get(): Grant | undefined; set(grant: Grant | undefined): void };
+  /**
+   * The key pair that sender-constrained tokens are bound to (created when first needed), and a
+   * way to put a stored one in its place. Set by the token's binding.
+   */
+  bindingKey?: { get(): Promise<BindingKeyPair>; set(key: BindingKeyPair): void };
+  /** Emits a client event (for features whose events the app hears through {@link Client.on}). */
+  emit: Emitter<ClientEvents>["emit"];
   /**
    * A token from the grant, without the user, that the client does not hold: a refresh with
    * `params` added to the token request (RFC 8707 `resource`), for `scope` (never more than the
    * grant; the grant's when empty). Set by a grant that has a refresh token (the code flow); it
    * rejects `login_required` when there is none, or the server's code when it refuses.
    */
-  grant?(params: Readonly<Record<string, string>>, scope: readonly string[]): Promise<Token>;
+  refreshFor?(params: Readonly<Record<string, string>>, scope: readonly string[]): Promise<Token>;
+}
+
+/** A refresh token and the scope it was granted for. */
+export interface Grant {
+  refreshToken: string;
+  scope: string[];
+}
+
+/** A token binding's key pair: the private key non-extractable, the public JWK and its thumbprint (RFC 7638). */
+export interface BindingKeyPair {
+  privateKey: CryptoKey;
+  jwk: { kty: "EC"; crv: "P-256"; x: string; y: string };
+  thumbprint: string;
 }
 
 /** Internals by client. */

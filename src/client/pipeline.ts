@@ -150,6 +150,29 @@ export const ownStage = <K extends Exclude<keyof Stages, "request" | "check" | "
 };
 
 /**
+ * Wraps an owned stage that a feature owns (persistSession wraps the code flow's `refresh`, so
+ * that one tab refreshes at a time): the wrapper gets the stage as it was and returns the one to
+ * run. Wrappers stack in the order they are added; each one's undo restores what it wrapped,
+ * unless something wrapped it since.
+ * @returns a function that takes the wrapper out again
+ * @throws AuthError `invalid_config` naming the stage when no feature owns it
+ */
+export const wrapStage = <K extends "refresh" | "token" | "authorize" | "retry" | "complete">(
+  hooks: Hooks,
+  feature: string,
+  name: K,
+  wrap: (inner: NonNullable<Hooks[K]>) => NonNullable<Hooks[K]>,
+): (() => void) => {
+  const inner = hooks[name];
+  if (!inner) throw new AuthError("invalid_config", name, undefined, { message: `stage ${name}: ${feature} wraps it, but no feature owns it` });
+  const outer = wrap(inner);
+  hooks[name] = outer;
+  return () => {
+    if (hooks[name] === outer) hooks[name] = inner;
+  };
+};
+
+/**
  * Adds `feature`'s stages to a client's pipeline (see {@link Stages} for the kinds of stage and
  * their order): chained ones in its `order`, owned ones with {@link ownStage}. Each stage gets the
  * feature's own data of the login.

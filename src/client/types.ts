@@ -1,5 +1,6 @@
 import type { StorageLike } from "../browser/pending";
 import type { BearerChallenge, Token } from "../protocol/types";
+import type { AuthError } from "../protocol/errors";
 
 /** A scope given as one space-separated string or as a list of scope tokens. */
 export type ScopeInput = string | readonly string[];
@@ -108,6 +109,23 @@ export interface ClientEvents<T extends Token = Token> {
   logout: undefined;
   /** A resource server answered 401 or 403 to a request that carried the token. */
   unauthorized: UnauthorizedEvent;
+  /**
+   * A refresh ({@link codeFlow}) failed on the way: no network, no answer in time, or a server
+   * error. The refresh token is kept and tried again (see {@link ReconnectingEvent}); the app
+   * is not signed out. The next `token` event says it worked.
+   */
+  reconnecting: ReconnectingEvent;
+}
+
+/** Payload of the `reconnecting` event. */
+export interface ReconnectingEvent {
+  /** Why the refresh failed: `token_network`, `token_timeout`, `server_error`, a binding's network error, … */
+  error: AuthError;
+  /**
+   * Milliseconds until the next try (1 s, doubling up to 5 minutes); sooner when the page comes
+   * back online or becomes visible.
+   */
+  retryIn: number;
 }
 
 /**

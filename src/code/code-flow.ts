@@ -35,6 +35,11 @@ export type CodeFlowErrorCode =
   /** An error status whose body names no `error` (empty, not JSON, or not RFC 6749 §5.2-shaped). */
   | "token_http_error";
 
+// The failures of a refresh that say nothing about the refresh token: it was not reached, no
+// answer could be read (a captive portal's or proxy's page), or the server failed.
+const TRANSIENT = /^(token_(network|timeout|http_error|content_type|not_json)|dpop_network|server_error|temporarily_unavailable)$/;
+const MAX_RETRY_DELAY = 300_000;
+
 /**
  * Switches a client to the authorization code flow with PKCE (RFC 6749 §4.1, RFC 7636), with
  * refresh tokens (RFC 6749 §6): pass it as the `flow` option of {@link createClient} or
@@ -48,12 +53,16 @@ export type CodeFlowErrorCode =
  *   `responseMode: "fragment"`), strictly, state first; the URL is cleaned (the app's own query parameters
  *   kept) before the code is exchanged at `tokenEndpoint` (or the provider's `token_endpoint`),
  *   once: the pending login is one-time.
- * - The refresh token stays in this client's memory: never in storage, never in the token, never
- *   shared with other tabs. {@link renew} (and so {@link autoRenew} and {@link restore}) refreshes
- *   with it first, one request at a time, never for more scope than the grant, and falls back to
- *   the hidden frame when there is none or the refresh fails (not after a logout meanwhile). A
- *   rotated refresh token replaces the old one; {@link Client.logout} forgets it, and an exchange or
- *   refresh that answers after it sets no token.
+ * - The refresh token stays in this client's memory (unless {@link persistSession} keeps a
+ *   DPoP-bound one): never in the token, never shared with other tabs. {@link renew} (and so
+ *   {@link autoRenew} and {@link restore}) refreshes with it first, one request at a time, never
+ *   for more scope than the grant, and falls back to the hidden frame when there is none or the
+ *   refresh fails (not after a logout meanwhile). A rotated refresh token replaces the old one;
+ *   {@link Client.logout} forgets it, and an exchange or refresh that answers after it sets no token.
+ * - Only the server's refusal (`invalid_grant` and the like) forgets the refresh token. A refresh
+ *   that fails on the way (no network, asleep, no answer in time, a server error) keeps it, emits
+ *   `reconnecting` and tries again after 1 s, doubling up to 5 minutes, or at once when the page
+ *   comes back online or becomes visible.
  *
  * @param client - the client it is the `flow` of (called by the client itself)
  * @throws AuthError `invalid_config` for an invalid `tokenEndpoint`, `tokenTimeout` or `issuer`; `login()`
@@ -167,7 +176,33 @@ export const codeFlow = /* @__PURE__ */ defineFeature(10, (client: Client): void
   client.on("logout", () => {
     refreshToken = current = exchanged = undefined;
     granted = [];
+    attempts = 0;
+    stopRetry();
   });
+
+  // Tries a refresh that failed on the way again: after a backoff (1 s, doubling, at most 5
+  // minutes), or at once when the page comes back online or becomes visible (a laptop woken up).
+  let attempts = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const again = () => {
+    stopRetry();
+    if (refreshToken) hooks.refresh?.({}).catch(() => undefined); // a new failure plans the next try
+  };
+  const onVisible = () => document.visibilityState == "visible" && again();
+  const stopRetry = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    globalThis.removeEventListener?.("online", again);
+    globalThis.document?.removeEventListener("visibilitychange", onVisible);
+  };
+  const retryLater = (error: AuthError) => {
+    stopRetry();
+    const retryIn = Math.min(1000 * 2 ** attempts++, MAX_RETRY_DELAY);
+    timer = setTimeout(again, retryIn);
+    globalThis.addEventListener?.("online", again);
+    globalThis.document?.addEventListener("visibilitychange", onVisible);
+    i.emit("reconnecting", { error, retryIn });
+  };
 
   // Never more than the grant: asking for more needs the user (the frame).
   const within = <T extends readonly string[] | undefined>(scope: T): T => {
@@ -206,16 +241,34 @@ export const codeFlow = /* @__PURE__ */ defineFeature(10, (client: Client): void
       const next = { ...current, ...token };
       if (token.expiresAt === undefined) delete next.expiresAt;
       i.tokens.set(next);
+      attempts = 0;
+      stopRetry();
       return i.tokens.get() || token;
     } catch (e) {
-      // Refused, or lost on the way (a rotated token may be gone with it): never used again. Only a
-      // server that refuses the other audience itself (RFC 8707 §2 `invalid_target`) keeps the grant.
-      if (refreshToken === held && (e as AuthError).code != "invalid_target") refreshToken = undefined;
+      if (refreshToken === held) {
+        // Lost on the way (asleep, offline, a proxy's error page, a server error): the refresh
+        // token may still be good, so it is kept (and the client's own refresh tried again).
+        // Anything else is the server's refusal (invalid_grant and the like): never used again;
+        // only a server that refuses the other audience itself (RFC 8707 §2 `invalid_target`)
+        // keeps the grant.
+        const code = (e as AuthError).code;
+        if (TRANSIENT.test(code)) {
+          if (!extra) retryLater(e as AuthError);
+        } else if (!(extra && code == "invalid_target")) refreshToken = undefined;
+      }
       throw e;
     }
   };
   i.refreshToken = () => refreshToken;
-  i.grant = async (params, scope) => {
+  // Persistence (persistSession) reads the grant after a token event and puts a stored one back.
+  i.grant = {
+    get: () => (refreshToken === undefined ? undefined : { refreshToken, scope: granted }),
+    set(grant) {
+      refreshToken = grant?.refreshToken;
+      granted = grant ? [...grant.scope] : [];
+    },
+  };
+  i.refreshFor = async (params, scope) => {
     within(scope);
     return serial(() => refresh(scope.length ? scope : undefined, params));
   };

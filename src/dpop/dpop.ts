@@ -27,7 +27,8 @@ export type DpopErrorCode =
  * of {@link createClient} or {@link createOidcClient}, with `flow: codeFlow`.
  *
  * - One key pair per page load (ECDSA P-256, `ES256`), generated with WebCrypto when first needed,
- *   its private key non-extractable, held in memory only, and dropped by {@link Client.logout}.
+ *   its private key non-extractable, held in memory only (unless {@link persistSession} keeps it
+ *   with its refresh token), and dropped by {@link Client.logout}.
  * - Every request to the token endpoint (the code exchange, each refresh) carries a `DPoP` proof;
  *   the answer must be a `DPoP` token (`Bearer` is refused, `dpop_not_bound`). A
  *   `400 use_dpop_nonce` with a `DPoP-Nonce` header is answered with exactly one retry.
@@ -62,6 +63,8 @@ export const dpop = /* @__PURE__ */ defineFeature(20, (client: Client): void => 
   let key: Promise<DpopKey> | undefined;
   const getKey = () => (key ||= createDpopKey());
   client.on("logout", () => (key = undefined));
+  // Persistence (persistSession) saves the key in use and puts a stored one back.
+  i.bindingKey = { get: getKey, set: (stored) => (key = Promise.resolve(stored)) };
   // The server's last nonce by origin (RFC 9449 §8, §9): a server may send a new one in any answer.
   const nonces: Record<string, string> = Object.create(null);
   const remember = (origin: string, response: Response) => {

@@ -27,6 +27,8 @@ export type AuthErrorCode =
   | "page_in_frame"
   /** Called where there is no page (server-side rendering, Node). */
   | "no_browser"
+  /** implicitly/react: something that is not an AuthError failed (an app's callback, a bug); `cause` is that error. */
+  | "unexpected_error"
   /** A refresh asked for more scope than the grant has. */
   | "invalid_scope"
   /** The token endpoint could not be reached, or its answer not read (network, CORS, preflight); `cause` is the fetch's error. */

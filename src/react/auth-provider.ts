@@ -16,7 +16,7 @@ export interface AuthProviderProps<T extends Token = Token> {
    * also under `StrictMode`): `restore` for a session that survives reloads, or the app's own
    * function (e.g. one that routes to the `appState` of the result). While it runs, the status is
    * `"loading"`; when it rejects, `"error"` with its {@link AuthError}.
-   * @default (client) => client.handleRedirect()
+   * @default `(client) => client.handleRedirect()`
    */
   start?: (client: Client<T>) => unknown;
   /**

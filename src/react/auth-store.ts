@@ -55,7 +55,7 @@ export const LOADING: AuthSnapshot<never> = Object.freeze({ status: "loading", t
  * app's own start-up function that threw something else.
  */
 const authError = (e: unknown): AuthError =>
-  isAuthError(e) ? e : new AuthError("unexpected_error", e instanceof Error ? e.message : String(e));
+  isAuthError(e) ? e : new AuthError("unexpected_error", e instanceof Error ? e.message : String(e), undefined, { cause: e });
 
 // One store per client, so that a second provider, a remount or StrictMode's double effects
 // find the start-up already running instead of handling the redirect again (its state is
@@ -132,12 +132,10 @@ const createStore = <T extends Token>(client: Client<T>): AuthStore<T> => {
     start(run) {
       if (started) return;
       started = true;
-      new Promise((resolve) => resolve(run(client)))
-        .catch(fail)
-        .finally(() => {
-          loading = false;
-          notify();
-        });
+      new Promise((resolve) => resolve(run(client))).catch(fail).finally(() => {
+        loading = false;
+        notify();
+      });
     },
     signIn(action, leaves = false) {
       if (running) return running as Promise<undefined>;

@@ -236,10 +236,10 @@ export const resources = (client: Client, options: ResourcesOptions): Resources 
   const obtain = async (api: Api): Promise<ResourceToken> => {
     const era = i.tokens.era();
     let error: unknown = new AuthError("login_required", api.resource);
-    if (i.grant) {
+    if (i.refreshFor) {
       try {
         // (The grant drops an answer that lands after a logout.)
-        return hold(api, await i.grant({ resource: api.resource }, api.scope));
+        return hold(api, await i.refreshFor({ resource: api.resource }, api.scope));
       } catch (e) {
         error = e;
         // Signed out meanwhile: no frame either (it would undo the logout).

@@ -48,7 +48,8 @@ export const FRAME_GRACE = 1000;
  * @param redirectUri - the request's redirect URI
  * @param source - the frame's or popup's window
  * @param seconds - how long to wait before rejecting `timeout`
- * @param popup - `source` is a popup: also reject `popup_closed` when the user closes it
+ * @param popup - `source` is a popup: also reject `popup_closed` when the user closes it (when its
+ *   link was cut by Cross-Origin-Opener-Policy, once this page has the focus again)
  * @param frame - the frame whose window is `source` (silent renewal)
  * @throws AuthError `timeout`, `popup_closed`, `page_in_frame`, or whatever the response's validation throws
  */
@@ -72,6 +73,7 @@ export const awaitResponse = (
       clearTimeout(timer);
       clearTimeout(grace);
       clearInterval(poll);
+      removeEventListener("focus", onFocus);
       if (frame) frame.onload = null;
       outcome.then(resolve, reject);
     };
@@ -101,6 +103,31 @@ export const awaitResponse = (
       };
     }
     // A cut opener link also reads as `closed`, while the response may still be on its way over
-    // the channel: a popup counts as closed by the user after some 2 s of it.
-    const poll = popup ? setInterval(() => source.closed && ++closedPolls > 4 && fail("popup_closed"), 500) : undefined;
+    // the channel: a popup counts as closed by the user after 2.5 s of it. But a popup that
+    // reads as closed before it was ever seen on a page of the server (its location unreadable)
+    // lost its link at the server's first page (Cross-Origin-Opener-Policy), and the user may be
+    // signing in there still: this page can no longer see it, so it waits, until it gets the focus
+    // back (closing a popup focuses the window that opened it), or the response, or the timeout.
+    let away = false;
+    let cut = false;
+    let back = false;
+    const onFocus = () => {
+      if (source.closed && !away) cut = true;
+      back = cut;
+    };
+    if (popup) addEventListener("focus", onFocus);
+    const poll = popup
+      ? setInterval(() => {
+          if (!source.closed) {
+            try {
+              void source.location.href;
+            } catch {
+              away = true; // a page of another origin, with the link intact
+            }
+            return;
+          }
+          if (!away) cut = true;
+          if ((!cut || back) && ++closedPolls > 24) fail("popup_closed");
+        }, 100)
+      : undefined;
   });

@@ -38,9 +38,16 @@ const inPopup = async (client: Client, popup: Window | null | undefined, opts: L
  *
  * A response is accepted only from that popup's window, from the redirect URI's origin, and with
  * the state of that request. Where Cross-Origin-Opener-Policy cuts the popup's link to this page
- * at the redirect page, the response comes over a same-origin `BroadcastChannel` instead, still
- * checked for its state. (A policy that cuts the link while the user is still at the
- * authorization server makes the popup look closed to this page: `popup_closed`.)
+ * (Microsoft's and Amazon Cognito's sign-in pages send `same-origin`), the response comes over a
+ * same-origin `BroadcastChannel` instead, still checked for its state.
+ *
+ * When the user closes the popup, it rejects `popup_closed` some 2.5 s later (time for a response
+ * already on its way). A popup whose link was cut at the server's first page reads as closed
+ * from then on, while the user may still be signing in: then it waits, and rejects
+ * `popup_closed` 2.5 s after this window gets the focus back (closing a popup focuses the window
+ * that opened it; so does the user coming back to the app with the popup still open), or
+ * `timeout` after `popupTimeout` seconds. A link cut on a later page of the server (not the
+ * first) reads as a closed popup.
  *
  * @typeParam T - the client's token type: an OpenID client's (`createOidcClient`) has `idToken` and `claims`
  * @param client - a client made by {@link createClient} or {@link createOidcClient}

@@ -42,7 +42,7 @@ export interface FakeServerOptions {
    * @default any absolute `https:` URL, or `http:` on a loopback host
    */
   redirectUris?: readonly string[];
-  /** Who is signed in. @default { sub: "test-user", name: "Test User", email: "test.user@example.test" } */
+  /** Who is signed in. @default `{ sub: "test-user", name: "Test User", email: "test.user@example.test" }` */
   user?: FakeUser;
   /** The scopes it may grant (`openid` and `offline_access` always). @default any requested */
   scopes?: readonly string[];

@@ -56,8 +56,8 @@ export interface VerifiedProof {
 }
 
 /**
- * Verifies a DPoP proof (RFC 9449 §4.3) for one request: compact JWS, `typ: dpop+jwt`, `alg:
- * ES256` (the only one implicitly signs with) with a public P-256 `jwk` in the header, a valid
+ * Verifies a DPoP proof (RFC 9449 §4.3) for one request: compact JWS, `typ: dpop+jwt`,
+ * `alg: ES256` (the only one implicitly signs with) with a public P-256 `jwk` in the header, a valid
  * signature, `htm` and `htu` of this request, `iat` within `maxAge` seconds of `now`, a `jti`, and
  * `ath` when the request carries an access token.
  *

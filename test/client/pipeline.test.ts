@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createClient } from "../../src/client/client";
 import { internalsOf } from "../../src/client/internals";
-import { joinPipeline } from "../../src/client/pipeline";
+import { joinPipeline, wrapStage } from "../../src/client/pipeline";
 import { codeFlow } from "../../src/code/code-flow";
 import { dpop } from "../../src/dpop/dpop";
 import { autoRenew } from "../../src/session/auto-renew";
@@ -78,6 +78,28 @@ describe("owned stages: one owner", () => {
     // Options in any order: the grant joins first.
     const client = make(new MemoryStorage(), { dpop, tokenEndpoint: "https://id.example.com/token", flow: codeFlow });
     expect(internalsOf(client).hooks.tokenType).toBe("DPoP");
+  });
+});
+
+describe("wrapping an owned stage", () => {
+  it("needs an owner, runs around it, and its undo restores what it wrapped", async () => {
+    const { hooks } = internalsOf(make());
+    expect(() => wrapStage(hooks, "keeper", "refresh", (inner) => inner)).toThrow(
+      expect.objectContaining({
+        code: "invalid_config",
+        description: "refresh",
+        message: "invalid_config: stage refresh: keeper wraps it, but no feature owns it",
+      }),
+    );
+    const token = { accessToken: "t", tokenType: "Bearer" as const, scope: [] };
+    const own = async () => token;
+    joinPipeline(hooks, "grant", { refresh: own });
+    const seen: string[] = [];
+    const unwrap = wrapStage(hooks, "keeper", "refresh", (inner) => async (opts) => (seen.push("around"), inner(opts)));
+    expect(await hooks.refresh!({})).toBe(token);
+    expect(seen).toEqual(["around"]);
+    unwrap();
+    expect(hooks.refresh).toBe(own);
   });
 });
 

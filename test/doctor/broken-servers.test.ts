@@ -33,7 +33,10 @@ const doctor = async (issuer: string, more: Partial<Parameters<typeof runDoctor>
 /** A copy of `response` with headers changed (null removes one). */
 const withHeaders = (response: Response, headers: Record<string, string | null>) => {
   const copy = new Response(response.body, response);
-  for (const [name, value] of Object.entries(headers)) value === null ? copy.headers.delete(name) : copy.headers.set(name, value);
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === null) copy.headers.delete(name);
+    else copy.headers.set(name, value);
+  }
   return copy;
 };
 const path = (request: Request) => new URL(request.url).pathname;

@@ -164,6 +164,10 @@ describe("loginWithPopup()", () => {
     await page.getByRole("button", { name: "Sign in with a popup" }).click();
     const popup = await popupOpened;
     await popup.waitForURL((url) => url.origin === demo.auth.origin);
+    // As a person does: once the page shows (the app has seen the popup on the server's page,
+    // which tells a closed popup from one whose link Cross-Origin-Opener-Policy cut).
+    await popup.getByLabel("Username").waitFor();
+    await popup.waitForTimeout(300);
     await popup.close();
     await eventually(() => page.locator("#error-code").innerText()).toBe("popup_closed");
     expect(await statusOf(page)).toBe("The sign-in did not complete.");

@@ -9,6 +9,8 @@ import {
   codeFlow,
   dpop,
   type DpopErrorCode,
+  persistSession,
+  type PersistOptions,
   createClient,
   createOidcClient,
   isAuthError,
@@ -119,7 +121,9 @@ export function correctUsage(storage: Storage, unknownError: unknown): void {
   assertType<Equal<ClientEvents["logout"], undefined>>(true);
   assertType<Equal<ClientEvents["unauthorized"], UnauthorizedEvent>>(true);
   assertType<Equal<UnauthorizedEvent["challenge"], BearerChallenge | null>>(true);
-  assertType<Equal<keyof ClientEvents, "token" | "expiring" | "expired" | "logout" | "unauthorized">>(true);
+  assertType<Equal<keyof ClientEvents, "token" | "expiring" | "expired" | "logout" | "unauthorized" | "reconnecting">>(true);
+  client.on("reconnecting", ({ error, retryIn }) => error.code + retryIn);
+  assertType<Equal<Parameters<typeof persistSession>, [client: Client, opts?: PersistOptions]>>(true);
   assertType<Equal<Token["tokenType"], "Bearer" | "DPoP">>(true);
   assertType<Equal<DpopErrorCode, "dpop_not_bound" | "dpop_network" | "dpop_nonce">>(true);
   assertType<Equal<typeof dpop, (client: Client) => void>>(true);

@@ -2,7 +2,6 @@
 // another: a code exchange, a refresh, a frame's or popup's response, an OpenID Connect check or a
 // tab's answer that comes late is dropped; the renewal does not fall back to the frame.
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { createClient } from "../../src/client/client";
 import { internalsOf } from "../../src/client/internals";
 import { codeFlow } from "../../src/code/code-flow";
 import { signOut } from "../../src/logout/sign-out";
@@ -13,7 +12,7 @@ import { askTabs, syncTabs } from "../../src/session/tabs";
 import type { Client, ClientOptions } from "../../src/index";
 import { atHash, generateKey, sign, type TestKey } from "../support/jws";
 import { MemoryStorage } from "../support/memory-storage";
-import { CALLBACK, ENDPOINT, SILENT, fakePopup, flush, frames, freshClientId, granted, handoff, makeClient, nextFrame, post, stateIn, tokensOf } from "../support/session";
+import { CALLBACK, SILENT, fakePopup, flush, frames, freshClientId, granted, handoff, makeClient, nextFrame, post, stateIn, tokensOf } from "../support/session";
 import { signIn as implicitSignIn } from "../support/sign-in";
 
 const TOKEN = "https://id.example.com/token";

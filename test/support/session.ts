@@ -81,9 +81,17 @@ export const post = (data: unknown, source: MessageEventSource | null, origin = 
 
 /** A stand-in for the window that `window.open` returns. */
 export const fakePopup = () => {
+  // Once sent to the server, its location cannot be read (another origin), as in a browser.
+  let away = false;
   const popup = {
     closed: false,
-    location: { replace: vi.fn<(url: string) => void>() },
+    location: {
+      replace: vi.fn<(url: string) => void>(() => void (away = true)),
+      get href(): string {
+        if (away) throw new DOMException("Blocked a frame from accessing a cross-origin frame.", "SecurityError");
+        return "about:blank";
+      },
+    },
     close: vi.fn(() => {
       popup.closed = true;
     }),
