@@ -161,7 +161,11 @@ const made = new WeakSet<Client>();
 export const resources = (client: Client, options: ResourcesOptions): Resources => {
   const i = internalsOf(client);
   // Own members only: a name some other code set on Object.prototype is no option.
-  const { apis, renew, authorizationServers = [featureOptions<{ issuer: unknown }>(i).issuer].filter(Boolean) } = {
+  const {
+    apis,
+    renew,
+    authorizationServers = [featureOptions<{ issuer: unknown }>(i).issuer].filter(Boolean),
+  } = {
     __proto__: null,
     ...options,
   } as Partial<ResourcesOptions>;

@@ -22,12 +22,16 @@ describe("parseResourceMetadata", () => {
   });
 
   it("compares the resource with the refused URL as parsed URLs (case of the host, default port)", () => {
-    expect(parseResourceMetadata({ resource: "https://MCP.example.com:443/mcp" }, "https://mcp.example.com/mcp").resource).toBe("https://MCP.example.com:443/mcp");
+    expect(parseResourceMetadata({ resource: "https://MCP.example.com:443/mcp" }, "https://mcp.example.com/mcp").resource).toBe(
+      "https://MCP.example.com:443/mcp",
+    );
   });
 
   it("refuses metadata about another resource, or about none (RFC 9728 §3.3): resource_mismatch", () => {
     for (const resource of ["https://other.example.com", "https://resource.example.com/api", "http://resource.example.com", "not a url", undefined, 7]) {
-      expect(() => parseResourceMetadata({ ...EXAMPLE, resource }, "https://resource.example.com")).toThrow(expect.objectContaining({ code: "resource_mismatch" }));
+      expect(() => parseResourceMetadata({ ...EXAMPLE, resource }, "https://resource.example.com")).toThrow(
+        expect.objectContaining({ code: "resource_mismatch" }),
+      );
     }
   });
 
@@ -39,7 +43,9 @@ describe("parseResourceMetadata", () => {
   });
 
   it("reads a document parsed without prototypes: a planted __proto__ reaches nothing", () => {
-    const json = parseJsonObject(JSON.stringify({ ...EXAMPLE, __proto__: { polluted: true } }).replace('"resource"', '"__proto__":{"polluted":true},"resource"'))!;
+    const json = parseJsonObject(
+      JSON.stringify({ ...EXAMPLE, __proto__: { polluted: true } }).replace('"resource"', '"__proto__":{"polluted":true},"resource"'),
+    )!;
     const found = parseResourceMetadata(json, EXAMPLE.resource);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getPrototypeOf(found.metadata)).toBeNull();

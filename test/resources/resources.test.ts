@@ -338,7 +338,16 @@ describe("resources: each token's own events, expiry and 401", () => {
 
 describe("resources: from the hidden frame, with resource in the request (implicit grant, or a refused refresh)", () => {
   it("the frame asks for the API's resource and scope; its token is the API's, never the client's own", async () => {
-    const client = make({ flow: undefined, tokenEndpoint: undefined });
+    // The implicit grant: no refresh token, so the frame.
+    const client = createClient({
+      authorizationEndpoint: ENDPOINT,
+      clientId: "spa",
+      redirectUri: CALLBACK,
+      silentRedirectUri: SILENT,
+      scope: ["profile:read", "invoices"],
+      storage,
+      fetch: fetchFn as typeof fetch,
+    });
     const own: Token[] = [];
     client.on("token", (t) => own.push(t));
     const apis = resources(client, { apis: APIS, renew });
@@ -487,4 +496,3 @@ describe("resources: discovery from the API (RFC 9728)", () => {
     expect(() => apis.add({ url: "ftp://x.example.com" })).toThrow(expect.objectContaining({ code: "invalid_config", description: "api.url" }));
   });
 });
-
