@@ -63,8 +63,8 @@ export interface Internals {
   emit: Emitter<ClientEvents>["emit"];
   /**
    * A token from the grant, without the user, that the client does not hold: a refresh with
-   * `params` added to the token request (RFC 8707 `resource`), for `scope` (never more than the
-   * grant; the grant's when empty). Set by a grant that has a refresh token (the code flow); it
+   * `params` added to the token request (RFC 8707 `resource`), for `scope` (the grant's when
+   * empty; the server judges it: the client's own token names only its own audience's scopes). Set by a grant that has a refresh token (the code flow); it
    * rejects `login_required` when there is none, or the server's code when it refuses.
    */
   refreshFor?(params: Readonly<Record<string, string>>, scope: readonly string[]): Promise<Token>;

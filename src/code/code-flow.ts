@@ -249,12 +249,12 @@ export const codeFlow = /* @__PURE__ */ defineFeature(10, (client: Client): void
         // Lost on the way (asleep, offline, a proxy's error page, a server error): the refresh
         // token may still be good, so it is kept (and the client's own refresh tried again).
         // Anything else is the server's refusal (invalid_grant and the like): never used again;
-        // only a server that refuses the other audience itself (RFC 8707 §2 `invalid_target`)
-        // keeps the grant.
+        // only a server that refuses what was asked for another audience (RFC 8707 §2
+        // `invalid_target`, or its scope: `invalid_scope`) keeps the grant.
         const code = (e as AuthError).code;
         if (TRANSIENT.test(code)) {
           if (!extra) retryLater(e as AuthError);
-        } else if (!(extra && code == "invalid_target")) refreshToken = undefined;
+        } else if (!(extra && /^invalid_(target|scope)$/.test(code))) refreshToken = undefined;
       }
       throw e;
     }
@@ -268,8 +268,10 @@ export const codeFlow = /* @__PURE__ */ defineFeature(10, (client: Client): void
       granted = grant ? [...grant.scope] : [];
     },
   };
+  // The scope is the server's to judge: the client's own token names only its own audience's
+  // scopes, not what the grant holds for other resources (RFC 8707 §2.2).
   i.refreshFor = async (params, scope) => {
-    within(scope);
+    within(undefined);
     return serial(() => refresh(scope.length ? scope : undefined, params));
   };
 });

@@ -230,22 +230,28 @@ describe("resources: one token per API, from the refresh token (code flow)", () 
     expect(await apis.tokenFor(PROFILE)).toBe(apis.getToken(PROFILE));
   });
 
-  it("never asks for more scope than the grant, and without a sign-in rejects login_required, sending nothing to the API", async () => {
+  it("without a sign-in rejects login_required; a scope the server refuses rejects its code; nothing reaches the API", async () => {
     const client = make();
     const apis = resources(client, { apis: [{ url: PROFILE, scope: ["admin"] }] });
     await expect(apis.fetch(PROFILE + "/me")).rejects.toMatchObject({ code: "login_required" });
+    expect(forms()).toHaveLength(0);
     await signIn(client);
+    // The client's own token names only its own scopes: the API's scope is the server's to judge.
+    answer = (form) => (form.get("scope") == "admin" ? json({ error: "invalid_scope" }, 400) : rotating(form));
     await expect(apis.fetch(PROFILE + "/me")).rejects.toMatchObject({ code: "invalid_scope" });
+    expect(forms().at(-1)).toMatchObject({ resource: PROFILE, scope: "admin" });
     expect(sentTo(PROFILE)).toEqual([]);
-    expect(forms()).toHaveLength(1);
   });
 
-  it("a server that refuses the resource (invalid_target) keeps the grant; any other refusal drops the refresh token", async () => {
+  it("a server that refuses the resource (invalid_target) or its scope (invalid_scope) keeps the grant; any other refusal drops the refresh token", async () => {
     const client = make();
     await signIn(client);
     const apis = resources(client, { apis: APIS });
     answer = () => json({ error: "invalid_target" }, 400);
     await expect(apis.fetch(PROFILE + "/me")).rejects.toMatchObject({ code: "invalid_target" });
+    expect(internalsOf(client).refreshToken!()).toBe("rt-1");
+    answer = () => json({ error: "invalid_scope" }, 400);
+    await expect(apis.fetch(PROFILE + "/me")).rejects.toMatchObject({ code: "invalid_scope" });
     expect(internalsOf(client).refreshToken!()).toBe("rt-1");
     answer = () => json({ error: "invalid_grant" }, 400);
     await expect(apis.fetch(BILLING + "/v1/x")).rejects.toMatchObject({ code: "invalid_grant" });
