@@ -41,11 +41,11 @@ const api = (name: string, other: () => string) => (req: IncomingMessage, res: S
 
 beforeAll(async () => {
   app = await listen(
-    (req, res) => {
+    (req: IncomingMessage, res: ServerResponse) => {
       if (req.url == "/implicitly.mjs") return res.writeHead(200, { "Content-Type": "text/javascript" }).end(ESM);
       if (req.url == "/token" && req.method == "POST") {
         let body = "";
-        req.on("data", (chunk) => (body += chunk));
+        req.on("data", (chunk: Buffer) => (body += chunk));
         req.on("end", () => {
           const form = Object.fromEntries(new URLSearchParams(body));
           forms.push(form);
