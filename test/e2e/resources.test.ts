@@ -32,18 +32,22 @@ const ESM = readFileSync(resolve("dist/implicitly.mjs"), "utf8");
 const api = (name: string, other: () => string) => (req: IncomingMessage, res: ServerResponse) => {
   res.setHeader("Access-Control-Allow-Origin", app.origin);
   res.setHeader("Access-Control-Allow-Headers", "Authorization");
-  if (req.method == "OPTIONS") return res.end();
+  if (req.method == "OPTIONS") {
+    res.end();
+    return;
+  }
   arrived.push({ at: name, path: req.url ?? "", authorization: req.headers.authorization });
-  if (req.url == "/moved-out") return res.writeHead(307, { Location: other() + "/x" }).end();
-  if (req.url == "/moved-in") return res.writeHead(307, { Location: "/b/x" }).end();
-  res.end("ok");
+  if (req.url == "/moved-out") res.writeHead(307, { Location: other() + "/x" }).end();
+  else if (req.url == "/moved-in") res.writeHead(307, { Location: "/b/x" }).end();
+  else res.end("ok");
 };
 
 beforeAll(async () => {
   app = await listen(
     (req: IncomingMessage, res: ServerResponse) => {
-      if (req.url == "/implicitly.mjs") return res.writeHead(200, { "Content-Type": "text/javascript" }).end(ESM);
-      if (req.url == "/token" && req.method == "POST") {
+      if (req.url == "/implicitly.mjs") {
+        res.writeHead(200, { "Content-Type": "text/javascript" }).end(ESM);
+      } else if (req.url == "/token" && req.method == "POST") {
         let body = "";
         req.on("data", (chunk: Buffer) => (body += chunk));
         req.on("end", () => {
@@ -55,9 +59,9 @@ beforeAll(async () => {
             .writeHead(200, { "Content-Type": "application/json" })
             .end(JSON.stringify({ access_token: `at-${issued}-${audience}`, token_type: "Bearer", expires_in: 600, refresh_token: "rt-" + issued }));
         });
-        return;
+      } else {
+        res.writeHead(200, { "Content-Type": "text/html" }).end("<!doctype html><title>resources</title>");
       }
-      res.writeHead(200, { "Content-Type": "text/html" }).end("<!doctype html><title>resources</title>");
     },
     { label: "app" },
   );
