@@ -5,14 +5,26 @@
 // path on A's own origin (where a browser would keep the header), and the client's own token
 // reaches neither.
 import { readFileSync } from "node:fs";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listen } from "../../demo/lib.mjs";
 import { launchChromium } from "./chromium";
 
-type Server = Awaited<ReturnType<typeof listen>>;
+interface Server {
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** An HTTP server on a free loopback port: its own origin. */
+const listen = (handler: RequestListener, _options: { label: string }): Promise<Server> =>
+  new Promise((done) => {
+    const server = createServer(handler).listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      done({ origin: `http://127.0.0.1:${port}`, close: () => new Promise((closed) => server.close(() => closed())) });
+    });
+  });
 
 let browser: Browser;
 let app: Server;
