@@ -502,3 +502,29 @@ describe("resources: discovery from the API (RFC 9728)", () => {
     expect(() => apis.add({ url: "ftp://x.example.com" })).toThrow(expect.objectContaining({ code: "invalid_config", description: "api.url" }));
   });
 });
+
+describe("resources: the frame and the client's own renewal", () => {
+  it("a renewal of the client's own token and an API's frame at once: two frames, each caller gets the token it asked for", async () => {
+    const client = createClient({
+      authorizationEndpoint: ENDPOINT,
+      clientId: "spa",
+      redirectUri: CALLBACK,
+      silentRedirectUri: SILENT,
+      scope: ["profile:read", "invoices"],
+      storage,
+      fetch: fetchFn as typeof fetch,
+    });
+    const apis = resources(client, { apis: APIS, renew });
+    const forApi = apis.tokenFor(BILLING);
+    const own = renew(client);
+    await vi.waitFor(() => expect(document.querySelectorAll("iframe")).toHaveLength(2), { timeout: 2000, interval: 5 });
+    const [apiFrame, ownFrame] = [...document.querySelectorAll("iframe")];
+    expect(new URL(apiFrame!.src).searchParams.get("resource")).toBe(BILLING);
+    expect(new URL(ownFrame!.src).searchParams.has("resource")).toBe(false);
+    post(handoff(granted(stateIn(ownFrame!.src), "own-token")), ownFrame!.contentWindow);
+    post(handoff(granted(stateIn(apiFrame!.src), "billing-token")), apiFrame!.contentWindow);
+    await expect(own).resolves.toMatchObject({ accessToken: "own-token" });
+    await expect(forApi).resolves.toMatchObject({ accessToken: "billing-token", resource: BILLING });
+    expect(client.getToken()!.accessToken).toBe("own-token");
+  });
+});
