@@ -21,6 +21,13 @@ export const responseOf = (i: Internals, href: unknown): AuthorizationResponse |
 export const FRAME_GRACE = 1000;
 
 /**
+ * Milliseconds a popup must stay on a page of another origin, its link intact, before it counts
+ * as seen there (see {@link awaitResponse}): a popup that reads as closed after that was closed by
+ * the user; before that, its link may have been cut by Cross-Origin-Opener-Policy.
+ */
+export const AWAY_SETTLED = 500;
+
+/**
  * Waits for the response that a frame or popup opened by this page hands over (see
  * {@link Client.handleRedirect}), and completes it with `i.complete`: validated exactly as a
  * redirect, the token held, `token` emitted.
@@ -109,6 +116,12 @@ export const awaitResponse = (
     // signing in there still: this page can no longer see it, so it waits, until it gets the focus
     // back (closing a popup focuses the window that opened it), or the response, or the timeout.
     let away = false;
+    // When the popup was first seen on a page of another origin. It counts as "seen there" only
+    // once it has stayed there for half a second: right after the server's first page commits,
+    // this page may still read the popup as open on another origin for a moment before
+    // Cross-Origin-Opener-Policy's cut reaches it (the popup runs in another process), and a
+    // busy machine stretches that moment.
+    let awaySince: number | undefined;
     let cut = false;
     let back = false;
     const onFocus = () => {
@@ -122,7 +135,9 @@ export const awaitResponse = (
             try {
               void source.location.href;
             } catch {
-              away = true; // a page of another origin, with the link intact
+              // A page of another origin, with the link intact.
+              awaySince ??= Date.now();
+              if (Date.now() - awaySince >= AWAY_SETTLED) away = true;
             }
             return;
           }

@@ -167,7 +167,7 @@ describe("loginWithPopup()", () => {
     // As a person does: once the page shows (the app has seen the popup on the server's page,
     // which tells a closed popup from one whose link Cross-Origin-Opener-Policy cut).
     await popup.getByLabel("Username").waitFor();
-    await popup.waitForTimeout(300);
+    await popup.waitForTimeout(1000);
     await popup.close();
     await eventually(() => page.locator("#error-code").innerText()).toBe("popup_closed");
     expect(await statusOf(page)).toBe("The sign-in did not complete.");

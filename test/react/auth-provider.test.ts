@@ -295,7 +295,7 @@ describe("useAuth: actions", () => {
     // Seen on the server's page first (its location unreadable): a popup closed from there was
     // closed by the user, not cut off by Cross-Origin-Opener-Policy.
     await vi.waitFor(() => expect(popup.location.replace).toHaveBeenCalled());
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 700));
     popup.closed = true;
     await act(async () => {
       await second;

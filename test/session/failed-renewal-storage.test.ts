@@ -59,7 +59,7 @@ describe("a renewal that ends without a response leaves no pending login", () =>
       await flush();
       expect(Object.keys(pending())).toHaveLength(1);
       // Seen on the server's page first, then closed: the user closed it (no COOP cut).
-      vi.advanceTimersByTime(250);
+      vi.advanceTimersByTime(700);
       if (end == "popup_closed") popup.closed = true;
       vi.advanceTimersByTime(5000);
       expect(await outcome).toMatchObject({ code: end });
