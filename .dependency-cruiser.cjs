@@ -12,7 +12,7 @@
 //              entries (testing.ts, doctor.ts), so that no app bundle can hold them
 // A feature that needs another one meets it through the client's extension points, so that an
 // app ships only the features it imports.
-const FEATURES = "session|oidc|code|dpop|logout|react|persist";
+const FEATURES = "session|oidc|code|dpop|logout|react|persist|resources";
 
 /** @type {import("dependency-cruiser").IConfiguration} */
 module.exports = {

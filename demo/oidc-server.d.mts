@@ -28,6 +28,8 @@ export interface OidcProviderOptions {
   codeFlow?: boolean;
   /** DPoP with server nonces required at the token and userinfo endpoints (`DPoP-Nonce` exposed by CORS). */
   dpopNonce?: boolean;
+  /** APIs as resource indicators (RFC 8707), each with its scopes: JWT access tokens for that audience; others refused (`invalid_target`). */
+  resourceIndicators?: Readonly<Record<string, string[]>>;
 }
 
 export interface OidcProvider {

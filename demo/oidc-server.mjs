@@ -3,7 +3,7 @@
 // client for the demo SPA, a demo account, and the package's built-in development login and consent
 // pages. Everything is held in memory, with signing keys made fresh on every start.
 import crypto from "node:crypto";
-import Provider, { offlinePages } from "./oidc-provider-offline.mjs";
+import Provider, { errors, offlinePages } from "./oidc-provider-offline.mjs";
 import { listen } from "./lib.mjs";
 
 /** The demo SPA's client identifier at the OpenID provider. */
@@ -57,6 +57,10 @@ export const CODE_FLOW = Object.freeze({
  * @property {boolean} [codeFlow] - also offer the code flow to the SPA: `response_type=code` with
  *   PKCE (S256, required), its token endpoint open to the SPA's origins (CORS), and refresh
  *   tokens, rotated on every use (see {@link CODE_FLOW})
+ * @property {Readonly<Record<string, string[]>>} [resourceIndicators] - APIs as resource indicators
+ *   (RFC 8707), each with the scopes it knows: a token asked for with `resource` is a JWT for
+ *   that audience only, with those of its scopes that were granted; any other `resource` is
+ *   refused (`invalid_target`)
  * @property {boolean} [dpopNonce] - DPoP (RFC 9449, on by default in oidc-provider) with server
  *   nonces required: every proof, at the token and userinfo endpoints, must carry a `DPoP-Nonce`
  *   the provider gave (a `use_dpop_nonce` error first); the header is exposed to the SPA (CORS)
@@ -93,6 +97,7 @@ export async function startOidcProvider({
   log,
   codeFlow = false,
   dpopNonce = false,
+  resourceIndicators,
 }) {
   if (!Array.isArray(redirectUris) || redirectUris.length === 0) throw new Error("oidc provider: redirectUris is required");
   // The issuer holds the port, which is known only once listening: the handler is set after.
@@ -155,6 +160,16 @@ export async function startOidcProvider({
       revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       // DPoP is on by default; `dpopNonce` makes every proof carry a nonce of the provider's.
       dPoP: { enabled: true, ...(dpopNonce && { nonceSecret: crypto.randomBytes(32), requireNonce: () => true }) },
+      // One audience-restricted token per API (RFC 8707); an unknown resource is refused.
+      ...(resourceIndicators && {
+        resourceIndicators: {
+          enabled: true,
+          async getResourceServerInfo(_ctx, indicator) {
+            if (!Object.hasOwn(resourceIndicators, indicator)) throw new errors.InvalidTarget();
+            return { audience: indicator, scope: resourceIndicators[indicator].join(" "), accessTokenFormat: "jwt", accessTokenTTL: tokenLifetime };
+          },
+        },
+      }),
     },
     async findAccount(_ctx, id) {
       const known = Object.hasOwn(accounts, id) ? accounts[id] : undefined;

@@ -130,7 +130,8 @@ export const createClient = (options: ClientOptions): Client => {
       (e as AuthError).appState = appState;
       throw e;
     }
-    tokens.set(token);
+    // A token a feature keeps apart (another audience's) is not the client's own.
+    if (!hooks.hold?.(token, login)) tokens.set(token);
     return appState === undefined ? { token } : { token, appState };
   };
 

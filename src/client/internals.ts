@@ -6,6 +6,7 @@ import type { ClientEvents, LoginOptions, RedirectResult } from "./types";
 import type { Emitter } from "../browser/events";
 import type { Handoff } from "./handoff";
 import type { Hooks } from "./pipeline";
+import type { Token } from "../protocol/types";
 
 /** A client's internals, for the opt-in features of this package only. */
 export interface Internals {
@@ -60,6 +61,13 @@ export interface Internals {
   bindingKey?: { get(): Promise<BindingKeyPair>; set(key: BindingKeyPair): void };
   /** Emits a client event (for features whose events the app hears through {@link Client.on}). */
   emit: Emitter<ClientEvents>["emit"];
+  /**
+   * A token from the grant, without the user, that the client does not hold: a refresh with
+   * `params` added to the token request (RFC 8707 `resource`), for `scope` (the grant's when
+   * empty; the server judges it: the client's own token names only its own audience's scopes). Set by a grant that has a refresh token (the code flow); it
+   * rejects `login_required` when there is none, or the server's code when it refuses.
+   */
+  refreshFor?(params: Readonly<Record<string, string>>, scope: readonly string[]): Promise<Token>;
 }
 
 /** A refresh token and the scope it was granted for. */

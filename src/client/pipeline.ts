@@ -19,7 +19,7 @@ export type FeatureData = Record<string, unknown>;
  * Two kinds of stage:
  * - **chained** (`request`, `check`, `accept`): every feature that joins it takes part, in the
  *   order of {@link FeatureStages.order} (ties: the order they joined);
- * - **owned** (`parse`, `complete`, `token`, `authorize`, `retry`, `refresh`, `tokenType`): one
+ * - **owned** (`parse`, `complete`, `token`, `authorize`, `retry`, `refresh`, `tokenType`, `hold`): one
  *   feature at most replaces the core's behaviour; a second feature that claims it is refused
  *   with `invalid_config` (the same feature joining again replaces its own).
  *
@@ -67,6 +67,12 @@ export interface Stages {
   refresh(opts: LoginOptions): Promise<Token>;
   /** Owned (a value, not a function). The one token type a token response must name. @default "Bearer" */
   tokenType: Token["tokenType"];
+  /**
+   * Owned. Holds the accepted token of a login elsewhere than as the client's own token (a token
+   * for another audience, which the feature keeps apart): true when it did, so that the client's
+   * own token stays as it is and no `token` event fires.
+   */
+  hold(token: Token, login: PendingLogin, data: FeatureData): boolean;
 }
 
 /** What a feature brings to the pipeline: any stages, and its place in the order of chained ones. */
@@ -79,12 +85,13 @@ export type FeatureStages = Partial<Stages> & {
 };
 
 /** The stages as the client runs them: chained ones as lists (in their order), owned ones as their owner set them. */
-export type Hooks = Partial<Omit<Stages, "parse" | "request" | "check" | "complete" | "accept">> &
+export type Hooks = Partial<Omit<Stages, "parse" | "request" | "check" | "complete" | "accept" | "hold">> &
   Pick<Stages, "parse"> & {
     request: ((params: Record<string, string | undefined>, login: PendingLogin) => Promise<string | void> | string | void)[];
     check: ((response: AuthorizationResponse, login: PendingLogin) => Promise<void> | void)[];
     complete?(response: AuthorizationResponse, login: PendingLogin): Promise<void> | void;
     accept: ((token: Token, response: AuthorizationResponse, login: PendingLogin) => Promise<Token> | Token)[];
+    hold?(token: Token, login: PendingLogin): boolean;
   };
 
 /**
@@ -186,7 +193,7 @@ export const joinPipeline = (hooks: Hooks, feature: string, stages: FeatureStage
   const undo = names.map((name) => {
     const stage = given[name] as Run | Token["tokenType"];
     let run: unknown = stage;
-    if (typeof stage == "function" && (chained(name) || name == "complete")) {
+    if (typeof stage == "function" && (chained(name) || name == "complete" || name == "hold")) {
       // The login is the last argument; a request creates the feature's data, and stores it only
       // when the feature put something in it.
       run = (...args: never[]) => {

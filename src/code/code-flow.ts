@@ -154,13 +154,10 @@ export const codeFlow = /* @__PURE__ */ defineFeature(10, (client: Client): void
     },
     complete: exchange,
     refresh: async (opts) => {
-      if (!refreshToken) throw new AuthError("login_required", "no refresh token");
-      const scope = opts.scope === undefined ? undefined : checkScope("scope", opts.scope);
-      // Never more than the grant: asking for more needs the user (the frame).
-      if (scope?.some((s) => !granted.includes(s))) throw new AuthError("invalid_scope", "wider than the grant");
-      // One refresh at a time for every caller: two at once would reuse the token (RFC 9700 §4.14.2).
+      const scope = within(opts.scope === undefined ? undefined : checkScope("scope", opts.scope));
+      // One refresh of this token for every caller.
       if (!flight) {
-        flight = refresh(refreshToken, scope && scope.length < granted.length ? scope : undefined);
+        flight = serial(() => refresh(scope && scope.length < granted.length ? scope : undefined));
         const land = () => (flight = undefined);
         flight.then(land, land);
       }
@@ -207,19 +204,40 @@ export const codeFlow = /* @__PURE__ */ defineFeature(10, (client: Client): void
     i.emit("reconnecting", { error, retryIn });
   };
 
-  const refresh = async (held: string, scope: string[] | undefined): Promise<Token> => {
+  // Never more than the grant: asking for more needs the user (the frame).
+  const within = <T extends readonly string[] | undefined>(scope: T): T => {
+    if (!refreshToken) throw new AuthError("login_required", "no refresh token");
+    if (scope?.some((s) => !granted.includes(s))) throw new AuthError("invalid_scope", "wider than the grant");
+    return scope;
+  };
+  // Every use of the refresh token, one at a time, whoever asks (this token's refresh or a token
+  // for another audience): two at once would reuse a token the first one rotated (RFC 9700 §4.14.2).
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(use: () => Promise<T>): Promise<T> => {
+    const run = queue.then(use, use);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  // `extra`: a token for another audience (RFC 8707 §2.2), returned and not held.
+  const refresh = async (scope: readonly string[] | undefined, extra?: Readonly<Record<string, string>>): Promise<Token> => {
+    // Read when its turn comes: an earlier use may have rotated it, or a logout dropped it.
+    const held = refreshToken;
+    if (!held) throw new AuthError("login_required", "no refresh token");
     try {
       const answer = await requestToken(i, await endpoint(), {
+        ...extra,
         grant_type: "refresh_token",
         refresh_token: held,
         client_id: o.clientId,
         scope: scope?.join(" "),
       });
-      const token = tokenFromResponse(answer, scope || granted, Date.now(), o.clockSkew, hooks.tokenType);
+      const token = tokenFromResponse(answer, [...(scope || granted)], Date.now(), o.clockSkew, hooks.tokenType);
       // Signed out meanwhile: the answer is dropped.
       if (refreshToken !== held) throw new AuthError("login_required", "signed out");
       // Rotation: a new refresh token replaces the old one, which is forgotten.
       refreshToken = answer.params.refresh_token || held;
+      if (extra) return token;
       const next = { ...current, ...token };
       if (token.expiresAt === undefined) delete next.expiresAt;
       i.tokens.set(next);
@@ -229,10 +247,14 @@ export const codeFlow = /* @__PURE__ */ defineFeature(10, (client: Client): void
     } catch (e) {
       if (refreshToken === held) {
         // Lost on the way (asleep, offline, a proxy's error page, a server error): the refresh
-        // token may still be good, so it is kept and tried again. Anything else is the server's
-        // refusal (invalid_grant and the like): never used again.
-        if (TRANSIENT.test((e as AuthError).code)) retryLater(e as AuthError);
-        else refreshToken = undefined;
+        // token may still be good, so it is kept (and the client's own refresh tried again).
+        // Anything else is the server's refusal (invalid_grant and the like): never used again;
+        // only a server that refuses what was asked for another audience (RFC 8707 §2
+        // `invalid_target`, or its scope: `invalid_scope`) keeps the grant.
+        const code = (e as AuthError).code;
+        if (TRANSIENT.test(code)) {
+          if (!extra) retryLater(e as AuthError);
+        } else if (!(extra && /^invalid_(target|scope)$/.test(code))) refreshToken = undefined;
       }
       throw e;
     }
@@ -245,5 +267,11 @@ export const codeFlow = /* @__PURE__ */ defineFeature(10, (client: Client): void
       refreshToken = grant?.refreshToken;
       granted = grant ? [...grant.scope] : [];
     },
+  };
+  // The scope is the server's to judge: the client's own token names only its own audience's
+  // scopes, not what the grant holds for other resources (RFC 8707 §2.2).
+  i.refreshFor = async (params, scope) => {
+    within(undefined);
+    return serial(() => refresh(scope.length ? scope : undefined, params));
   };
 });

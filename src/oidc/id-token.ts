@@ -33,6 +33,8 @@ export interface IdTokenClaims {
   at_hash?: string;
   /** When the End-User authenticated, seconds since epoch. */
   auth_time?: number;
+  /** The authentication context class the End-User's sign-in satisfied. */
+  acr?: string;
   /** Any other claim the provider sent, as it sent it. */
   [claim: string]: unknown;
 }

@@ -71,6 +71,10 @@ interface OidcLogin {
   sub?: string;
   /** The token comes from the token endpoint (a code exchanged with PKCE): `at_hash` is optional then. */
   exchanged?: boolean;
+  /** A step-up's `acr_values` (RFC 9470): the ID token's `acr` must be one of them. */
+  acr?: string;
+  /** A step-up's `max_age`, in seconds (RFC 9470): the ID token's `auth_time` must be no older. */
+  maxAge?: string;
 }
 
 /** A token of {@link createOidcClient}: the access token, and the ID token that came with it. */
@@ -184,7 +188,12 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
       // A silent renewal (§3.1.2.1: prompt=none SHOULD carry the ID token of the session), and a
       // popup login while signed in (step-up: more scope), are for the user who signed in: the
       // pending login remembers whom (`sub`, never a token), so that another user is refused.
-      if ((params.prompt == "none" || handoffOf(params.state) == "popup") && user) {
+      // A step-up (RFC 9470: an API asked for `acr_values` or `max_age`) is for that user too, and
+      // its ID token must show the sign-in that was asked for.
+      const { acr_values: acr, max_age: maxAge } = params;
+      if (acr !== undefined) data.acr = acr;
+      if (maxAge !== undefined) data.maxAge = maxAge;
+      if ((params.prompt == "none" || handoffOf(params.state) == "popup" || acr !== undefined || maxAge !== undefined) && user) {
         params.id_token_hint = user.idToken;
         data.sub = user.claims!.sub;
       }
@@ -225,6 +234,17 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
     // A renewal never switches the user silently: another `sub` (`iss` is the issuer, checked
     // above) is refused, and the client keeps nothing of it (autoRenew then replays nothing).
     if (data.sub !== undefined && claims.sub !== data.sub) throw new AuthError("user_mismatch", "another user signed in at the provider");
+    // RFC 9470 §4 and OpenID Connect Core §3.1.2.1: what a step-up asked for, not what the provider
+    // chose to give (own string members of the login's data only).
+    if (typeof data.acr == "string" && !data.acr.split(" ").includes(claims.acr as string)) {
+      throw new AuthError("id_token_acr", `acr ${claims.acr}, not one of ${data.acr}`);
+    }
+    if (typeof data.maxAge == "string") {
+      const since = Date.now() / 1000 - (claims.auth_time as number);
+      if (!(typeof claims.auth_time == "number" && since <= Number(data.maxAge) + o.clockSkew)) {
+        throw new AuthError("id_token_auth_time", `auth_time ${claims.auth_time}, more than max_age ${data.maxAge} s ago`);
+      }
+    }
     return { ...token, idToken: jwt, claims };
   };
   joinPipeline(i.hooks, "oidc", { order: 30, request, check, accept });

@@ -80,7 +80,17 @@ export type AuthErrorCode =
   /** OpenID Connect: the ID token's `nonce` is not the request's. */
   | "id_token_nonce"
   /** OpenID Connect: the ID token's `at_hash` does not match the access token. */
-  | "id_token_at_hash";
+  | "id_token_at_hash"
+  /** OpenID Connect step-up (RFC 9470): the ID token's `acr` is none of the `acr_values` asked for. */
+  | "id_token_acr"
+  /** OpenID Connect step-up (RFC 9470): the ID token's `auth_time` is missing, or older than the `max_age` asked for. */
+  | "id_token_auth_time"
+  /** An API's protected-resource metadata (RFC 9728) could not be found, fetched or read: no `resource_metadata` in its challenge, not an https: URL, not a JSON object, or a member of the wrong type. */
+  | "resource_metadata_failed"
+  /** An API's protected-resource metadata is about another resource than the URL that was refused (RFC 9728 §3.3). */
+  | "resource_mismatch"
+  /** An API named only authorization servers the app did not configure: its description lists them; nothing is sent to them. */
+  | "untrusted_authorization_server";
 
 /** More about an {@link AuthError}: the error that caused it, and a message that says more than the description. */
 export interface AuthErrorOptions {

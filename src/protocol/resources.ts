@@ -46,3 +46,16 @@ export const parseResource = (entry: string, base?: string): Resource | undefine
 export const isResource = (resources: readonly Resource[], url: URL): boolean =>
   // "/api/x/" starts with "/api/", "/apix/" does not; an entry without a path ("") takes all.
   resources.some((r) => r.origin === url.origin && (url.pathname + "/").startsWith(r.path + "/"));
+
+/**
+ * The one of `resources` that `url` is inside (see {@link isResource}), the most specific when
+ * several are (the longest path prefix: `/api/billing` before `/api`).
+ * @returns its index; -1 when `url` is inside none
+ */
+export const pickResource = (resources: readonly Resource[], url: URL): number => {
+  let best = -1;
+  resources.forEach((r, at) => {
+    if (isResource([r], url) && (best < 0 || r.path.length > resources[best]!.path.length)) best = at;
+  });
+  return best;
+};

@@ -24,4 +24,10 @@ export interface BearerChallenge {
   errorUri?: string;
   /** A `DPoP` challenge's proof algorithms (RFC 9449 §7.1), space-separated. */
   algs?: string;
+  /** `resource_metadata`: where the API's protected-resource metadata is (RFC 9728 §5.1). */
+  resourceMetadata?: string;
+  /** `acr_values`: the authentication context classes the API asks for (RFC 9470 §3), space-separated. */
+  acrValues?: string;
+  /** `max_age`: the most seconds since the user last signed in that the API accepts (RFC 9470 §3), as sent. */
+  maxAge?: string;
 }

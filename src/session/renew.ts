@@ -9,6 +9,9 @@ import type { Token } from "../protocol/types";
 // The renewal in flight, per client: concurrent calls share one frame.
 const flights = new WeakMap<Client, Promise<Token>>();
 
+// A renewal that asks for a token of another audience (RFC 8707 `resource`, own member only).
+const forResource = (opts: LoginOptions) => !!opts.extraParams && Object.prototype.hasOwnProperty.call(opts.extraParams, "resource");
+
 const silently = async (client: Client, given: LoginOptions): Promise<Token> => {
   inPage();
   const i = internalsOf(client);
@@ -18,7 +21,8 @@ const silently = async (client: Client, given: LoginOptions): Promise<Token> => 
   // refused, but never after a logout meanwhile (the code flow's "signed out" refusal drops a late
   // answer: the frame would undo the logout).
   const era = i.tokens.era();
-  if (i.hooks.refresh) {
+  // A request for another audience (RFC 8707 `resource`) is no refresh of the client's own token.
+  if (i.hooks.refresh && !forResource(opts)) {
     try {
       return await i.hooks.refresh(opts);
     } catch (e) {
@@ -89,6 +93,9 @@ const silently = async (client: Client, given: LoginOptions): Promise<Token> => 
  * ```
  */
 export const renew = <T extends Token>(client: Client<T>, opts: LoginOptions = {}): Promise<T> => {
+  // A token for another audience neither shares the client's own renewal nor is shared with it:
+  // each caller gets the token it asked for.
+  if (forResource(opts)) return silently(client, opts) as Promise<T>;
   let flight = flights.get(client);
   if (!flight) {
     flights.set(client, (flight = silently(client, opts)));

@@ -620,3 +620,56 @@ describe("createOidcClient: prototype pollution", () => {
     }
   });
 });
+
+describe("createOidcClient: step-up for stronger sign-in (RFC 9470)", () => {
+  const STEP_UP = { extraParams: { acr_values: "urn:mfa phr", max_age: "60" } };
+
+  it("a step-up asks for exactly the acr_values and max_age given, with the user's ID token as id_token_hint", async () => {
+    const client = make();
+    const { token } = (await login(client))!;
+    const params = await start(client, STEP_UP);
+    expect(params.get("acr_values")).toBe("urn:mfa phr");
+    expect(params.get("max_age")).toBe("60");
+    expect(params.get("id_token_hint")).toBe(token.idToken);
+    // Nobody signed in: no hint, the acr and auth_time checks still apply.
+    expect((await start(make(), STEP_UP)).has("id_token_hint")).toBe(false);
+  });
+
+  it("accepts the same user with an acr asked for and a recent auth_time", async () => {
+    const client = make();
+    await login(client);
+    const params = await start(client, STEP_UP);
+    const result = await client.handleRedirect(await callback(params, { claims: { acr: "phr", auth_time: now() - 10 } }));
+    expect(result!.token.claims).toMatchObject({ acr: "phr", sub: "248289761001" });
+  });
+
+  it("an acr that was not asked for, or none → id_token_acr, and nothing is held", async () => {
+    for (const acr of ["urn:password", undefined]) {
+      const client = make();
+      const params = await start(client, { extraParams: { acr_values: "urn:mfa" } });
+      await expect(client.handleRedirect(await callback(params, { claims: { acr } }))).rejects.toMatchObject({ code: "id_token_acr" });
+      expect(client.getToken()).toBeNull();
+    }
+  });
+
+  it("an auth_time older than max_age (clockSkew applies), or none → id_token_auth_time", async () => {
+    for (const auth_time of [now() - 60 - 30 - 5, undefined, "recent"]) {
+      const client = make();
+      const params = await start(client, { extraParams: { max_age: "60" } });
+      await expect(client.handleRedirect(await callback(params, { claims: { auth_time } }))).rejects.toMatchObject({ code: "id_token_auth_time" });
+    }
+    const client = make();
+    const params = await start(client, { extraParams: { max_age: "60" } });
+    await expect(client.handleRedirect(await callback(params, { claims: { auth_time: now() - 80 } }))).resolves.toBeTruthy();
+  });
+
+  it("a step-up that signs in another user → user_mismatch: the app keeps its token", async () => {
+    const client = make();
+    const { token } = (await login(client))!;
+    const params = await start(client, STEP_UP);
+    await expect(client.handleRedirect(await callback(params, { claims: { sub: "someone-else", acr: "phr", auth_time: now() } }))).rejects.toMatchObject({
+      code: "user_mismatch",
+    });
+    expect(client.getToken()).toBe(token);
+  });
+});

@@ -100,3 +100,15 @@ describe("parseBearerChallenge", () => {
     expect(({} as Record<string, unknown>).realm).toBeUndefined();
   });
 });
+
+describe("parseBearerChallenge: RFC 9728 and RFC 9470 parameters", () => {
+  it("reads resource_metadata (RFC 9728 §5.1) and a step-up's acr_values and max_age (RFC 9470 §3)", () => {
+    expect(parseBearerChallenge('Bearer resource_metadata="https://resource.example.com/.well-known/oauth-protected-resource"')).toEqual({
+      resourceMetadata: "https://resource.example.com/.well-known/oauth-protected-resource",
+    });
+    expect(
+      parseBearerChallenge('Bearer error="insufficient_user_authentication", error_description="A different authentication level is required", acr_values="myACR"'),
+    ).toEqual({ error: "insufficient_user_authentication", errorDescription: "A different authentication level is required", acrValues: "myACR" });
+    expect(parseBearerChallenge('Bearer error="insufficient_user_authentication", max_age="5"')).toEqual({ error: "insufficient_user_authentication", maxAge: "5" });
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isResource, isSecure, parseResource, type Resource } from "../../src/protocol/resources";
+import { isResource, isSecure, parseResource, pickResource, type Resource } from "../../src/protocol/resources";
 
 const PAGE = "http://localhost:3000/app/page?x=1";
 
@@ -126,5 +126,29 @@ describe("isResource", () => {
 
   it("matches nothing with no resources", () => {
     expect(isResource([], new URL("https://api.example.com/"))).toBe(false);
+  });
+});
+
+describe("pickResource", () => {
+  const resources = ["https://api.example.com", "https://api.example.com/billing", "https://api.example.com/billing/v2", "https://other.example.com/a"].map(
+    (entry) => parseResource(entry)!,
+  );
+  const pick = (url: string) => pickResource(resources, new URL(url));
+
+  it("takes the most specific entry: the longest path prefix the URL is inside", () => {
+    expect(pick("https://api.example.com/me")).toBe(0);
+    expect(pick("https://api.example.com/billing")).toBe(1);
+    expect(pick("https://api.example.com/billing/v1/x")).toBe(1);
+    expect(pick("https://api.example.com/billing/v2/x")).toBe(2);
+    // A segment boundary, as isResource: /billingx is the origin's, not billing's.
+    expect(pick("https://api.example.com/billingx")).toBe(0);
+  });
+
+  it("is -1 outside every entry: another origin, scheme or port, or outside a path prefix", () => {
+    expect(pick("https://other.example.com/b")).toBe(-1);
+    expect(pick("http://api.example.com/me")).toBe(-1);
+    expect(pick("https://api.example.com:444/me")).toBe(-1);
+    expect(pick("https://api.example.com.evil.example/me")).toBe(-1);
+    expect(pickResource([], new URL("https://api.example.com/"))).toBe(-1);
   });
 });
