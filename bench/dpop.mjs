@@ -14,7 +14,12 @@ const URL_ = "https://api.example.com/orders?page=2";
 if ((await createProof(key, "GET", URL_, { accessToken: TOKEN })).split(".").length !== 3) throw new Error("createProof misbehaves");
 
 const results = await measure([
-  { name: "createProof (resource: ath, 800-char token)", async: true, batch: 20, fn: () => createProof(key, "GET", URL_, { accessToken: TOKEN, nonce: "n-1" }) },
+  {
+    name: "createProof (resource: ath, 800-char token)",
+    async: true,
+    batch: 20,
+    fn: () => createProof(key, "GET", URL_, { accessToken: TOKEN, nonce: "n-1" }),
+  },
   { name: "createProof (token endpoint: no ath)", async: true, batch: 20, fn: () => createProof(key, "POST", "https://id.example.com/token") },
   { name: "createDpopKey (once per page load)", async: true, batch: 5, fn: () => createDpopKey() },
   { name: "crypto.subtle.digest SHA-256 (baseline)", async: true, batch: 20, fn: () => crypto.subtle.digest("SHA-256", new TextEncoder().encode(TOKEN)) },

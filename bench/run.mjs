@@ -4,18 +4,7 @@
 // See README.md in this folder for what each row measures.
 import { writeFile } from "node:fs/promises";
 import { countListeners, openPage } from "./lib/dom.mjs";
-import {
-  API_URL,
-  AUTHORIZATION_ENDPOINT,
-  CLIENT_ID,
-  REDIRECT_URI,
-  SCOPE,
-  STATE,
-  apiInit,
-  apiRequests,
-  callbackUrl,
-  noopFetch,
-} from "./lib/fixtures.mjs";
+import { API_URL, AUTHORIZATION_ENDPOINT, CLIENT_ID, REDIRECT_URI, SCOPE, STATE, apiInit, apiRequests, callbackUrl, noopFetch } from "./lib/fixtures.mjs";
 import { parseAndValidate } from "./lib/internals.mjs";
 import { countTimers, retention, settledHeap } from "./lib/leaks.mjs";
 import { measure, settings } from "./lib/measure.mjs";
@@ -167,7 +156,7 @@ const timingTable = markdownTable(
     row("callback: parse + validate (target)", "parse+validate", "urlsearchparams", USP),
     row("callback: `parseAuthorizationResponse(url)`", "parse", "urlsearchparams", USP),
     row("callback: `client.handleRedirect(url)`, whole", "handleRedirect", "urlsearchparams", USP),
-    row("`buildAuthorizationUrl(endpoint, params)`", "url:build", "url:concat", "`endpoint + \"?\" + new URLSearchParams(params)`"),
+    row("`buildAuthorizationUrl(endpoint, params)`", "url:build", "url:concat", '`endpoint + "?" + new URLSearchParams(params)`'),
     row("`client.authorizationUrl()`", "url:client", "url:concat", "the same"),
     row("`client.fetch(url, init)`", "fetch:client", "fetch:raw", "`fetch(url, init)`"),
     row("`client.fetch(request)`", "request:client", "request:raw", "`fetch(request)`"),
@@ -251,7 +240,7 @@ await writeFile(
   `${JSON.stringify({ machine: m, ...settings, timings: results, memory: { fetch: fetchMemory, cycles: cycleMemory, pendingLeft } }, null, 2)}\n`,
 );
 await writeSection("core", markdown);
-console.log("Wrote bench/RESULTS.md (section \"core\") and bench/results.json.");
+console.log('Wrote bench/RESULTS.md (section "core") and bench/results.json.');
 
 timers.stop();
 listeners.forEach((l) => l.stop());

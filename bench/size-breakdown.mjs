@@ -10,10 +10,7 @@ import { rollup } from "rollup";
 import { terserOptions } from "../rollup.config.mjs";
 import { FROM_SRC_ENTRY, fromSrc, srcPath } from "./lib/from-src.mjs";
 
-const entry = readFileSync(new URL("peers/entries/implicitly.js", import.meta.url), "utf8").replace(
-  "../../../dist/implicitly.mjs",
-  srcPath("index.ts"),
-);
+const entry = readFileSync(new URL("peers/entries/implicitly.js", import.meta.url), "utf8").replace("../../../dist/implicitly.mjs", srcPath("index.ts"));
 
 /** An edit of a src file that must apply: the breakdown fails when the code it names has moved. */
 const edit = (from, to) => (code) => {

@@ -48,7 +48,7 @@ function checkProof(proof, method, url, token) {
 
 /**
  * @typedef {object} ApiServerOptions
-* @property {boolean} [dpop] - also accept DPoP-bound tokens (RFC 9449): `Authorization: DPoP`, the proof checked here, the binding (`cnf.jkt`) by introspection; a bound token sent as Bearer is refused
+ * @property {boolean} [dpop] - also accept DPoP-bound tokens (RFC 9449): `Authorization: DPoP`, the proof checked here, the binding (`cnf.jkt`) by introspection; a bound token sent as Bearer is refused
  * @property {string} introspectionEndpoint - the authorization server's RFC 7662 endpoint
  * @property {{ id: string, secret: string }} credentials - this API's credentials there
  * @property {string | string[]} allowedOrigin - the SPA's origin (and any app registered with
@@ -86,7 +86,18 @@ function checkProof(proof, method, url, token) {
  * @throws {import("./lib.mjs").PortInUseError} when the port is taken
  */
 export async function startApiServer(options) {
-  const { dpop = false, introspectionEndpoint, credentials, allowedOrigin, port = 0, host = "127.0.0.1", realm = "implicitly-demo", quirks = {}, onRequest, log } = options;
+  const {
+    dpop = false,
+    introspectionEndpoint,
+    credentials,
+    allowedOrigin,
+    port = 0,
+    host = "127.0.0.1",
+    realm = "implicitly-demo",
+    quirks = {},
+    onRequest,
+    log,
+  } = options;
   const basic = "Basic " + Buffer.from(`${encodeURIComponent(credentials.id)}:${encodeURIComponent(credentials.secret)}`).toString("base64");
 
   const app = express();
@@ -94,7 +105,13 @@ export async function startApiServer(options) {
   app.disable("etag");
   app.use((req, _res, next) => (onRequest?.(req), next()));
   app.use(logRequests("api", log));
-  app.use(cors([allowedOrigin].flat(), { methods: "GET", headers: dpop ? "Authorization, DPoP" : "Authorization", ...(quirks.hiddenChallenges ? {} : { expose: "WWW-Authenticate" }) }));
+  app.use(
+    cors([allowedOrigin].flat(), {
+      methods: "GET",
+      headers: dpop ? "Authorization, DPoP" : "Authorization",
+      ...(quirks.hiddenChallenges ? {} : { expose: "WWW-Authenticate" }),
+    }),
+  );
   app.use((_req, res, next) => (res.set("Cache-Control", "no-store"), next()));
 
   app.get("/", (_req, res) => res.json({ endpoints: { "/api/profile": "scope profile", "/api/orders": "scope orders" } }));
@@ -128,9 +145,11 @@ export async function startApiServer(options) {
           if (!jkt) return dpopChallenge(res, "invalid_dpop_proof", "The DPoP proof is missing or invalid");
           const info = await introspect(bound[1]);
           if (!info) return res.status(503).json({ error: "temporarily_unavailable", message: "Cannot reach the authorization server" });
-          if (info.active !== true || info.cnf?.jkt !== jkt) return dpopChallenge(res, "invalid_token", "The access token is unknown, expired, revoked or bound to another key");
+          if (info.active !== true || info.cnf?.jkt !== jkt)
+            return dpopChallenge(res, "invalid_token", "The access token is unknown, expired, revoked or bound to another key");
           const granted = typeof info.scope === "string" ? info.scope.split(" ") : [];
-          if (!granted.includes(scope)) return res.status(403).set("WWW-Authenticate", `DPoP error="insufficient_scope", scope="${scope}"`).json({ error: "insufficient_scope", scope });
+          if (!granted.includes(scope))
+            return res.status(403).set("WWW-Authenticate", `DPoP error="insufficient_scope", scope="${scope}"`).json({ error: "insufficient_scope", scope });
           res.locals.username = info.username ?? info.sub;
           return next();
         }
@@ -163,7 +182,10 @@ export async function startApiServer(options) {
 
   /** Sends a `401` with a `WWW-Authenticate: DPoP` challenge (RFC 9449 §7.1). */
   function dpopChallenge(res, error, description) {
-    res.status(401).set("WWW-Authenticate", `DPoP algs="ES256", error="${error}", error_description="${description}"`).json({ error, error_description: description });
+    res
+      .status(401)
+      .set("WWW-Authenticate", `DPoP algs="ES256", error="${error}", error_description="${description}"`)
+      .json({ error, error_description: description });
   }
 
   /**

@@ -128,10 +128,7 @@ export async function startAuthServer(options) {
 
   /** @type {Map<string, Client>} */
   const clients = new Map([
-    [
-      clientId,
-      { id: clientId, name: "implicitly demo SPA", redirectUris: [...redirectUris], scopes: Object.keys(SCOPES), defaultScope: ["profile"] },
-    ],
+    [clientId, { id: clientId, name: "implicitly demo SPA", redirectUris: [...redirectUris], scopes: Object.keys(SCOPES), defaultScope: ["profile"] }],
   ]);
   const clientOrigins = [...new Set(redirectUris.map((uri) => new URL(uri).origin))];
   /** @type {Map<string, typeof DEMO_USER & { hash: { salt: Buffer, key: Buffer } }>} */
@@ -249,7 +246,14 @@ export async function startAuthServer(options) {
   app.get("/", (_req, res) => sendPage(res, 200, "implicitly demo authorization server", homePage()));
 
   app.get("/authorize", sessions, loadUser, authorizeHeaders, finishedRequest, server.authorization(txnOptions, validate, immediate), nextStep);
-  app.get("/authorize/continue", sessions, loadUser, finishedTransaction, server.resume(txnOptions, (_txn, done) => done(null, false)), nextStep);
+  app.get(
+    "/authorize/continue",
+    sessions,
+    loadUser,
+    finishedTransaction,
+    server.resume(txnOptions, (_txn, done) => done(null, false)),
+    nextStep,
+  );
   app.post("/authorize/decision", sessions, loadUser, form, requireUser, finishedTransaction, rememberAnswer, server.decision(txnOptions));
 
   app.post("/login", sessions, form, async (req, res, next) => {
@@ -561,9 +565,7 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ""}
 
 /** @param {string} tid @param {Client} client @param {{ name: string, username: string }} user @param {string[]} scope */
 function consentPage(tid, client, user, scope) {
-  const items = scope
-    .map((s) => `<li><code>${escapeHtml(s)}</code>: ${escapeHtml(SCOPES[/** @type {keyof typeof SCOPES} */ (s)] ?? s)}</li>`)
-    .join("\n");
+  const items = scope.map((s) => `<li><code>${escapeHtml(s)}</code>: ${escapeHtml(SCOPES[/** @type {keyof typeof SCOPES} */ (s)] ?? s)}</li>`).join("\n");
   return `<h1>Allow access?</h1>
 <p>Signed in as <strong>${escapeHtml(user.name)}</strong> (${escapeHtml(user.username)}).</p>
 <p><strong>${escapeHtml(client.name)}</strong> wants to:</p>

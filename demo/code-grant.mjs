@@ -76,7 +76,14 @@ export function addCodeGrant({ server, app, clients, tokens, consent, clientOrig
         return done(new AuthorizationError("PKCE with code_challenge_method=S256 is required", "invalid_request"));
       }
       const code = random();
-      codes.set(code, { clientId: client.id, redirectUri, username: user.username, scope: areq.scope, challenge: areq.codeChallenge, expiresAt: clock() + codeLifetime * 1000 });
+      codes.set(code, {
+        clientId: client.id,
+        redirectUri,
+        username: user.username,
+        scope: areq.scope,
+        challenge: areq.codeChallenge,
+        expiresAt: clock() + codeLifetime * 1000,
+      });
       consent(user.username, client.id, areq.scope);
       done(null, code);
     }),
@@ -88,8 +95,10 @@ export function addCodeGrant({ server, app, clients, tokens, consent, clientOrig
       codes.delete(code); // one-time, whatever the outcome
       if (!record || record.expiresAt <= clock() || record.clientId !== client.id || record.redirectUri !== redirectUri) return done(null, false);
       const verifier = body.code_verifier;
-      if (typeof verifier !== "string" || !/^[\w.~-]{43,128}$/.test(verifier)) return done(new TokenError("code_verifier missing or malformed", "invalid_grant"));
-      if (crypto.createHash("sha256").update(verifier).digest("base64url") !== record.challenge) return done(new TokenError("code_verifier does not match", "invalid_grant"));
+      if (typeof verifier !== "string" || !/^[\w.~-]{43,128}$/.test(verifier))
+        return done(new TokenError("code_verifier missing or malformed", "invalid_grant"));
+      if (crypto.createHash("sha256").update(verifier).digest("base64url") !== record.challenge)
+        return done(new TokenError("code_verifier does not match", "invalid_grant"));
       stats.issued += 1;
       done(null, accessToken(client.id, record.username, record.scope), refreshToken(client.id, record.username, record.scope), {
         expires_in: tokenLifetime,

@@ -62,7 +62,22 @@ export const DEFAULT_PORTS = Object.freeze({ spa: 8700, auth: 8701, api: 8702, t
  * @throws {import("./lib.mjs").PortInUseError} when a port is taken (the servers already started are closed)
  */
 export async function startDemo(options = {}) {
-  const { ports = {}, host = "127.0.0.1", tokenLifetime, loginThrottle, clock, onApiRequest, log, provider = "oauth2", quirks = {}, flow = "implicit", dpop = false, dpopNonce = false, appOrigins = [], persist = false } = options;
+  const {
+    ports = {},
+    host = "127.0.0.1",
+    tokenLifetime,
+    loginThrottle,
+    clock,
+    onApiRequest,
+    log,
+    provider = "oauth2",
+    quirks = {},
+    flow = "implicit",
+    dpop = false,
+    dpopNonce = false,
+    appOrigins = [],
+    persist = false,
+  } = options;
   const { authHost = host } = options;
   if (provider !== "oauth2" && provider !== "oidc") throw new Error(`provider: "${provider}" is neither "oauth2" nor "oidc"`);
   if (flow !== "implicit" && flow !== "code") throw new Error(`flow: "${flow}" is neither "implicit" nor "code"`);
@@ -95,7 +110,9 @@ export async function startDemo(options = {}) {
     // introspection endpoint; the demo's OAuth 2.0 server still runs, unused by the pages.
     const oidc =
       provider === "oidc"
-        ? await (await import("./oidc-server.mjs")).startOidcProvider({
+        ? await (
+            await import("./oidc-server.mjs")
+          ).startOidcProvider({
             port: ports.oidc ?? 0,
             host: authHost,
             redirectUris,

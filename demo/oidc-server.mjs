@@ -150,7 +150,13 @@ export async function startOidcProvider({
     // signed in from verified claims alone. (By default, with an access token in the response,
     // they are only at the userinfo endpoint: OpenID Connect Core §5.4.)
     conformIdTokenClaims: false,
-    jwks: { keys: [{ ...rsa, kid: "demo-rsa", use: "sig" }, { ...ec, kid: "demo-ec", use: "sig" }, { ...ed, kid: "demo-ed", use: "sig" }] },
+    jwks: {
+      keys: [
+        { ...rsa, kid: "demo-rsa", use: "sig" },
+        { ...ec, kid: "demo-ec", use: "sig" },
+        { ...ed, kid: "demo-ed", use: "sig" },
+      ],
+    },
     cookies: { keys: [crypto.randomBytes(32).toString("base64url")] },
     ttl: { AccessToken: tokenLifetime, IdToken: 3600, Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600 },
     features: {

@@ -100,7 +100,10 @@ for (const [name, [flag, env, fallback]] of Object.entries(SETTINGS)) {
 const provider = args.provider ?? (process.env.IMPLICITLY_DEMO_PROVIDER || "oauth2");
 if (provider !== "oauth2" && provider !== "oidc") fail(`--provider / IMPLICITLY_DEMO_PROVIDER: "${provider}" is neither oauth2 nor oidc.`);
 
-const quirkNames = (args.quirks ?? process.env.IMPLICITLY_DEMO_QUIRKS ?? "").split(",").map((q) => q.trim()).filter(Boolean);
+const quirkNames = (args.quirks ?? process.env.IMPLICITLY_DEMO_QUIRKS ?? "")
+  .split(",")
+  .map((q) => q.trim())
+  .filter(Boolean);
 for (const name of quirkNames) if (!QUIRKS.includes(name)) fail(`--quirks / IMPLICITLY_DEMO_QUIRKS: "${name}" is none of ${QUIRKS.join(", ")}.`);
 const quirks = Object.fromEntries(quirkNames.map((name) => [name, true]));
 
@@ -161,7 +164,10 @@ try {
   if (err && /** @type {{ code?: string }} */ (err).code === "EADDRINUSE") {
     const { label, port } = /** @type {import("./lib.mjs").PortInUseError} */ (err);
     const [flag, env] = PORT_HINTS[/** @type {keyof typeof PORT_HINTS} */ (label)] ?? ["--<server>-port", "IMPLICITLY_DEMO_<SERVER>_PORT"];
-    fail(`port ${port} is already in use (wanted by the ${label}).\n` + `Stop whatever uses it, or pick another port: npm run demo -- ${flag} ${port + 10}  (or ${env}=${port + 10})`);
+    fail(
+      `port ${port} is already in use (wanted by the ${label}).\n` +
+        `Stop whatever uses it, or pick another port: npm run demo -- ${flag} ${port + 10}  (or ${env}=${port + 10})`,
+    );
   }
   throw err;
 }

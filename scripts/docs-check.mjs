@@ -40,7 +40,15 @@ export const codeBlocks = (markdown) => {
     while (end < lines.length && !lines[end].startsWith(indent + fence)) end++;
     const ext = EXTENSIONS[lang.toLowerCase()];
     // A block's lines lose the indentation of its fence (blocks inside list items).
-    if (ext) blocks.push({ line: i + 2, ext, code: lines.slice(i + 1, end).map((l) => l.slice(indent.length)).join("\n") });
+    if (ext)
+      blocks.push({
+        line: i + 2,
+        ext,
+        code: lines
+          .slice(i + 1, end)
+          .map((l) => l.slice(indent.length))
+          .join("\n"),
+      });
     i = end;
   }
   return blocks;

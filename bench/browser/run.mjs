@@ -39,7 +39,9 @@ const { ensurePeersInstalled } = await import("../peers/install.mjs");
 ensurePeersInstalled();
 const { buildEntry } = await import("../peers/size.mjs");
 const scripts = SCRIPT_TAG_BUILDS.map((file) => ({ name: `dist/${file}`, file: path.join(DIST, file) }));
-for (const entry of readdirSync(here("../peers/entries")).map((f) => f.replace(/\.js$/, "")).sort()) {
+for (const entry of readdirSync(here("../peers/entries"))
+  .map((f) => f.replace(/\.js$/, ""))
+  .sort()) {
   await buildEntry(entry);
   scripts.push({ name: `peers: ${entry} app`, file: here(`../peers/dist/${entry}.min.js`) });
 }
@@ -127,10 +129,13 @@ const main = await signedInProfile();
 const answering = await signedInProfile();
 const answerer = await answering.context.newPage();
 await answerer.goto(uri("/host.html"));
-await answerer.evaluate(async (cfg) => {
-  const client = Implicitly.createClient(cfg);
-  if (!(await Implicitly.restore(client, { shareTokens: true, autoRenew: true }))) throw new Error("the answering tab has no token");
-}, { ...config, silentRedirectUri: silentUri });
+await answerer.evaluate(
+  async (cfg) => {
+    const client = Implicitly.createClient(cfg);
+    if (!(await Implicitly.restore(client, { shareTokens: true, autoRenew: true }))) throw new Error("the answering tab has no token");
+  },
+  { ...config, silentRedirectUri: silentUri },
+);
 // Script evaluation in a profile of its own: the peers' apps write to storage and navigate.
 const evalContext = await browser.newContext();
 const evalPage = await evalContext.newPage();
@@ -160,22 +165,32 @@ const tasks = [
     floor: true,
     async run() {
       await fresh(main.page);
-      return main.page.evaluate(async ({ endpoint, clientId, redirectUri }) => {
-        const start = performance.now();
-        const state = "b." + crypto.randomUUID();
-        const query = new URLSearchParams({ response_type: "token", client_id: clientId, redirect_uri: redirectUri, scope: "profile", state, prompt: "none" });
-        const frame = document.createElement("iframe");
-        frame.style.display = "none";
-        frame.src = endpoint + "?" + query;
-        const hash = await new Promise((resolve) => {
-          addEventListener("message", (e) => e.source === frame.contentWindow && resolve(e.data));
-          document.body.append(frame);
-        });
-        const ms = performance.now() - start;
-        frame.remove();
-        if (!/[#&]access_token=/.test(hash)) throw new Error("floor: no token in the frame's response");
-        return ms;
-      }, { endpoint: config.authorizationEndpoint, clientId: config.clientId, redirectUri: uri("/floor.html") });
+      return main.page.evaluate(
+        async ({ endpoint, clientId, redirectUri }) => {
+          const start = performance.now();
+          const state = "b." + crypto.randomUUID();
+          const query = new URLSearchParams({
+            response_type: "token",
+            client_id: clientId,
+            redirect_uri: redirectUri,
+            scope: "profile",
+            state,
+            prompt: "none",
+          });
+          const frame = document.createElement("iframe");
+          frame.style.display = "none";
+          frame.src = endpoint + "?" + query;
+          const hash = await new Promise((resolve) => {
+            addEventListener("message", (e) => e.source === frame.contentWindow && resolve(e.data));
+            document.body.append(frame);
+          });
+          const ms = performance.now() - start;
+          frame.remove();
+          if (!/[#&]access_token=/.test(hash)) throw new Error("floor: no token in the frame's response");
+          return ms;
+        },
+        { endpoint: config.authorizationEndpoint, clientId: config.clientId, redirectUri: uri("/floor.html") },
+      );
     },
   },
   { name: "renew", run: () => timeCall(main.page, "renew") },
@@ -190,10 +205,10 @@ const tasks = [
     name: "handleRedirect on the callback page",
     async run() {
       await fresh(main.page);
-      const url = await main.page.evaluate(
-        (cfg) => Implicitly.createClient(cfg).authorizationUrl({ extraParams: { prompt: "none" } }),
-        { ...config, redirectUri: uri("/callback.html") },
-      );
+      const url = await main.page.evaluate((cfg) => Implicitly.createClient(cfg).authorizationUrl({ extraParams: { prompt: "none" } }), {
+        ...config,
+        redirectUri: uri("/callback.html"),
+      });
       await main.page.goto(url);
       const result = await (await main.page.waitForFunction(() => window.benchResult)).jsonValue();
       if (!result.held || !result.clean) throw new Error(`callback: ${result.error ?? "no token or URL not cleaned"}`);
@@ -303,13 +318,17 @@ const figures = names.map((name) => {
 const x = (r) => `${r.toFixed(r < 0.1 ? 3 : 2)}×`;
 const msText = (v) => `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms`;
 const m = machine();
-console.log(`\nHeadless Chromium ${browserVersion}, ${machineLine(m)}; ${ROUNDS} rounds in ${seconds.toFixed(0)} s, load average ${load.map((l) => l.toFixed(1)).join(" → ")}`);
+console.log(
+  `\nHeadless Chromium ${browserVersion}, ${machineLine(m)}; ${ROUNDS} rounds in ${seconds.toFixed(0)} s, load average ${load.map((l) => l.toFixed(1)).join(" → ")}`,
+);
 if (!hasSilentPage) console.log(`(${DIST} has no implicitly-silent.html: renew() and restore() use the silent page that loads the SDK)`);
 console.log("median of the per-round ratios (p25–p75), median time (p25–p75)\n");
 for (const f of figures) {
   const label = f.name == "bare iframe" ? "bare iframe (the floor)" : `${f.name} / bare iframe`;
   const ratio = f.name == "bare iframe" ? "1" : `${x(f.ratio)} (${x(f.ratioP25)}–${x(f.ratioP75)})`;
-  console.log(`${label}: ${ratio}, ${msText(f.ms)} (${msText(f.msP25)}–${msText(f.msP75)})${f.errors.length ? `; ${f.errors.length} failed: ${f.errors[0]}` : ""}`);
+  console.log(
+    `${label}: ${ratio}, ${msText(f.ms)} (${msText(f.msP25)}–${msText(f.msP75)})${f.errors.length ? `; ${f.errors.length} failed: ${f.errors[0]}` : ""}`,
+  );
 }
 
 const results = { machine: m, browser: browserVersion, rounds: ROUNDS, seconds, load, dist: DIST, silentPage: hasSilentPage, figures };

@@ -57,8 +57,7 @@ export const callbackFragment = (state = STATE, tokenName = "access_token") =>
   }).toString();
 
 /** The whole URL the authorization server sends the browser back to. */
-export const callbackUrl = (state = STATE, tokenName = "access_token") =>
-  `${REDIRECT_URI}#${callbackFragment(state, tokenName)}`;
+export const callbackUrl = (state = STATE, tokenName = "access_token") => `${REDIRECT_URI}#${callbackFragment(state, tokenName)}`;
 
 /** A Storage-like object held in memory (what tests and non-browser hosts pass as `storage`). */
 export const memoryStorage = () => {

@@ -26,7 +26,9 @@ export const fromSrc = (entry, replace = {}) => {
       source === ENTRY ? ENTRY : importer?.endsWith(".ts") && source.startsWith(".") ? resolve(dirname(importer), `${source}.ts`) : null,
     load: (id) => (id === ENTRY ? entry : (replaced.get(id) ?? null)),
     transform: (code, id) =>
-      id.endsWith(".ts") ? { code: ts.transpileModule(code, { compilerOptions: { ...compilerOptions, declaration: false }, fileName: id }).outputText, map: null } : null,
+      id.endsWith(".ts")
+        ? { code: ts.transpileModule(code, { compilerOptions: { ...compilerOptions, declaration: false }, fileName: id }).outputText, map: null }
+        : null,
   };
 };
 

@@ -22,9 +22,14 @@ export const parseAndValidate = (url) => {
 };
 
 // The same callback must yield the token the client would hold.
-const token = parseAndValidate(`https://app.example.com/callback#${new URLSearchParams({
-  access_token: "x", token_type: "bearer", expires_in: "60", state: STATE,
-})}`);
+const token = parseAndValidate(
+  `https://app.example.com/callback#${new URLSearchParams({
+    access_token: "x",
+    token_type: "bearer",
+    expires_in: "60",
+    state: STATE,
+  })}`,
+);
 if (token.accessToken !== "x" || token.tokenType !== "Bearer" || token.scope.join(" ") !== SCOPE.join(" ")) {
   throw new Error("the bench-only build of the callback path misbehaves");
 }

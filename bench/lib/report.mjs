@@ -21,8 +21,7 @@ export const machine = () => {
 export const machineLine = (m = machine()) => `${m.cpu} (${m.cores} logical cores), Node ${m.node}, ${m.os}`;
 
 /** How the timings were taken, for the sections' headers. */
-export const rounds = ({ rounds: n, timeMs }) =>
-  `${n} round${n === 1 ? "" : "s"} of ${timeMs} ms per task, median of the per-round medians`;
+export const rounds = ({ rounds: n, timeMs }) => `${n} round${n === 1 ? "" : "s"} of ${timeMs} ms per task, median of the per-round medians`;
 
 const HEADER = `# Size and speed
 

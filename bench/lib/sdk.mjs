@@ -1,15 +1,6 @@
 // The SDK as users get it: the built ESM file (run `npm run build` first; the npm scripts do).
 import { existsSync } from "node:fs";
-import {
-  API_ORIGIN,
-  AUTHORIZATION_ENDPOINT,
-  CLIENT_ID,
-  REDIRECT_URI,
-  SCOPE,
-  callbackUrl,
-  memoryStorage,
-  noopFetch,
-} from "./fixtures.mjs";
+import { API_ORIGIN, AUTHORIZATION_ENDPOINT, CLIENT_ID, REDIRECT_URI, SCOPE, callbackUrl, memoryStorage, noopFetch } from "./fixtures.mjs";
 
 export const DIST = new URL("../../dist/", import.meta.url);
 

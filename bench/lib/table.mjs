@@ -26,8 +26,7 @@ export const formatDelta = (n) => `${n < 0 ? "−" : "+"}${(Math.abs(n) / 1024).
 export const markdownTable = (header, rows) => {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const numeric = header.map((_, i) => i > 0 && rows.every((r) => /^[-–+−\d.,]/.test(r[i])));
-  const line = (cells) =>
-    `| ${cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(" | ")} |`;
+  const line = (cells) => `| ${cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(" | ")} |`;
   const rule = `|${widths.map((w, i) => (numeric[i] ? `${"-".repeat(w + 1)}:` : "-".repeat(w + 2))).join("|")}|`;
   return [line(header), rule, ...rows.map(line)].join("\n");
 };

@@ -34,9 +34,7 @@ const timeInChild = (module) =>
     let result;
     child.on("message", (message) => (result = message));
     child.on("error", reject);
-    child.on("exit", (code, signal) =>
-      result ? resolve(result) : reject(new Error(`timing ${module} failed (${signal ?? `exit ${code}`})`)),
-    );
+    child.on("exit", (code, signal) => (result ? resolve(result) : reject(new Error(`timing ${module} failed (${signal ?? `exit ${code}`})`))));
   });
 
 console.log(`Timing ${SUBJECTS.length} subjects, each in its own process, ${rounds(settings)} …`);
@@ -55,7 +53,15 @@ for (let round = 0; round < settings.rounds; round++) {
 }
 const subjects = SUBJECTS.map((module) => {
   const [{ name, version, entry }] = reports.get(module);
-  return { name, version, entry, rounds: reports.get(module).map((r) => r.timings).filter(Boolean) };
+  return {
+    name,
+    version,
+    entry,
+    rounds: reports
+      .get(module)
+      .map((r) => r.timings)
+      .filter(Boolean),
+  };
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -83,9 +89,7 @@ const yardstick = median(yardsticks);
 // baseline's, the overhead (subject minus baseline, in the same process) and the ratio to the
 // baseline (in the same process).
 const figures = (s, kind) => {
-  const per = s.rounds
-    .filter((r) => r[kind])
-    .map((r) => ({ ...r[kind], scale: yardstick / r.urlSearchParams }));
+  const per = s.rounds.filter((r) => r[kind]).map((r) => ({ ...r[kind], scale: yardstick / r.urlSearchParams }));
   if (!per.length) return undefined;
   return {
     time: median(per.map((t) => t.subject * t.scale)),
@@ -122,8 +126,7 @@ const table = markdownTable(
   ],
 );
 // The baselines as timed, unscaled: median and range over the processes.
-const spread = (values) =>
-  `${formatTime(median(values))} (${formatTime(Math.min(...values))} to ${formatTime(Math.max(...values))})`;
+const spread = (values) => `${formatTime(median(values))} (${formatTime(Math.min(...values))} to ${formatTime(Math.max(...values))})`;
 const bare = (kind) => subjects.flatMap((s) => s.rounds.map((r) => r[kind]?.baseline)).filter(Number.isFinite);
 const baselines =
   `Baselines, timed in every process next to its subject, unscaled (median, and range over the ` +
@@ -207,4 +210,4 @@ ${targets}
 const out = { machine: m, ...settings, scriptTags, rows, processes: subjects };
 await writeFile(new URL("results.json", import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
 await writeSection("peers", markdown);
-console.log("Wrote bench/RESULTS.md (section \"peers\") and bench/peers/results.json.");
+console.log('Wrote bench/RESULTS.md (section "peers") and bench/peers/results.json.');

@@ -141,7 +141,7 @@ export async function startDemo(sdk, { page }) {
     $("error-description").textContent = description;
     // Own properties only: a server code such as "toString" gets the generic text.
     const own = Object.hasOwn(HINTS, code) ? HINTS[/** @type {keyof typeof HINTS} */ (code)] : undefined;
-    $("error-hint").textContent = hint ?? (known ? own ?? (/^id_token_/.test(code) ? HINTS.id_token : "The sign-in did not complete.") : "");
+    $("error-hint").textContent = hint ?? (known ? (own ?? (/^id_token_/.test(code) ? HINTS.id_token : "The sign-in did not complete.")) : "");
     // The server's error_uri, as a link only when it is a web page (never javascript: or relative).
     const link = known && safeLink(e.uri);
     $("error-link").hidden = !link;
@@ -345,7 +345,8 @@ export async function startDemo(sdk, { page }) {
         missing = challenge.scope;
         const needed = missing.join(" ");
         result(`${what}: refused (insufficient_scope). The API needs the “${needed}” scope, which this token does not have.`);
-        $("step-up-text").textContent = `Ask the authorization server for “${needed}” as well, in a popup. You stay signed in; the new token replaces this one only if you allow it.`;
+        $("step-up-text").textContent =
+          `Ask the authorization server for “${needed}” as well, in a popup. You stay signed in; the new token replaces this one only if you allow it.`;
         $("allow-more").textContent = `Allow access to ${needed}`;
         $("step-up").hidden = false;
       } else if (challenge?.error === "invalid_token") {

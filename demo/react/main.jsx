@@ -19,7 +19,12 @@ function Account() {
     <section aria-label="Session">
       <p id="status" role="status" data-status={status}>
         {TEXT[status]}
-        {token && <> · scope <span id="scope">{token.scope.join(" ")}</span></>}
+        {token && (
+          <>
+            {" "}
+            · scope <span id="scope">{token.scope.join(" ")}</span>
+          </>
+        )}
       </p>
       {error && (
         <p className="error" role="alert">

@@ -26,10 +26,7 @@ const MAX_DELAY = 2e9;
  * @param emit - where `token`, `expiring` and `expired` go
  * @param noticeMs - how long before expiry `expiring` fires
  */
-export const createTokenStore = (
-  emit: (event: "token" | "expiring" | "expired", token: Token) => void,
-  noticeMs: number,
-): TokenStore => {
+export const createTokenStore = (emit: (event: "token" | "expiring" | "expired", token: Token) => void, noticeMs: number): TokenStore => {
   let current: Token | null = null;
   let timers: ReturnType<typeof setTimeout>[] = [];
   let era = 0;

@@ -57,7 +57,8 @@ export const openSessionStore = (factory: IDBFactory | undefined, name: string):
     await committed;
     return result;
   };
-  const write = (store: IDBObjectStore, id: string, next: StoredSession | undefined) => done((next ? store.put(next, id) : store.delete(id)) as IDBRequest<unknown>);
+  const write = (store: IDBObjectStore, id: string, next: StoredSession | undefined) =>
+    done((next ? store.put(next, id) : store.delete(id)) as IDBRequest<unknown>);
   return {
     read: (id) => transact("readonly", (store) => done(store.get(id))),
     swap: (id, expected, next) =>

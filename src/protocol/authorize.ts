@@ -16,10 +16,7 @@
  * ```
  * @see RFC 6749 §4.2.1
  */
-export const buildAuthorizationUrl = (
-  endpoint: string,
-  params: Readonly<Record<string, string | undefined>>,
-): string => {
+export const buildAuthorizationUrl = (endpoint: string, params: Readonly<Record<string, string | undefined>>): string => {
   const url = new URL(endpoint);
   const query = url.searchParams;
   for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, value);

@@ -6,10 +6,7 @@ const TOKEN = "[\\w!#$%&'*+.^`|~-]+";
 const QUOTED = '"((?:[^"\\\\]|\\\\.)*)"';
 // One list element: [scheme (1)] then [param name (2) = token (3) or quoted-string (4) | token68].
 // A scheme is a token followed by spaces or by the element's end, never by "=".
-const ITEM = new RegExp(
-  `[ \\t,]*(?:(${TOKEN})(?: +|[ \\t]*(?=,|$)))?(?:(${TOKEN})[ \\t]*=[ \\t]*(?:(${TOKEN})|${QUOTED})|[\\w.~+/-]+=*)?[ \\t]*(?:,|$)`,
-  "y",
-);
+const ITEM = new RegExp(`[ \\t,]*(?:(${TOKEN})(?: +|[ \\t]*(?=,|$)))?(?:(${TOKEN})[ \\t]*=[ \\t]*(?:(${TOKEN})|${QUOTED})|[\\w.~+/-]+=*)?[ \\t]*(?:,|$)`, "y");
 
 /**
  * Parses a `WWW-Authenticate` header and returns its first well-formed `Bearer` challenge (or, with

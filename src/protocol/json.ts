@@ -2,11 +2,7 @@
 // reach Object.prototype: not on reading (`claims.constructor` is undefined), and not when the
 // result is later spread or `Object.assign`ed.
 const revive = (key: string, value: unknown): unknown =>
-  key == "__proto__"
-    ? undefined
-    : value && typeof value == "object" && !Array.isArray(value)
-      ? Object.assign(Object.create(null), value)
-      : value;
+  key == "__proto__" ? undefined : value && typeof value == "object" && !Array.isArray(value) ? Object.assign(Object.create(null), value) : value;
 
 /**
  * Parses JSON text whose top level must be an object, without any risk of prototype pollution:

@@ -149,7 +149,7 @@ const bind = <T extends Token>(client: Client<T>, features: { readonly current: 
       if (acrValues !== undefined) extraParams["acr_values"] = typeof acrValues == "string" ? acrValues : acrValues.join(" ");
       if (maxAge !== undefined) extraParams["max_age"] = String(maxAge);
       // More than the token has, never less: the new token replaces the current one.
-      const more = typeof login.scope == "string" ? login.scope.split(" ").filter(Boolean) : login.scope ?? [];
+      const more = typeof login.scope == "string" ? login.scope.split(" ").filter(Boolean) : (login.scope ?? []);
       const granted = client.getToken()?.scope ?? [];
       const request: LoginOptions = { ...login, extraParams };
       if (more.length) request.scope = [...new Set([...granted, ...more])];

@@ -115,7 +115,13 @@ const tokenOf = (value: unknown): Token | undefined => {
  */
 export const askTabs = async (client: Client): Promise<Token | null> =>
   // Where Web Locks are missing (or fail), it asks anyway.
-  (await locks()?.query().catch(() => undefined))?.held?.some((lock) => lock.name == nameOf(client)) === false ? null : ask(client);
+  (
+    await locks()
+      ?.query()
+      .catch(() => undefined)
+  )?.held?.some((lock) => lock.name == nameOf(client)) === false
+    ? null
+    : ask(client);
 
 // Asks, and takes the first answer within ANSWER_WAIT.
 const ask = (client: Client): Promise<Token | null> =>

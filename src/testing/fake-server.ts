@@ -327,7 +327,10 @@ export const createFakeServer = (options: FakeServerOptions = {}): FakeServer =>
   };
 
   /** Verifies a request's DPoP proof; undefined when it has none. */
-  const proofOf = async (request: Request, accessToken?: string): Promise<{ jkt: string } | { error: string; description: string; nonce?: boolean } | undefined> => {
+  const proofOf = async (
+    request: Request,
+    accessToken?: string,
+  ): Promise<{ jkt: string } | { error: string; description: string; nonce?: boolean } | undefined> => {
     const header = request.headers.get("DPoP");
     if (header === null) return undefined;
     const proof = await verifyProof(header, request.method, request.url, clock(), accessToken);
@@ -417,7 +420,12 @@ export const createFakeServer = (options: FakeServerOptions = {}): FakeServer =>
         return fail("invalid_dpop_proof", "the code is bound to another key (dpop_jkt)");
       }
       if (proof) entry.grant.jkt = proof.jkt;
-      return json(await issue(entry.grant, { idToken: entry.nonce === undefined ? { clientId: entry.grant.clientId } : { nonce: entry.nonce, clientId: entry.grant.clientId }, refresh: refreshTokens }));
+      return json(
+        await issue(entry.grant, {
+          idToken: entry.nonce === undefined ? { clientId: entry.grant.clientId } : { nonce: entry.nonce, clientId: entry.grant.clientId },
+          refresh: refreshTokens,
+        }),
+      );
     }
     if (form.grant_type == "refresh_token") {
       const held = form.refresh_token === undefined ? undefined : refreshTokensHeld.get(form.refresh_token);
@@ -430,7 +438,8 @@ export const createFakeServer = (options: FakeServerOptions = {}): FakeServer =>
       }
       if (form.client_id != grant.clientId) return fail("invalid_grant", "refresh token issued to another client");
       // A public client's DPoP-bound refresh token needs a proof of the same key (RFC 9449 §5).
-      if (grant.jkt !== undefined && (proof as { jkt?: string } | undefined)?.jkt != grant.jkt) return fail("invalid_dpop_proof", "the refresh token is bound to another key");
+      if (grant.jkt !== undefined && (proof as { jkt?: string } | undefined)?.jkt != grant.jkt)
+        return fail("invalid_dpop_proof", "the refresh token is bound to another key");
       const scope = form.scope === undefined ? grant.scope : form.scope.split(" ").filter(Boolean);
       if (scope.some((s) => !grant.scope.includes(s))) return fail("invalid_scope", "wider than the grant");
       if (!quirks.noRotation) held.spent = true;
@@ -462,7 +471,12 @@ export const createFakeServer = (options: FakeServerOptions = {}): FakeServer =>
     const header = request.headers.get("Authorization") ?? "";
     const m = /^(Bearer|DPoP) ([\w.~+/-]+=*)$/i.exec(header);
     if (!m) {
-      return { active: false, response: quirks.bareChallenges ? new Response(null, { status: 401 }) : new Response(null, { status: 401, headers: { "WWW-Authenticate": `Bearer realm="${origin}"` } }) };
+      return {
+        active: false,
+        response: quirks.bareChallenges
+          ? new Response(null, { status: 401 })
+          : new Response(null, { status: 401, headers: { "WWW-Authenticate": `Bearer realm="${origin}"` } }),
+      };
     }
     const scheme = m[1]!.toLowerCase() == "dpop" ? "DPoP" : "Bearer";
     const held = accessTokens.get(m[2]!);
@@ -524,7 +538,8 @@ export const createFakeServer = (options: FakeServerOptions = {}): FakeServer =>
       const p = params(url.searchParams);
       const back = p?.post_logout_redirect_uri;
       // A request it refuses signs nobody out.
-      if (!p || (back !== undefined && !validRedirect(back))) return page(400, "invalid_request: post_logout_redirect_uri is not registered, or a parameter is repeated");
+      if (!p || (back !== undefined && !validRedirect(back)))
+        return page(400, "invalid_request: post_logout_redirect_uri is not registered, or a parameter is repeated");
       signedIn = false;
       if (back === undefined) return page(200, "You are signed out.");
       const target = new URL(back);
@@ -582,7 +597,12 @@ export const createFakeServer = (options: FakeServerOptions = {}): FakeServer =>
       return location;
     },
     refuse(error = "access_denied", opts = {}) {
-      refusals.push({ error, at: opts.at ?? "authorization", times: opts.times ?? 1, ...(opts.description !== undefined && { description: opts.description }) });
+      refusals.push({
+        error,
+        at: opts.at ?? "authorization",
+        times: opts.times ?? 1,
+        ...(opts.description !== undefined && { description: opts.description }),
+      });
     },
     expire() {
       for (const held of accessTokens.values()) held.expiresAt = Math.min(held.expiresAt, clock());
@@ -597,4 +617,3 @@ export const createFakeServer = (options: FakeServerOptions = {}): FakeServer =>
   };
   return server;
 };
-

@@ -95,7 +95,9 @@ export const verifyProof = async (
   }
   let valid = false;
   try {
-    const key = await crypto.subtle.importKey("jwk", { kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y }, { name: "ECDSA", namedCurve: "P-256" }, false, ["verify"]);
+    const key = await crypto.subtle.importKey("jwk", { kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y }, { name: "ECDSA", namedCurve: "P-256" }, false, [
+      "verify",
+    ]);
     valid = await crypto.subtle.verify({ name: "ECDSA", hash: "SHA-256" }, key, signature, utf8(h + "." + p));
   } catch {
     // a key or signature WebCrypto refuses: invalid

@@ -43,8 +43,7 @@ const lastRequest = () => {
   return new Request(typeof input == "string" ? new URL(input, PAGE) : input, init);
 };
 
-const challenge = (status: number, header?: string) =>
-  new Response(null, { status, headers: header === undefined ? {} : { "WWW-Authenticate": header } });
+const challenge = (status: number, header?: string) => new Response(null, { status, headers: header === undefined ? {} : { "WWW-Authenticate": header } });
 
 /** Records the client's events, in order. */
 const record = (client: ReturnType<typeof make>) => {
@@ -165,13 +164,21 @@ describe("headers", () => {
 
   it("keeps array-of-pairs headers (repeated names too) and adds Authorization", async () => {
     const client = await signedIn();
-    const headers: [string, string][] = [["X-Trace", "1"], ["X-Tag", "a"], ["X-Tag", "b"]];
+    const headers: [string, string][] = [
+      ["X-Trace", "1"],
+      ["X-Tag", "a"],
+      ["X-Tag", "b"],
+    ];
     await client.fetch(API + "/x", { headers });
     const sent = lastRequest().headers;
     expect(sent.get("x-trace")).toBe("1");
     expect(sent.get("x-tag")).toBe("a, b");
     expect(sent.get("authorization")).toBe(BEARER);
-    expect(headers).toEqual([["X-Trace", "1"], ["X-Tag", "a"], ["X-Tag", "b"]]);
+    expect(headers).toEqual([
+      ["X-Trace", "1"],
+      ["X-Tag", "a"],
+      ["X-Tag", "b"],
+    ]);
   });
 
   it("keeps a Headers instance's headers and adds Authorization, without changing the caller's instance", async () => {

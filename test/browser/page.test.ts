@@ -33,7 +33,9 @@ describe("outside a page", () => {
   });
 
   it("createClient() without redirectUri says there is no page to default to", () => {
-    expect(() => createClient({ authorizationEndpoint: ENDPOINT, clientId: "spa" })).toThrow(expect.objectContaining({ ...NO_BROWSER, description: "redirectUri" }));
+    expect(() => createClient({ authorizationEndpoint: ENDPOINT, clientId: "spa" })).toThrow(
+      expect.objectContaining({ ...NO_BROWSER, description: "redirectUri" }),
+    );
     expect(() => createOidcClient({ issuer: "https://id.example.com", clientId: "spa" })).toThrow(
       expect.objectContaining({ ...NO_BROWSER, description: "redirectUri" }),
     );

@@ -21,8 +21,7 @@ const make = (extra: Partial<ClientOptions> = {}) =>
   });
 
 /** Starts a login and returns its state. */
-const start = async (client = make(), opts = {}) =>
-  new URL(await client.authorizationUrl(opts)).searchParams.get("state")!;
+const start = async (client = make(), opts = {}) => new URL(await client.authorizationUrl(opts)).searchParams.get("state")!;
 
 const callback = (fragment: string) => APP + "callback?x=1#" + fragment;
 const success = (state: string, extra = "") => callback(`access_token=2YotnFZFEjr1zMsicMWpAA&state=${state}&token_type=Bearer&expires_in=3600${extra}`);
@@ -87,7 +86,12 @@ describe("authorizationUrl and login", () => {
     vi.useFakeTimers({ now: 1_700_000_000_000 });
     const state = await start(make(), { appState: { route: "/orders" } });
     const stored = JSON.parse(storage.getItem(KEY)!);
-    expect(stored[state]).toEqual({ created: 1_700_000_000_000, redirectUri: APP + "callback", scope: ["profile", "api:read"], appState: { route: "/orders" } });
+    expect(stored[state]).toEqual({
+      created: 1_700_000_000_000,
+      redirectUri: APP + "callback",
+      scope: ["profile", "api:read"],
+      appState: { route: "/orders" },
+    });
     await make({ clientId: "other" }).authorizationUrl();
     expect(storage.getItem("implicitly:other " + ENDPOINT)).not.toBeNull();
     expect(Object.keys(JSON.parse(storage.getItem(KEY)!))).toEqual([state]);
@@ -112,7 +116,12 @@ describe("authorizationUrl and login", () => {
 
   it("a disabled sessionStorage (reading it throws) → storage_unavailable", async () => {
     vi.stubGlobal("sessionStorage", undefined);
-    Object.defineProperty(globalThis, "sessionStorage", { configurable: true, get: () => { throw new DOMException("denied", "SecurityError"); } });
+    Object.defineProperty(globalThis, "sessionStorage", {
+      configurable: true,
+      get: () => {
+        throw new DOMException("denied", "SecurityError");
+      },
+    });
     const client = createClient({ authorizationEndpoint: ENDPOINT, clientId: "spa" });
     await expect(client.authorizationUrl()).rejects.toMatchObject({ code: "storage_unavailable" });
   });
@@ -161,8 +170,14 @@ describe("handleRedirect", () => {
   it("missing, unknown and expired state each say so in description", async () => {
     vi.useFakeTimers({ now: 5_000_000 });
     const client = make({ stateTtl: 60 });
-    await expect(client.handleRedirect(callback("access_token=a&token_type=Bearer"))).rejects.toMatchObject({ code: "state_mismatch", description: "state missing" });
-    await expect(client.handleRedirect(callback("access_token=a&token_type=Bearer&state=nope"))).rejects.toMatchObject({ code: "state_mismatch", description: "state unknown or used" });
+    await expect(client.handleRedirect(callback("access_token=a&token_type=Bearer"))).rejects.toMatchObject({
+      code: "state_mismatch",
+      description: "state missing",
+    });
+    await expect(client.handleRedirect(callback("access_token=a&token_type=Bearer&state=nope"))).rejects.toMatchObject({
+      code: "state_mismatch",
+      description: "state unknown or used",
+    });
     const state = await start(client);
     vi.setSystemTime(5_000_000 + 61_000);
     await expect(client.handleRedirect(success(state))).rejects.toMatchObject({ code: "state_mismatch", description: "state expired" });
@@ -177,8 +192,16 @@ describe("handleRedirect", () => {
   it("turns an error response into an AuthError with the server's code, description, uri and the appState", async () => {
     const client = make();
     const state = await start(client, { appState: "/x" });
-    const p = client.handleRedirect(callback(`error=access_denied&error_description=The+user+said+no&error_uri=https%3A%2F%2Fid.example.com%2Fe&state=${state}`));
-    await expect(p).rejects.toMatchObject({ name: "AuthError", code: "access_denied", description: "The user said no", uri: "https://id.example.com/e", appState: "/x" });
+    const p = client.handleRedirect(
+      callback(`error=access_denied&error_description=The+user+said+no&error_uri=https%3A%2F%2Fid.example.com%2Fe&state=${state}`),
+    );
+    await expect(p).rejects.toMatchObject({
+      name: "AuthError",
+      code: "access_denied",
+      description: "The user said no",
+      uri: "https://id.example.com/e",
+      appState: "/x",
+    });
     expect(client.getToken()).toBeNull();
     // the pending login is consumed by the error too
     expect(storage.getItem(KEY)).toBeNull();
@@ -186,7 +209,9 @@ describe("handleRedirect", () => {
 
   it("refuses other token types and incomplete responses", async () => {
     let client = make();
-    await expect(client.handleRedirect(callback(`access_token=a&token_type=mac&state=${await start(client)}`))).rejects.toMatchObject({ code: "unsupported_token_type" });
+    await expect(client.handleRedirect(callback(`access_token=a&token_type=mac&state=${await start(client)}`))).rejects.toMatchObject({
+      code: "unsupported_token_type",
+    });
     client = make();
     await expect(client.handleRedirect(callback(`token_type=Bearer&state=${await start(client)}`))).rejects.toMatchObject({ code: "invalid_response" });
     client = make();
@@ -270,8 +295,16 @@ describe("handleRedirect: an error response in the query (servers that send it t
   it("rejects with the server's error when the state names a pending login, and consumes it", async () => {
     const client = make();
     const state = await start(client, { appState: "/x" });
-    const p = client.handleRedirect(queried(`error=access_denied&error_description=The+user+said+no&error_uri=https%3A%2F%2Fid.example.com%2Fe&state=${state}`));
-    await expect(p).rejects.toMatchObject({ name: "AuthError", code: "access_denied", description: "The user said no", uri: "https://id.example.com/e", appState: "/x" });
+    const p = client.handleRedirect(
+      queried(`error=access_denied&error_description=The+user+said+no&error_uri=https%3A%2F%2Fid.example.com%2Fe&state=${state}`),
+    );
+    await expect(p).rejects.toMatchObject({
+      name: "AuthError",
+      code: "access_denied",
+      description: "The user said no",
+      uri: "https://id.example.com/e",
+      appState: "/x",
+    });
     expect(storage.getItem(KEY)).toBeNull();
     expect(client.getToken()).toBeNull();
   });

@@ -63,12 +63,16 @@ describe("invalid options → invalid_config naming the option", () => {
   it.for(badUrls)("authorizationEndpoint %j", (value) => expectRefused("authorizationEndpoint", value));
   it.for(badUrls.filter((v) => v !== undefined))("redirectUri %j", (value) => expectRefused("redirectUri", value));
 
-  it.each(["http://localhost/cb", "http://localhost:8080/cb", "http://127.0.0.1/cb", "http://127.4.5.6:3000/cb", "http://[::1]:3000/cb", "https://app.example.com:8443/cb?x=1"])(
-    "accepts the secure or loopback URL %s for authorizationEndpoint and redirectUri",
-    (url) => {
-      expect(() => createClient({ ...VALID, authorizationEndpoint: url, redirectUri: url })).not.toThrow();
-    },
-  );
+  it.each([
+    "http://localhost/cb",
+    "http://localhost:8080/cb",
+    "http://127.0.0.1/cb",
+    "http://127.4.5.6:3000/cb",
+    "http://[::1]:3000/cb",
+    "https://app.example.com:8443/cb?x=1",
+  ])("accepts the secure or loopback URL %s for authorizationEndpoint and redirectUri", (url) => {
+    expect(() => createClient({ ...VALID, authorizationEndpoint: url, redirectUri: url })).not.toThrow();
+  });
 
   it.for([undefined, "", 42, null, ["spa"], "sp\na", "caf\u00e9"])("clientId %j", (value) => expectRefused("clientId", value));
 

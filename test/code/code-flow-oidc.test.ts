@@ -30,7 +30,15 @@ beforeEach(() => {
   };
 });
 
-const claims = (nonce: string) => ({ iss: ISSUER, sub: "u1", aud: "spa", exp: Math.floor(Date.now() / 1000) + 600, iat: Math.floor(Date.now() / 1000), nonce, name: "Jane" });
+const claims = (nonce: string) => ({
+  iss: ISSUER,
+  sub: "u1",
+  aud: "spa",
+  exp: Math.floor(Date.now() / 1000) + 600,
+  iat: Math.floor(Date.now() / 1000),
+  nonce,
+  name: "Jane",
+});
 const fetchFn = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
   const url = String(input);
   const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { "Content-Type": "application/json" } });
@@ -96,10 +104,20 @@ describe("createOidcClient with flow: codeFlow", () => {
     idToken = (nonce) => sign(key, { alg: "RS256", kid: "k1" }, claims(nonce));
     let client = make();
     const { href } = await callback(client);
-    await expect(client.handleRedirect(href.replace(/iss=[^&]*/, "iss=" + encodeURIComponent("https://evil.example")))).rejects.toMatchObject({ code: "issuer_mismatch" });
+    await expect(client.handleRedirect(href.replace(/iss=[^&]*/, "iss=" + encodeURIComponent("https://evil.example")))).rejects.toMatchObject({
+      code: "issuer_mismatch",
+    });
     expect(tokenCalls).toEqual([]);
     // Plain OAuth 2.0 at the provider (no ID token): iss must come with the response.
-    client = createOidcClient({ issuer: ISSUER, clientId: "spa", redirectUri: REDIRECT, responseType: "token", storage: new MemoryStorage(), fetch: fetchFn as typeof fetch, flow: codeFlow });
+    client = createOidcClient({
+      issuer: ISSUER,
+      clientId: "spa",
+      redirectUri: REDIRECT,
+      responseType: "token",
+      storage: new MemoryStorage(),
+      fetch: fetchFn as typeof fetch,
+      flow: codeFlow,
+    });
     idToken = async () => undefined;
     const plain = await callback(client);
     await expect(client.handleRedirect(plain.href.replace(/&iss=[^&]*/, ""))).rejects.toMatchObject({ code: "issuer_mismatch" });

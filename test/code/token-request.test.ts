@@ -10,7 +10,15 @@ const json = (body: unknown, status = 200, type = "application/json") => new Res
 
 const internals = (fetchFn: typeof fetch, extra = {}) =>
   internalsOf(
-    createClient({ authorizationEndpoint: "https://id.example.com/authorize", clientId: "spa", storage: new MemoryStorage(), fetch: fetchFn, flow: codeFlow, tokenEndpoint: TOKEN, ...extra }),
+    createClient({
+      authorizationEndpoint: "https://id.example.com/authorize",
+      clientId: "spa",
+      storage: new MemoryStorage(),
+      fetch: fetchFn,
+      flow: codeFlow,
+      tokenEndpoint: TOKEN,
+      ...extra,
+    }),
   );
 
 afterEach(() => vi.useRealTimers());
@@ -50,7 +58,13 @@ describe("requestToken", () => {
 
   it("rejects token_network when the body cannot be read", async () => {
     const broken = { status: 200, headers: new Headers(), text: () => Promise.reject(new TypeError("terminated")) } as unknown as Response;
-    await expect(requestToken(internals(async () => broken), TOKEN, {})).rejects.toMatchObject({ code: "token_network" });
+    await expect(
+      requestToken(
+        internals(async () => broken),
+        TOKEN,
+        {},
+      ),
+    ).rejects.toMatchObject({ code: "token_network" });
   });
 
   it("rejects token_timeout after tokenTimeout seconds without an answer, and aborts the request", async () => {
@@ -73,14 +87,20 @@ describe("requestToken", () => {
 
   it("clears its timer once answered", async () => {
     vi.useFakeTimers();
-    await requestToken(internals(async () => json({ access_token: "a", token_type: "Bearer" })), TOKEN, {});
+    await requestToken(
+      internals(async () => json({ access_token: "a", token_type: "Bearer" })),
+      TOKEN,
+      {},
+    );
     expect(vi.getTimerCount()).toBe(0);
   });
 
   it("sends through the token hook when a feature set one (DPoP)", async () => {
     const fetchFn = vi.fn(async () => json({}));
     const i = internals(fetchFn);
-    const hook = vi.fn(async (_url: string, init: RequestInit) => json({ access_token: "d", token_type: "Bearer", seen: (init.headers as Record<string, string>).Accept }));
+    const hook = vi.fn(async (_url: string, init: RequestInit) =>
+      json({ access_token: "d", token_type: "Bearer", seen: (init.headers as Record<string, string>).Accept }),
+    );
     i.hooks.token = hook;
     expect((await requestToken(i, TOKEN, {})).accessToken).toBe("d");
     expect(hook).toHaveBeenCalledWith(TOKEN, expect.objectContaining({ method: "POST" }));
@@ -88,9 +108,33 @@ describe("requestToken", () => {
   });
 
   it("reports the codes of a bad answer", async () => {
-    await expect(requestToken(internals(async () => new Response("<html>", { status: 200, headers: { "Content-Type": "text/html" } })), TOKEN, {})).rejects.toMatchObject({ code: "token_content_type" });
-    await expect(requestToken(internals(async () => new Response("oops", { status: 200, headers: { "Content-Type": "application/json" } })), TOKEN, {})).rejects.toMatchObject({ code: "token_not_json" });
-    await expect(requestToken(internals(async () => new Response("", { status: 400 })), TOKEN, {})).rejects.toMatchObject({ code: "token_http_error" });
-    await expect(requestToken(internals(async () => json({ error: "invalid_grant" }, 400)), TOKEN, {})).rejects.toMatchObject({ code: "invalid_grant" });
+    await expect(
+      requestToken(
+        internals(async () => new Response("<html>", { status: 200, headers: { "Content-Type": "text/html" } })),
+        TOKEN,
+        {},
+      ),
+    ).rejects.toMatchObject({ code: "token_content_type" });
+    await expect(
+      requestToken(
+        internals(async () => new Response("oops", { status: 200, headers: { "Content-Type": "application/json" } })),
+        TOKEN,
+        {},
+      ),
+    ).rejects.toMatchObject({ code: "token_not_json" });
+    await expect(
+      requestToken(
+        internals(async () => new Response("", { status: 400 })),
+        TOKEN,
+        {},
+      ),
+    ).rejects.toMatchObject({ code: "token_http_error" });
+    await expect(
+      requestToken(
+        internals(async () => json({ error: "invalid_grant" }, 400)),
+        TOKEN,
+        {},
+      ),
+    ).rejects.toMatchObject({ code: "invalid_grant" });
   });
 });

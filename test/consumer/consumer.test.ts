@@ -109,7 +109,8 @@ describe("installed from the tarball", () => {
   });
 
   it("Node imports implicitly/testing as ESM and requires it as CommonJS, and its fake server answers", () => {
-    const serve = "const s = m.createFakeServer(); s.fetch(s.endpoints.issuer + '/.well-known/openid-configuration').then((r) => r.json()).then((d) => console.log(typeof m.signIn, d.issuer))";
+    const serve =
+      "const s = m.createFakeServer(); s.fetch(s.endpoints.issuer + '/.well-known/openid-configuration').then((r) => r.json()).then((d) => console.log(typeof m.signIn, d.issuer))";
     const esm = run(process.execPath, ["--input-type=module", "-e", `import("implicitly/testing").then((m) => { ${serve} })`], APP);
     const cjs = run(process.execPath, ["-e", `const m = require("implicitly/testing"); ${serve}`], join(APP, "cjs"));
     expect([esm.trim(), cjs.trim()]).toEqual(["function https://id.example.test", "function https://id.example.test"]);
@@ -126,9 +127,13 @@ describe("installed from the tarball", () => {
     ["node16, CommonJS (no type: module)", PROJECTS[2]!],
     ["bundler, a React app (implicitly/react)", PROJECTS[3]!],
     ["node16, a React app (implicitly/react)", PROJECTS[4]!],
-  ])("the app type-checks under moduleResolution %s", async (_, project) => {
-    expect(await checks.get(project)).toBe("");
-  }, 90_000);
+  ])(
+    "the app type-checks under moduleResolution %s",
+    async (_, project) => {
+      expect(await checks.get(project)).toBe("");
+    },
+    90_000,
+  );
 });
 
 describe("bundled by Vite", () => {

@@ -52,12 +52,20 @@ describe("code blocks of README.md and docs/*.md", () => {
 
   it("every relative link leads to a file and heading that exist, and a broken one is named", () => {
     expect(links()).toEqual([]);
-    const file = markdown("links.md", "# Links\n\n## A heading, here\n\n[ok](#a-heading-here) [gone](#nowhere) [no file](missing.md) [web](https://example.com)\n");
-    expect(links([file])).toEqual([expect.stringMatching(/links\.md: #nowhere \(no such heading\)$/), expect.stringMatching(/links\.md: missing\.md \(no such file\)$/)]);
+    const file = markdown(
+      "links.md",
+      "# Links\n\n## A heading, here\n\n[ok](#a-heading-here) [gone](#nowhere) [no file](missing.md) [web](https://example.com)\n",
+    );
+    expect(links([file])).toEqual([
+      expect.stringMatching(/links\.md: #nowhere \(no such heading\)$/),
+      expect.stringMatching(/links\.md: missing\.md \(no such file\)$/),
+    ]);
   });
 
   it("checks ts and js blocks, also inside list items, and leaves other languages alone", () => {
-    const blocks = codeBlocks(["```sh", "npm test", "```", "- item", "  ```js", "  const a = 1;", "  ```", "```html", "<p>", "```", "```ts", "let b = 2;", "```"].join("\n"));
+    const blocks = codeBlocks(
+      ["```sh", "npm test", "```", "- item", "  ```js", "  const a = 1;", "  ```", "```html", "<p>", "```", "```ts", "let b = 2;", "```"].join("\n"),
+    );
     expect(blocks).toEqual([
       { line: 6, ext: ".js", code: "const a = 1;" },
       { line: 12, ext: ".ts", code: "let b = 2;" },

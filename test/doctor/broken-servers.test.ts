@@ -40,37 +40,116 @@ const withHeaders = (response: Response, headers: Record<string, string | null>)
   return copy;
 };
 const path = (request: Request) => new URL(request.url).pathname;
-const metadata = (change: (m: Record<string, unknown>) => void): Spoil => async (request, response) => {
-  if (!path(request).startsWith("/.well-known/")) return response;
-  const m = (await response.json()) as Record<string, unknown>;
-  change(m);
-  return new Response(JSON.stringify(m), response);
-};
+const metadata =
+  (change: (m: Record<string, unknown>) => void): Spoil =>
+  async (request, response) => {
+    if (!path(request).startsWith("/.well-known/")) return response;
+    const m = (await response.json()) as Record<string, unknown>;
+    change(m);
+    return new Response(JSON.stringify(m), response);
+  };
 
 describe("implicitly doctor", () => {
   it("finds nothing wrong with the kit's fake server", async () => {
     const { issuer } = await serve();
     const findings = await doctor(issuer);
     expect(findings.filter((f) => f.status == "fail" || f.status == "warn")).toEqual([]);
-    expect(findings.map((f) => f.id)).toEqual(expect.arrayContaining(["discovery", "pkce", "token-cors", "token-cors-dpop", "framing", "coop", "same-site", "clock", "iss", "api-challenge", "api-preflight"]));
+    expect(findings.map((f) => f.id)).toEqual(
+      expect.arrayContaining([
+        "discovery",
+        "pkce",
+        "token-cors",
+        "token-cors-dpop",
+        "framing",
+        "coop",
+        "same-site",
+        "clock",
+        "iss",
+        "api-challenge",
+        "api-preflight",
+      ]),
+    );
   });
 
   it.each<[string, Spoil, string, "fail" | "warn", RegExp, FakeServerOptions?]>([
-    ["the token endpoint without CORS", (req, res) => (req.method == "POST" && path(req) == "/token" ? withHeaders(res, { "Access-Control-Allow-Origin": null }) : res), "token-cors", "fail", /Access-Control-Allow-Origin: http:\/\/127\.0\.0\.1:8700 with every answer of/],
-    ["a preflight that does not allow DPoP", (req, res) => (req.method == "OPTIONS" && path(req) == "/token" ? withHeaders(res, { "Access-Control-Allow-Headers": "Content-Type" }) : res), "token-cors-dpop", "fail", /Access-Control-Allow-Headers: Content-Type, DPoP/],
-    ["an authorization endpoint that refuses frames", (req, res) => (path(req) == "/authorize" ? withHeaders(res, { "X-Frame-Options": "DENY" }) : res), "framing", "warn", /frame-ancestors http:\/\/127\.0\.0\.1:8700 \(and no X-Frame-Options\)/],
-    ["COOP same-origin on the authorization pages", (req, res) => (path(req) == "/authorize" ? withHeaders(res, { "Cross-Origin-Opener-Policy": "same-origin" }) : res), "coop", "warn", /Cross-Origin-Opener-Policy: unsafe-none/],
+    [
+      "the token endpoint without CORS",
+      (req, res) => (req.method == "POST" && path(req) == "/token" ? withHeaders(res, { "Access-Control-Allow-Origin": null }) : res),
+      "token-cors",
+      "fail",
+      /Access-Control-Allow-Origin: http:\/\/127\.0\.0\.1:8700 with every answer of/,
+    ],
+    [
+      "a preflight that does not allow DPoP",
+      (req, res) => (req.method == "OPTIONS" && path(req) == "/token" ? withHeaders(res, { "Access-Control-Allow-Headers": "Content-Type" }) : res),
+      "token-cors-dpop",
+      "fail",
+      /Access-Control-Allow-Headers: Content-Type, DPoP/,
+    ],
+    [
+      "an authorization endpoint that refuses frames",
+      (req, res) => (path(req) == "/authorize" ? withHeaders(res, { "X-Frame-Options": "DENY" }) : res),
+      "framing",
+      "warn",
+      /frame-ancestors http:\/\/127\.0\.0\.1:8700 \(and no X-Frame-Options\)/,
+    ],
+    [
+      "COOP same-origin on the authorization pages",
+      (req, res) => (path(req) == "/authorize" ? withHeaders(res, { "Cross-Origin-Opener-Policy": "same-origin" }) : res),
+      "coop",
+      "warn",
+      /Cross-Origin-Opener-Policy: unsafe-none/,
+    ],
     ["PKCE without S256", metadata((m) => (m.code_challenge_methods_supported = ["plain"])), "pkce", "fail", /PKCE with S256/],
     ["an issuer that differs by a slash", metadata((m) => (m.issuer += "/")), "discovery", "fail", /Set the server's issuer to exactly/],
-    ["discovery without CORS", (req, res) => (path(req).startsWith("/.well-known/") ? withHeaders(res, { "Access-Control-Allow-Origin": null }) : res), "discovery-cors", "fail", /Access-Control-Allow-Origin: http:\/\/127\.0\.0\.1:8700 \(or \*\)/],
-    ["a clock 10 minutes fast", (_, res) => withHeaders(res, { Date: new Date(Date.now() + 600_000).toUTCString() }), "clock", "fail", /Synchronise the clocks .* clockSkew option to 6\d\d/],
-    ["no iss in responses (RFC 9207)", (_, res) => res, "iss", "warn", /authorization_response_iss_parameter_supported: true/, { quirks: { noIssParameter: true } }],
+    [
+      "discovery without CORS",
+      (req, res) => (path(req).startsWith("/.well-known/") ? withHeaders(res, { "Access-Control-Allow-Origin": null }) : res),
+      "discovery-cors",
+      "fail",
+      /Access-Control-Allow-Origin: http:\/\/127\.0\.0\.1:8700 \(or \*\)/,
+    ],
+    [
+      "a clock 10 minutes fast",
+      (_, res) => withHeaders(res, { Date: new Date(Date.now() + 600_000).toUTCString() }),
+      "clock",
+      "fail",
+      /Synchronise the clocks .* clockSkew option to 6\d\d/,
+    ],
+    [
+      "no iss in responses (RFC 9207)",
+      (_, res) => res,
+      "iss",
+      "warn",
+      /authorization_response_iss_parameter_supported: true/,
+      { quirks: { noIssParameter: true } },
+    ],
     ["DPoP without ES256", metadata((m) => (m.dpop_signing_alg_values_supported = ["RS256"])), "dpop-algs", "fail", /Add ES256/],
     ["no revocation endpoint", metadata((m) => delete m.revocation_endpoint), "revocation", "warn", /publish revocation_endpoint/],
     ["no end-session endpoint", metadata((m) => delete m.end_session_endpoint), "end-session", "warn", /publish end_session_endpoint/],
-    ["an API that hides WWW-Authenticate", (_, res) => res, "api-challenge", "warn", /Access-Control-Expose-Headers: WWW-Authenticate/, { quirks: { hiddenChallenges: true } }],
-    ["an API without WWW-Authenticate", (_, res) => res, "api-challenge", "warn", /WWW-Authenticate: Bearer error="invalid_token"/, { quirks: { bareChallenges: true } }],
-    ["an API preflight without Authorization", (req, res) => (req.method == "OPTIONS" && path(req) == "/userinfo" ? withHeaders(res, { "Access-Control-Allow-Headers": "*" }) : res), "api-preflight", "fail", /\* does not cover Authorization/],
+    [
+      "an API that hides WWW-Authenticate",
+      (_, res) => res,
+      "api-challenge",
+      "warn",
+      /Access-Control-Expose-Headers: WWW-Authenticate/,
+      { quirks: { hiddenChallenges: true } },
+    ],
+    [
+      "an API without WWW-Authenticate",
+      (_, res) => res,
+      "api-challenge",
+      "warn",
+      /WWW-Authenticate: Bearer error="invalid_token"/,
+      { quirks: { bareChallenges: true } },
+    ],
+    [
+      "an API preflight without Authorization",
+      (req, res) => (req.method == "OPTIONS" && path(req) == "/userinfo" ? withHeaders(res, { "Access-Control-Allow-Headers": "*" }) : res),
+      "api-preflight",
+      "fail",
+      /\* does not cover Authorization/,
+    ],
   ])("finds %s", async (_, spoil, id, status, fix, options) => {
     const { issuer } = await serve(spoil, options);
     const findings = await doctor(issuer);
@@ -90,10 +169,17 @@ describe("implicitly doctor", () => {
 
   it("finds a prompt=none answered with a page instead of a redirect (Django OAuth Toolkit)", async () => {
     // The login page made framable, so that only the page itself is wrong.
-    const { issuer, fake } = await serve((req, res) => (path(req) == "/authorize" ? withHeaders(res, { "X-Frame-Options": null, "Content-Security-Policy": null }) : res), { quirks: { interactivePromptNone: true } });
+    const { issuer, fake } = await serve(
+      (req, res) => (path(req) == "/authorize" ? withHeaders(res, { "X-Frame-Options": null, "Content-Security-Policy": null }) : res),
+      { quirks: { interactivePromptNone: true } },
+    );
     fake.endSession();
     const finding = (await doctor(issuer)).find((f) => f.id == "framing");
-    expect(finding).toMatchObject({ status: "warn", found: expect.stringMatching(/a page instead of a redirect/), fix: expect.stringMatching(/Support prompt=none/) });
+    expect(finding).toMatchObject({
+      status: "warn",
+      found: expect.stringMatching(/a page instead of a redirect/),
+      fix: expect.stringMatching(/Support prompt=none/),
+    });
   });
 
   it("tells sites apart by scheme and registrable domain", () => {
@@ -136,7 +222,9 @@ describe("implicitly doctor", () => {
       child.stdout.on("data", (d: Buffer) => (stdout += d));
       child.on("close", (status: number | null) => done({ status, stdout }));
     });
-    expect(run.stdout).toMatch(/\[warn\] the authorization endpoint can be framed by the app \(silent renewal\): X-Frame-Options: DENY\n {7}change: Send Content-Security-Policy: frame-ancestors/);
+    expect(run.stdout).toMatch(
+      /\[warn\] the authorization endpoint can be framed by the app \(silent renewal\): X-Frame-Options: DENY\n {7}change: Send Content-Security-Policy: frame-ancestors/,
+    );
     expect(run.status).toBe(0);
     expect(spawnSync(process.execPath, [bin, "doctor"], { encoding: "utf8" }).status).toBe(2);
   });

@@ -49,7 +49,10 @@ describe.each(["script-tag", "esm"] as const)("--provider oidc --flow code, %s p
     if (key !== "script-tag") return;
     const renewed = await page.evaluate(() => {
       const { demoClient, Implicitly } = window as unknown as DemoWindow;
-      return Implicitly.renew(demoClient).then((t) => t.accessToken, (e: { code: string }) => "failed: " + e.code);
+      return Implicitly.renew(demoClient).then(
+        (t) => t.accessToken,
+        (e: { code: string }) => "failed: " + e.code,
+      );
     });
     expect(grants.at(-1)!.get("grant_type")).toBe("refresh_token");
     expect(renewed).not.toBe(first);

@@ -120,7 +120,10 @@ describe("--flow code: refresh tokens", () => {
     const before = seen.token.length;
     const outcome = await page.evaluate(() => {
       const { demoClient, Implicitly } = window as unknown as DemoWindow;
-      return Implicitly.renew(demoClient).then((t) => t.accessToken, (e: { code: string }) => "failed: " + e.code);
+      return Implicitly.renew(demoClient).then(
+        (t) => t.accessToken,
+        (e: { code: string }) => "failed: " + e.code,
+      );
     });
     expect(outcome).toMatch(/^[\w-]{20,}$/);
     expect(outcome).not.toBe(first);

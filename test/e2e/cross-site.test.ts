@@ -137,7 +137,10 @@ describe("cross-site, third-party cookies blocked", () => {
     const renewIn = (page: Page) =>
       page.evaluate(() => {
         const { demoClient, Implicitly } = window as unknown as DemoWindow;
-        return Implicitly.renew(demoClient).then((t) => t.accessToken, (e: { code: string }) => "failed: " + e.code);
+        return Implicitly.renew(demoClient).then(
+          (t) => t.accessToken,
+          (e: { code: string }) => "failed: " + e.code,
+        );
       });
     const tokens = await Promise.all([renewIn(first), renewIn(second)]);
     expect(tokens.filter((t) => t.startsWith("failed"))).toEqual([]);

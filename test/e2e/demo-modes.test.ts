@@ -112,7 +112,8 @@ for (const mode of MODES) {
 }
 
 /** The rows of the request log: request, status, Authorization sent. */
-const logRows = (page: Page) => page.locator("#log tbody tr").evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll("td")].map((td) => td.textContent)));
+const logRows = (page: Page) =>
+  page.locator("#log tbody tr").evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll("td")].map((td) => td.textContent)));
 
 describe("the request log shows the scheme each request carried", () => {
   const bearer = demoIn({});
@@ -198,7 +199,8 @@ async function startOwnApp(settings: () => Record<string, string>) {
   document.body.dataset.ready = "true";
 </script>`;
   const server = createServer((req, res) => {
-    const [type, body] = req.url === "/implicitly.mjs" ? ["text/javascript", SDK] : req.url?.startsWith("/silent.html") ? ["text/html", SILENT] : ["text/html", page()];
+    const [type, body] =
+      req.url === "/implicitly.mjs" ? ["text/javascript", SDK] : req.url?.startsWith("/silent.html") ? ["text/html", SILENT] : ["text/html", page()];
     res.writeHead(200, { "Content-Type": type, "Cache-Control": "no-store", Connection: "close" }).end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

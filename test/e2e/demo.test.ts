@@ -153,7 +153,10 @@ describe.each(PAGES)("$label", ({ key, other }) => {
 
     // The next page's Referer and document.referrer carry no token.
     const referer = page.waitForRequest(demo.spa.pages[other]);
-    await page.getByRole("navigation").getByRole("link", { name: other === "esm" ? "ES-module page" : "Script-tag page" }).click();
+    await page
+      .getByRole("navigation")
+      .getByRole("link", { name: other === "esm" ? "ES-module page" : "Script-tag page" })
+      .click();
     expect((await referer).headers()["referer"]).toBe(url());
     await page.locator("body[data-ready]").waitFor();
     expect(await page.evaluate(() => document.referrer)).toBe(url());
@@ -277,9 +280,7 @@ describe("framing, for silent renewal in a hidden iframe (prompt=none)", () => {
 
   /** The fragment that /authorize redirects the frame to silent.html with. */
   const answerOf = (page: Page) =>
-    page
-      .waitForResponse((r) => r.url().startsWith(demo.auth.authorizationEndpoint + "?"))
-      .then((r) => new URL(r.headers()["location"] ?? "", demo.spa.origin));
+    page.waitForResponse((r) => r.url().startsWith(demo.auth.authorizationEndpoint + "?")).then((r) => new URL(r.headers()["location"] ?? "", demo.spa.origin));
 
   it("completes a prompt=none sign-in in a hidden iframe of the SPA: /authorize answers inside it, at silent.html", async () => {
     const page = await newPage();

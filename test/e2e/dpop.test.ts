@@ -32,7 +32,8 @@ describe.each(["script-tag", "esm"] as const)("--provider oidc --flow code --dpo
     const page = await (await env.newContext()).newPage();
     const proofs: { url: string; proof: string | undefined }[] = [];
     page.on("request", (r: Request) => {
-      if (r.method() !== "OPTIONS" && (r.url() === oidc.tokenEndpoint || r.url().startsWith(demo.api.origin))) proofs.push({ url: r.url(), proof: r.headers()["dpop"] });
+      if (r.method() !== "OPTIONS" && (r.url() === oidc.tokenEndpoint || r.url().startsWith(demo.api.origin)))
+        proofs.push({ url: r.url(), proof: r.headers()["dpop"] });
     });
     await page.goto(demo.spa.pages[key]);
     await page.locator("body[data-ready]").waitFor();
@@ -61,7 +62,10 @@ describe.each(["script-tag", "esm"] as const)("--provider oidc --flow code --dpo
     if (key !== "script-tag") return;
     const renewed = await page.evaluate(() => {
       const { demoClient, Implicitly } = window as unknown as DemoWindow;
-      return Implicitly.renew(demoClient).then((t) => t.tokenType + " " + t.accessToken, (e: { code: string }) => "failed: " + e.code);
+      return Implicitly.renew(demoClient).then(
+        (t) => t.tokenType + " " + t.accessToken,
+        (e: { code: string }) => "failed: " + e.code,
+      );
     });
     expect(renewed).toMatch(/^DPoP /);
     expect(renewed).not.toBe("DPoP " + first.accessToken);

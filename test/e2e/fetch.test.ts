@@ -35,7 +35,12 @@ const fetchThere = async (resource: string, path: string, init?: RequestInit) =>
     return await page.evaluate(
       async ([api, resource, path, init]) => {
         const { Implicitly } = window as unknown as DemoWindow;
-        const client = Implicitly.createClient({ authorizationEndpoint: api + "/authorize", clientId: "e2e", resourceOrigins: [resource], storage: sessionStorage });
+        const client = Implicitly.createClient({
+          authorizationEndpoint: api + "/authorize",
+          clientId: "e2e",
+          resourceOrigins: [resource],
+          storage: sessionStorage,
+        });
         const state = new URL(await client.authorizationUrl()).searchParams.get("state")!;
         await client.handleRedirect(location.origin + "/#access_token=e2e-token&token_type=Bearer&state=" + encodeURIComponent(state));
         try {
@@ -86,7 +91,12 @@ describe("client.fetch and a Request of another realm (Chromium)", () => {
       const outcome = await page.evaluate(
         async ([api, thirdParty]) => {
           const { Implicitly } = window as unknown as DemoWindow;
-          const client = Implicitly.createClient({ authorizationEndpoint: api + "/authorize", clientId: "e2e", resourceOrigins: [api], storage: sessionStorage });
+          const client = Implicitly.createClient({
+            authorizationEndpoint: api + "/authorize",
+            clientId: "e2e",
+            resourceOrigins: [api],
+            storage: sessionStorage,
+          });
           const state = new URL(await client.authorizationUrl()).searchParams.get("state")!;
           await client.handleRedirect(location.origin + "/#access_token=e2e-token&token_type=Bearer&state=" + encodeURIComponent(state));
           const frame = document.createElement("iframe");

@@ -160,7 +160,10 @@ describe.each(PAGES)("--provider oidc, $label", ({ key }) => {
       const m = /([#&]id_token=[\w-]+\.)([\w-]+)/.exec(location.hash);
       if (!m) return;
       const json = atob(m[2]!.replace(/-/g, "+").replace(/_/g, "/"));
-      const forged = btoa(json.replace(/"name":"[^"]*"/, '"name":"Mallory"')).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+      const forged = btoa(json.replace(/"name":"[^"]*"/, '"name":"Mallory"'))
+        .replace(/\+/g, "-")
+        .replace(/\//g, "_")
+        .replace(/=+$/, "");
       history.replaceState(null, "", location.href.replace(m[1]! + m[2]!, m[1]! + forged));
     });
     await page.goto(demo.spa.pages[key]);
@@ -168,10 +171,12 @@ describe.each(PAGES)("--provider oidc, $label", ({ key }) => {
     await signIn(page);
     await eventually(() => status(page)).toBe("The sign-in did not complete.");
     expect(await page.locator("#error-code").innerText()).toBe("id_token_signature:");
-    expect(await page.evaluate(() => {
-      const c = (window as unknown as DemoWindow).demoClient;
-      return [c.getToken(), c.getUser()];
-    })).toEqual([null, null]);
+    expect(
+      await page.evaluate(() => {
+        const c = (window as unknown as DemoWindow).demoClient;
+        return [c.getToken(), c.getUser()];
+      }),
+    ).toEqual([null, null]);
     expect(await page.locator("#user").isHidden()).toBe(true);
   });
 });

@@ -241,7 +241,9 @@ describe("several tabs", () => {
 describe("several tabs, with Web Locks", () => {
   /** The `implicitly-tabs:` locks held on the page's origin, as the page sees them. */
   const tokenLocks = (page: Page) =>
-    page.evaluate(async () => ((await navigator.locks.query()).held ?? []).filter((l) => l.name?.startsWith("implicitly-tabs:")).map((l) => `${l.name} ${l.mode}`));
+    page.evaluate(async () =>
+      ((await navigator.locks.query()).held ?? []).filter((l) => l.name?.startsWith("implicitly-tabs:")).map((l) => `${l.name} ${l.mode}`),
+    );
   /** Starts recording, in `page`, the requests for a token that other tabs send. */
   const recordAsks = (page: Page, clientId: string) =>
     page.evaluate((name) => {
@@ -324,10 +326,11 @@ describe("autoRenew()", () => {
       await page.getByLabel("Renew the token silently before it expires").check();
       const seen = new Set([await accessToken(page)]);
       const expired = page.evaluate(
-        () => new Promise<boolean>((resolve) => {
-          (window as unknown as DemoWindow).demoClient.on("expired", () => resolve(true));
-          setTimeout(() => resolve(false), 9000);
-        }),
+        () =>
+          new Promise<boolean>((resolve) => {
+            (window as unknown as DemoWindow).demoClient.on("expired", () => resolve(true));
+            setTimeout(() => resolve(false), 9000);
+          }),
       );
       // Three lifetimes' worth of renewals, and never expired.
       await expect.poll(async () => seen.add(await accessToken(page)).size, { timeout: 9000, interval: 200 }).toBeGreaterThanOrEqual(3);

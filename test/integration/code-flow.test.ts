@@ -68,7 +68,13 @@ describe("the code flow with PKCE against the demo authorization server (oauth2o
     const code = new URL(redirect).searchParams.get("code")!;
     const again = await fetch(demo.auth.tokenEndpoint, {
       method: "POST",
-      body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: demo.spa.pages["script-tag"], client_id: demo.auth.clientId, code_verifier: "x".repeat(43) }),
+      body: new URLSearchParams({
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: demo.spa.pages["script-tag"],
+        client_id: demo.auth.clientId,
+        code_verifier: "x".repeat(43),
+      }),
     });
     expect(again.status).toBe(403);
     expect(await again.json()).toMatchObject({ error: "invalid_grant" });

@@ -25,10 +25,16 @@ const authorizeUrl = (params: Record<string, string>) =>
   new URLSearchParams({ response_type: "code", client_id: demo.auth.clientId, redirect_uri: demo.spa.pages.esm, scope: "profile", state: "s1", ...params });
 
 const token = (form: Record<string, string>, origin?: string) =>
-  fetch(demo.auth.tokenEndpoint, { method: "POST", body: new URLSearchParams({ client_id: demo.auth.clientId, ...form }), headers: origin ? { Origin: origin } : {} });
+  fetch(demo.auth.tokenEndpoint, {
+    method: "POST",
+    body: new URLSearchParams({ client_id: demo.auth.clientId, ...form }),
+    headers: origin ? { Origin: origin } : {},
+  });
 
 async function codeFor(v: string, scope = "profile") {
-  const back = new URL(await authorizeInteractively(new Browser(), authorizeUrl({ code_challenge: s256(v), code_challenge_method: "S256", scope }), credentials));
+  const back = new URL(
+    await authorizeInteractively(new Browser(), authorizeUrl({ code_challenge: s256(v), code_challenge_method: "S256", scope }), credentials),
+  );
   return back.searchParams.get("code")!;
 }
 
@@ -57,8 +63,12 @@ describe("the demo server's code grant", () => {
 
   it("refuses a wrong verifier, another redirect URI, and an unknown client", async () => {
     const v = verifier();
-    expect(await (await token({ grant_type: "authorization_code", code: await codeFor(v), redirect_uri: demo.spa.pages.esm, code_verifier: verifier() })).json()).toMatchObject({ error: "invalid_grant" });
-    expect(await (await token({ grant_type: "authorization_code", code: await codeFor(v), redirect_uri: demo.spa.pages["script-tag"], code_verifier: v })).json()).toMatchObject({ error: "invalid_grant" });
+    expect(
+      await (await token({ grant_type: "authorization_code", code: await codeFor(v), redirect_uri: demo.spa.pages.esm, code_verifier: verifier() })).json(),
+    ).toMatchObject({ error: "invalid_grant" });
+    expect(
+      await (await token({ grant_type: "authorization_code", code: await codeFor(v), redirect_uri: demo.spa.pages["script-tag"], code_verifier: v })).json(),
+    ).toMatchObject({ error: "invalid_grant" });
     const unknown = await token({ grant_type: "authorization_code", code: "x", client_id: "someone" });
     expect(unknown.status).toBe(401);
     expect(await unknown.json()).toMatchObject({ error: "invalid_client" });
@@ -76,7 +86,9 @@ describe("the demo server's code grant", () => {
 
   it("refuses a refresh that widens the scope, and takes one that narrows it", async () => {
     const v = verifier();
-    const first = await (await token({ grant_type: "authorization_code", code: await codeFor(v, "profile orders"), redirect_uri: demo.spa.pages.esm, code_verifier: v })).json();
+    const first = await (
+      await token({ grant_type: "authorization_code", code: await codeFor(v, "profile orders"), redirect_uri: demo.spa.pages.esm, code_verifier: v })
+    ).json();
     const wider = await token({ grant_type: "refresh_token", refresh_token: first.refresh_token, scope: "profile orders admin" });
     expect(await wider.json()).toMatchObject({ error: "invalid_scope" });
     const narrower = await (await token({ grant_type: "refresh_token", refresh_token: first.refresh_token, scope: "orders" })).json();

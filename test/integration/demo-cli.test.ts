@@ -15,7 +15,12 @@ cpSync(join(ROOT, "src/session/silent.html"), join(clone, "src/session/silent.ht
 symlinkSync(join(ROOT, "node_modules"), join(clone, "node_modules"), "dir");
 afterAll(() => rmSync(clone, { recursive: true, force: true }));
 
-const start = (...args: string[]) => spawnSync(process.execPath, [join(clone, "demo/start.mjs"), ...args], { encoding: "utf8", timeout: 30_000, env: { ...process.env, IMPLICITLY_DEMO_APP_ORIGINS: "" } });
+const start = (...args: string[]) =>
+  spawnSync(process.execPath, [join(clone, "demo/start.mjs"), ...args], {
+    encoding: "utf8",
+    timeout: 30_000,
+    env: { ...process.env, IMPLICITLY_DEMO_APP_ORIGINS: "" },
+  });
 
 describe("demo/start.mjs before a build (no dist/)", () => {
   it("--help prints the usage, --app-origin included", () => {

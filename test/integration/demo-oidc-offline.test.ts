@@ -14,8 +14,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const REDIRECT = "http://127.0.0.1:5173/callback";
 
 /** Hosts that a page refers to (`https://host`, `//host`), other than loopback. */
-const outside = (html: string) =>
-  [...html.matchAll(/(?:https?:)?\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)+)/gi)].map((m) => m[1]!).filter((host) => host != "127.0.0.1");
+const outside = (html: string) => [...html.matchAll(/(?:https?:)?\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)+)/gi)].map((m) => m[1]!).filter((host) => host != "127.0.0.1");
 
 describe("the demo OpenID provider's pages", () => {
   let op: OidcProvider;

@@ -177,10 +177,7 @@ describe("demo authorization server", () => {
     await browser.get(consentUrl);
     expect((await browser.post(demo.auth.origin + "/authorize/decision", { transaction_id: tid, allow: "1" })).status).toBe(302);
 
-    for (const back of [
-      await browser.get(consentUrl),
-      await browser.post(demo.auth.origin + "/authorize/decision", { transaction_id: tid, allow: "1" }),
-    ]) {
+    for (const back of [await browser.get(consentUrl), await browser.post(demo.auth.origin + "/authorize/decision", { transaction_id: tid, allow: "1" })]) {
       expect(back.status).toBe(200);
       const html = await back.text();
       expect(html).toContain("This sign-in is finished");
@@ -206,7 +203,11 @@ describe("demo authorization server", () => {
     expect(fragmentOf(silent.headers.get("Location")!)).toMatchObject({ error: "login_required", state: "s-1" });
 
     // An address the client did not register gets a page, never a redirect.
-    const other = await new Browser().post(demo.auth.endSessionEndpoint, { client_id: demo.auth.clientId, post_logout_redirect_uri: "http://evil.example/", state: "x" });
+    const other = await new Browser().post(demo.auth.endSessionEndpoint, {
+      client_id: demo.auth.clientId,
+      post_logout_redirect_uri: "http://evil.example/",
+      state: "x",
+    });
     expect(other.status).toBe(200);
     expect(other.headers.get("Location")).toBeNull();
   });
@@ -239,8 +240,7 @@ describe("demo authorization server", () => {
 
   it("answers introspection only for a resource server with credentials", async () => {
     const token = await getToken();
-    const post = (headers: Record<string, string>) =>
-      fetch(demo.auth.introspectionEndpoint, { method: "POST", headers, body: new URLSearchParams({ token }) });
+    const post = (headers: Record<string, string>) => fetch(demo.auth.introspectionEndpoint, { method: "POST", headers, body: new URLSearchParams({ token }) });
     const anonymous = await post({});
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get("WWW-Authenticate")).toMatch(/^Basic /);

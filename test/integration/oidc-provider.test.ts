@@ -64,7 +64,14 @@ describe.each(["RS256", "ES256", "PS256", "EdDSA"] as const)("OpenID provider si
     expect(() => checkResponseIssuer(response.params, op.issuer, meta.issParameterSupported)).not.toThrow();
 
     const keys = createKeySet(meta.jwksUri, fetch);
-    const options = { issuer: meta.issuer, clientId: op.clientId, nonce: login.nonce, accessToken: response.accessToken!, keys, algorithms: meta.idTokenAlgorithms };
+    const options = {
+      issuer: meta.issuer,
+      clientId: op.clientId,
+      nonce: login.nonce,
+      accessToken: response.accessToken!,
+      keys,
+      algorithms: meta.idTokenAlgorithms,
+    };
     const claims = await verifyIdToken(idToken!, options);
     expect(claims).toMatchObject({ iss: op.issuer, sub: "demo", aud: op.clientId, nonce: login.nonce });
     expect(typeof claims.at_hash).toBe("string");

@@ -61,7 +61,14 @@ describe("against the demo's OpenID provider (oidc-provider)", () => {
   });
 
   const makeClient = () =>
-    createOidcClient({ issuer: op.issuer, clientId: op.clientId, redirectUri: PAGE, scope: "profile orders", storage: new MemoryStorage(), fetch: globalThis.fetch });
+    createOidcClient({
+      issuer: op.issuer,
+      clientId: op.clientId,
+      redirectUri: PAGE,
+      scope: "profile orders",
+      storage: new MemoryStorage(),
+      fetch: globalThis.fetch,
+    });
 
   /** The action and fields of the page's first form (hidden inputs and named values). */
   const formOf = (html: string, base: string) => {

@@ -84,9 +84,12 @@ describe("against the demo's OAuth 2.0 server (oauth2orize)", () => {
     expect(await signOut(client)).toEqual({ revocations: [{ tokenTypeHint: "access_token", revoked: false, status: 401 }], endingSession: false });
     expect(client.getToken()).toBeNull();
 
-    const page = await new Browser().post(demo.auth.endSessionEndpoint, { client_id: demo.auth.clientId, post_logout_redirect_uri: "http://127.0.0.1:1/elsewhere", state: "x" });
+    const page = await new Browser().post(demo.auth.endSessionEndpoint, {
+      client_id: demo.auth.clientId,
+      post_logout_redirect_uri: "http://127.0.0.1:1/elsewhere",
+      state: "x",
+    });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("You are signed out");
   });
 });
-

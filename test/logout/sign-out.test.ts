@@ -119,7 +119,8 @@ describe("signOut: revocation (RFC 7009)", () => {
     const posted: string[] = [];
     fetchFn.mockImplementation(async (url: string, init: RequestInit) => {
       posted.push(url);
-      if (init.redirect == "manual" || init.redirect == "error") return new Response(null, { status: 307, headers: { Location: "https://evil.example/steal" } });
+      if (init.redirect == "manual" || init.redirect == "error")
+        return new Response(null, { status: 307, headers: { Location: "https://evil.example/steal" } });
       posted.push("https://evil.example/steal");
       return new Response(null, { status: 200 });
     });
@@ -181,7 +182,8 @@ describe("signOut: revocation (RFC 7009)", () => {
     const timeout = new AbortController();
     const spy = vi.spyOn(AbortSignal, "timeout").mockReturnValue(timeout.signal);
     fetchFn.mockImplementation(
-      (_url, init: RequestInit) => new Promise((_resolve, reject) => init.signal!.addEventListener("abort", () => reject(new DOMException("late", "TimeoutError")))),
+      (_url, init: RequestInit) =>
+        new Promise((_resolve, reject) => init.signal!.addEventListener("abort", () => reject(new DOMException("late", "TimeoutError")))),
     );
     const client = make({ revocationEndpoint: REVOKE, endSessionEndpoint: END });
     await signIn(client);
@@ -232,7 +234,12 @@ describe("signOut: RP-Initiated Logout", () => {
     const [{ action, method, fields }] = submitted as [(typeof submitted)[0]];
     expect(action).toBe(END);
     expect(method).toBe("post");
-    expect(fields).toEqual({ id_token_hint: "eyJ.id.token", client_id: "spa", post_logout_redirect_uri: CALLBACK, state: expect.stringMatching(/^out\.[\w-]{43}$/) });
+    expect(fields).toEqual({
+      id_token_hint: "eyJ.id.token",
+      client_id: "spa",
+      post_logout_redirect_uri: CALLBACK,
+      state: expect.stringMatching(/^out\.[\w-]{43}$/),
+    });
     // The storage holds the pending sign-out only: no token of any kind.
     expect(storage.writes.join()).not.toContain("eyJ.id.token");
     expect(storage.writes.join()).not.toContain("2YotnFZFEjr1zMsicMWpAA");
@@ -302,7 +309,10 @@ describe("signOut: RP-Initiated Logout", () => {
   });
 
   it("refuses an insecure end-session endpoint or post-logout redirect URI", async () => {
-    await expect(signOut(make({ endSessionEndpoint: "http://id.example.com/end" }))).rejects.toMatchObject({ code: "invalid_config", description: "endSessionEndpoint" });
+    await expect(signOut(make({ endSessionEndpoint: "http://id.example.com/end" }))).rejects.toMatchObject({
+      code: "invalid_config",
+      description: "endSessionEndpoint",
+    });
     await expect(signOut(make({ endSessionEndpoint: END }), { postLogoutRedirectUri: "http://app.example.com/" })).rejects.toMatchObject({
       code: "invalid_config",
       description: "postLogoutRedirectUri",

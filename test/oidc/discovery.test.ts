@@ -32,7 +32,9 @@ describe("discover", () => {
   it("says when the iss parameter is not supported", async () => {
     const { authorization_response_iss_parameter_supported: _, ...old } = doc();
     expect((await discover(ISSUER, jsonFetch(() => old).fetchFn)).issParameterSupported).toBe(false);
-    expect((await discover(ISSUER, jsonFetch(() => ({ ...old, authorization_response_iss_parameter_supported: "true" })).fetchFn)).issParameterSupported).toBe(false);
+    expect((await discover(ISSUER, jsonFetch(() => ({ ...old, authorization_response_iss_parameter_supported: "true" })).fetchFn)).issParameterSupported).toBe(
+      false,
+    );
   });
 
   it.each([
@@ -50,22 +52,34 @@ describe("discover", () => {
     ["the issuer with a trailing slash added", ISSUER + "/"],
     ["the issuer in other case", "https://ID.example.com"],
   ])("rejects a document naming %s", async (_, issuer) => {
-    await expect(discover(ISSUER, jsonFetch(() => doc(issuer)).fetchFn)).rejects.toMatchObject({ code: "discovery_failed", message: expect.stringContaining("issuer mismatch") });
+    await expect(discover(ISSUER, jsonFetch(() => doc(issuer)).fetchFn)).rejects.toMatchObject({
+      code: "discovery_failed",
+      message: expect.stringContaining("issuer mismatch"),
+    });
   });
 
   it("rejects a document naming the issuer without the configured trailing slash", async () => {
-    await expect(discover(ISSUER + "/", jsonFetch(() => doc(ISSUER)).fetchFn)).rejects.toMatchObject({ code: "discovery_failed", message: expect.stringContaining("issuer mismatch") });
+    await expect(discover(ISSUER + "/", jsonFetch(() => doc(ISSUER)).fetchFn)).rejects.toMatchObject({
+      code: "discovery_failed",
+      message: expect.stringContaining("issuer mismatch"),
+    });
   });
 
   it("rejects a document without issuer", async () => {
     const { issuer: _, ...rest } = doc();
-    await expect(discover(ISSUER, jsonFetch(() => rest).fetchFn)).rejects.toMatchObject({ code: "discovery_failed", message: expect.stringContaining("issuer mismatch") });
+    await expect(discover(ISSUER, jsonFetch(() => rest).fetchFn)).rejects.toMatchObject({
+      code: "discovery_failed",
+      message: expect.stringContaining("issuer mismatch"),
+    });
   });
 
   it.each(["authorization_endpoint", "jwks_uri", "id_token_signing_alg_values_supported"])("rejects a document without %s", async (name) => {
     const d: Record<string, unknown> = doc();
     delete d[name];
-    await expect(discover(ISSUER, jsonFetch(() => d).fetchFn)).rejects.toMatchObject({ code: "discovery_failed", message: expect.stringContaining("metadata incomplete") });
+    await expect(discover(ISSUER, jsonFetch(() => d).fetchFn)).rejects.toMatchObject({
+      code: "discovery_failed",
+      message: expect.stringContaining("metadata incomplete"),
+    });
     d[name] = 42;
     await expect(discover(ISSUER, jsonFetch(() => d).fetchFn)).rejects.toMatchObject({ code: "discovery_failed" });
   });
@@ -74,7 +88,12 @@ describe("discover", () => {
     ["an HTTP error", jsonFetch(() => doc(), 404).fetchFn],
     ["a body that is not JSON", jsonFetch(() => "<html>").fetchFn],
     ["a JSON array", jsonFetch(() => [doc()]).fetchFn],
-    ["a network error", (async () => { throw new TypeError("Failed to fetch"); }) as typeof fetch],
+    [
+      "a network error",
+      (async () => {
+        throw new TypeError("Failed to fetch");
+      }) as typeof fetch,
+    ],
   ])("reports %s as discovery_failed", async (_, fetchFn) => {
     await expect(discover(ISSUER, fetchFn)).rejects.toMatchObject({ code: "discovery_failed", message: expect.stringContaining("no metadata for " + ISSUER) });
   });

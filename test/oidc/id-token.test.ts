@@ -58,9 +58,12 @@ describe("verifyIdToken", () => {
       await rejects(token({}, rs, { typ }), "invalid_id_token", "typ " + typ);
     });
 
-    it.each([[{}], [{ toString: 1 }], [["at+jwt"]], [1], [null], [true]])("refuses a typ that is not a string (%j) as invalid_id_token, never a TypeError", async (typ) => {
-      await rejects(token({}, rs, { typ }), "invalid_id_token", "typ not a string");
-    });
+    it.each([[{}], [{ toString: 1 }], [["at+jwt"]], [1], [null], [true]])(
+      "refuses a typ that is not a string (%j) as invalid_id_token, never a TypeError",
+      async (typ) => {
+        await rejects(token({}, rs, { typ }), "invalid_id_token", "typ not a string");
+      },
+    );
 
     it.each(["JWT", "jwt", "application/jwt"])("accepts typ %s", async (typ) => {
       await expect(verifyIdToken(await token({}, rs, { typ }), opts())).resolves.toMatchObject({ sub: "248289761001" });
@@ -302,9 +305,12 @@ describe("verifyIdToken", () => {
 
     it("header members of any JSON type give AuthError only", async () => {
       await fc.assert(
-        fc.asyncProperty(fc.record({ typ: member, kid: member, alg: fc.oneof(fc.constant("ES256"), member), cty: member }, { requiredKeys: [] }), async (header) => {
-          expect(["valid", "AuthError"]).toContain(await settle(await sign(es, { alg: "ES256", ...header }, claims)));
-        }),
+        fc.asyncProperty(
+          fc.record({ typ: member, kid: member, alg: fc.oneof(fc.constant("ES256"), member), cty: member }, { requiredKeys: [] }),
+          async (header) => {
+            expect(["valid", "AuthError"]).toContain(await settle(await sign(es, { alg: "ES256", ...header }, claims)));
+          },
+        ),
         { numRuns: 150 },
       );
     });
@@ -322,8 +328,7 @@ describe("verifyIdToken", () => {
 
   describe("prototype pollution", () => {
     it("does not read claims through a __proto__ member", async () => {
-      const payload = (extra: string) =>
-        JSON.stringify({ ...claims, nonce: undefined, iss: undefined }).replace("{", "{" + extra + ",");
+      const payload = (extra: string) => JSON.stringify({ ...claims, nonce: undefined, iss: undefined }).replace("{", "{" + extra + ",");
       const proto = '"__proto__":{"iss":"' + ISSUER + '","nonce":"' + NONCE + '"}';
       const t1 = await sign(rs, { alg: "RS256", kid: "rs-1" }, payload(proto));
       await rejects(t1, "id_token_iss", "iss");

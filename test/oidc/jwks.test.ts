@@ -77,8 +77,7 @@ describe("createKeySet", () => {
   });
 
   describe("key suitability", () => {
-    const only = (jwk: object, alg = "RS256", kid = "x") =>
-      createKeySet(JWKS, jsonFetch(() => ({ keys: [jwk] })).fetchFn)({ alg, kid });
+    const only = (jwk: object, alg = "RS256", kid = "x") => createKeySet(JWKS, jsonFetch(() => ({ keys: [jwk] })).fetchFn)({ alg, kid });
 
     it.each([
       ["a key with another kid", () => ({ ...rsa.jwk, kid: "y" }), "RS256"],
@@ -92,7 +91,15 @@ describe("createKeySet", () => {
     });
 
     it("takes the suitable one of keys sharing a kid", async () => {
-      const keys = createKeySet(JWKS, jsonFetch(() => ({ keys: [{ ...rsa.jwk, kid: "x" }, { ...ec.jwk, kid: "x" }] })).fetchFn);
+      const keys = createKeySet(
+        JWKS,
+        jsonFetch(() => ({
+          keys: [
+            { ...rsa.jwk, kid: "x" },
+            { ...ec.jwk, kid: "x" },
+          ],
+        })).fetchFn,
+      );
       expect((await keys({ alg: "ES256", kid: "x" })).algorithm).toMatchObject({ name: "ECDSA" });
       expect((await keys({ alg: "RS256", kid: "x" })).algorithm).toMatchObject({ name: "RSASSA-PKCS1-v1_5" });
     });
@@ -112,7 +119,10 @@ describe("createKeySet", () => {
     });
 
     it("refuses a key WebCrypto cannot import", async () => {
-      await expect(only({ kty: "EC", crv: "P-256", kid: "x", x: "AAAA", y: "AAAA" }, "ES256")).rejects.toMatchObject({ code: "id_token_kid", message: expect.stringContaining("unusable") });
+      await expect(only({ kty: "EC", crv: "P-256", kid: "x", x: "AAAA", y: "AAAA" }, "ES256")).rejects.toMatchObject({
+        code: "id_token_kid",
+        message: expect.stringContaining("unusable"),
+      });
     });
 
     it.each(["HS256", "none", "RS1", "ES256K"])("refuses alg %s", async (alg) => {
@@ -175,10 +185,23 @@ describe("createKeySet", () => {
       ["a body that is not JSON", jsonFetch(() => "<html>").fetchFn],
       ["a body without keys", jsonFetch(() => ({ jwks: [] })).fetchFn],
       ["keys that are not a list", jsonFetch(() => ({ keys: {} })).fetchFn],
-      ["a network error", (async () => { throw new TypeError("Failed to fetch"); }) as typeof fetch],
-      ["a fetch that throws at once", (() => { throw new TypeError("nope"); }) as typeof fetch],
+      [
+        "a network error",
+        (async () => {
+          throw new TypeError("Failed to fetch");
+        }) as typeof fetch,
+      ],
+      [
+        "a fetch that throws at once",
+        (() => {
+          throw new TypeError("nope");
+        }) as typeof fetch,
+      ],
     ])("reports %s as jwks_failed", async (_, fetchFn) => {
-      await expect(createKeySet(JWKS, fetchFn)({ alg: "RS256", kid: "rsa-1" })).rejects.toMatchObject({ code: "jwks_failed", message: expect.stringContaining(JWKS) });
+      await expect(createKeySet(JWKS, fetchFn)({ alg: "RS256", kid: "rsa-1" })).rejects.toMatchObject({
+        code: "jwks_failed",
+        message: expect.stringContaining(JWKS),
+      });
     });
 
     it("retries after the cooldown, and keeps the old keys when a refetch fails", async () => {

@@ -72,7 +72,10 @@ describe("dist/implicitly.umd.min.js in a page", () => {
     // navigation as not implemented; the page stays).
     await client.login({ appState: { route: "/orders" } });
     expect(problems.map((e) => [e.type, e.message])).toEqual([["not-implemented", expect.stringMatching(/navigation/i)]]);
-    const stored = JSON.parse(window.sessionStorage.getItem("implicitly:spa " + ENDPOINT)!) as Record<string, { redirectUri: string; scope: string[]; appState: unknown }>;
+    const stored = JSON.parse(window.sessionStorage.getItem("implicitly:spa " + ENDPOINT)!) as Record<
+      string,
+      { redirectUri: string; scope: string[]; appState: unknown }
+    >;
     const states = Object.keys(stored);
     expect(states).toHaveLength(1);
     const state = states[0]!;
@@ -154,7 +157,9 @@ describe.each([
     expect(Object.fromEntries(q)).toMatchObject({ tenant: "t1", response_type: "token", client_id: "spa", redirect_uri: APP, scope: "profile" });
     expect(JSON.parse(storage.getItem("implicitly:spa " + ENDPOINT)!)[q.get("state")!]).toMatchObject({ appState: 1 });
     expect(() => createClient({ authorizationEndpoint: ENDPOINT, clientId: "" })).toThrow(AuthError);
-    expect(() => createClient({ authorizationEndpoint: ENDPOINT, clientId: "" })).toThrow(expect.objectContaining({ code: "invalid_config", description: "clientId" }));
+    expect(() => createClient({ authorizationEndpoint: ENDPOINT, clientId: "" })).toThrow(
+      expect.objectContaining({ code: "invalid_config", description: "clientId" }),
+    );
   });
 
   it("AuthError and isAuthError", async () => {
@@ -202,7 +207,13 @@ describe("the code flow in the builds", () => {
     const { createClient, codeFlow, createOidcClient } = page.Implicitly;
     expect(typeof codeFlow).toBe("function");
     expect(typeof createOidcClient).toBe("function");
-    const client = createClient({ authorizationEndpoint: ENDPOINT, tokenEndpoint: "https://id.example.test/token", clientId: "spa", storage: new MemoryStorage(), flow: codeFlow });
+    const client = createClient({
+      authorizationEndpoint: ENDPOINT,
+      tokenEndpoint: "https://id.example.test/token",
+      clientId: "spa",
+      storage: new MemoryStorage(),
+      flow: codeFlow,
+    });
     const q = new URL(await client.authorizationUrl()).searchParams;
     expect(q.get("response_type")).toBe("code");
     expect(q.get("code_challenge_method")).toBe("S256");
@@ -227,7 +238,11 @@ describe("package.json exports", () => {
   it("maps require to dist/implicitly.cjs and serves the same API", () => {
     expect(require.resolve("implicitly")).toBe(join(DIST, "implicitly.cjs"));
     expect(require("implicitly")).toBe(require("../../dist/implicitly.cjs"));
-    const pkg = require("implicitly/package.json") as { exports: Record<string, Record<string, Record<string, string>>>; sideEffects: boolean; dependencies?: unknown };
+    const pkg = require("implicitly/package.json") as {
+      exports: Record<string, Record<string, Record<string, string>>>;
+      sideEffects: boolean;
+      dependencies?: unknown;
+    };
     // Declarations per format, `types` first in each condition: TypeScript takes a declaration's
     // module format from its extension, so `require` needs a .d.cts (else TS1479 in CommonJS).
     expect(pkg.exports["."]).toEqual({
@@ -254,12 +269,16 @@ describe("dist/implicitly.d.mts, .d.cts and .d.ts", () => {
         return [join(TEST_DIR, `types.dist${n}.compile.ts`), source] as const;
       }),
     );
-    const config = ts.getParsedCommandLineOfConfigFile(join(TEST_DIR, "..", "tsconfig.json"), {}, {
-      ...ts.sys,
-      onUnRecoverableConfigFileDiagnostic: (d) => {
-        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    const config = ts.getParsedCommandLineOfConfigFile(
+      join(TEST_DIR, "..", "tsconfig.json"),
+      {},
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (d) => {
+          throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+        },
       },
-    })!;
+    )!;
     const host = ts.createCompilerHost(config.options);
     const { getSourceFile, fileExists, readFile } = host;
     host.getSourceFile = (name, language, ...rest) =>

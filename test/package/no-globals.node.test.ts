@@ -82,7 +82,12 @@ describe("dist in Node", () => {
   it("handleRedirect, login, restore, renew and loginWithPopup reject no_browser, not a ReferenceError", async () => {
     const { createClient, restore, renew, loginWithPopup } = (await import(/* @vite-ignore */ join(DIST, "implicitly.mjs"))) as Sdk;
     const storage = new MemoryStorage();
-    const client = createClient({ authorizationEndpoint: "https://id.example.com/authorize", clientId: "spa", redirectUri: "https://app.example.com/", storage });
+    const client = createClient({
+      authorizationEndpoint: "https://id.example.com/authorize",
+      clientId: "spa",
+      redirectUri: "https://app.example.com/",
+      storage,
+    });
     const noBrowser = { name: "AuthError", code: "no_browser" };
     await expect(client.handleRedirect()).rejects.toMatchObject(noBrowser);
     await expect(client.login()).rejects.toMatchObject(noBrowser);

@@ -2,7 +2,18 @@
 // every kind of client and the SDK's own feature functions as they are; the hooks' results are
 // typed. Every `@ts-expect-error` must meet an error (else TS2578). Nothing here runs.
 import { createElement } from "react";
-import { codeFlow, createClient, createOidcClient, dpop, loginWithPopup, restore, signOut, type IdTokenClaims, type OidcToken, type Token } from "../../src/index";
+import {
+  codeFlow,
+  createClient,
+  createOidcClient,
+  dpop,
+  loginWithPopup,
+  restore,
+  signOut,
+  type IdTokenClaims,
+  type OidcToken,
+  type Token,
+} from "../../src/index";
 import { AuthProvider, SignedIn, useAuth, useAuthFetch, type AuthFetchResult, type AuthState, type AuthStatus } from "../../src/react";
 import type { AuthError } from "../../src/protocol/errors";
 

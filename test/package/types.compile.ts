@@ -293,7 +293,13 @@ export function oidcUsage(): void {
 
 export function codeFlowUsage(): void {
   // One import and one option, for createClient and createOidcClient alike.
-  const plain: Client = createClient({ authorizationEndpoint: endpoint, tokenEndpoint: "https://id.example.com/token", tokenTimeout: 5, clientId: "spa", flow: codeFlow });
+  const plain: Client = createClient({
+    authorizationEndpoint: endpoint,
+    tokenEndpoint: "https://id.example.com/token",
+    tokenTimeout: 5,
+    clientId: "spa",
+    flow: codeFlow,
+  });
   const oidc = createOidcClient({ issuer: "https://id.example.com", clientId: "spa", flow: codeFlow });
   void plain;
   void oidc.getUser();

@@ -194,10 +194,16 @@ describe("persistSession: a reload", () => {
   });
 
   it.each([
-    ["an extractable key", async (r: StoredRecord) => (r.key.privateKey = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign"])).privateKey)],
+    [
+      "an extractable key",
+      async (r: StoredRecord) => (r.key.privateKey = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign"])).privateKey),
+    ],
     ["a refresh token outside VSCHAR", async (r: StoredRecord) => (r.refreshToken = "rt\n1")],
     ["no key", async (r: StoredRecord) => delete (r as Partial<StoredRecord>).key],
-    ["a key inherited from the prototype", async (r: StoredRecord) => (r = Object.setPrototypeOf(r, { key: r.key }) as StoredRecord, delete (r as Partial<StoredRecord>).key)],
+    [
+      "a key inherited from the prototype",
+      async (r: StoredRecord) => ((r = Object.setPrototypeOf(r, { key: r.key }) as StoredRecord), delete (r as Partial<StoredRecord>).key),
+    ],
     ["a scope that is not a list", async (r: StoredRecord) => (r.scope = "profile")],
   ])("refuses a stored session with %s (invalid_response), deletes it and sends nothing", async (_name, spoil) => {
     await signIn(tab());

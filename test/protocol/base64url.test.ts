@@ -21,9 +21,11 @@ describe("decodeBase64url", () => {
   });
 
   it("round-trips any bytes", () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 100 }), (b) => {
-      expect([...decodeBase64url(base64url(b))!]).toEqual([...b]);
-    }));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 100 }), (b) => {
+        expect([...decodeBase64url(base64url(b))!]).toEqual([...b]);
+      }),
+    );
   });
 
   it.each([
@@ -39,10 +41,12 @@ describe("decodeBase64url", () => {
   ])("rejects %s", (_, text) => expect(decodeBase64url(text)).toBeUndefined());
 
   it("accepts exactly the canonical encodings", () => {
-    fc.assert(fc.property(fc.string({ unit: fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), maxLength: 12 }), (s) => {
-      const d = decodeBase64url(s);
-      if (d) expect(base64url(d)).toBe(s);
-      else expect(s.length % 4 == 1 || base64url(Buffer.from(s, "base64url")) !== s).toBe(true);
-    }));
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), maxLength: 12 }), (s) => {
+        const d = decodeBase64url(s);
+        if (d) expect(base64url(d)).toBe(s);
+        else expect(s.length % 4 == 1 || base64url(Buffer.from(s, "base64url")) !== s).toBe(true);
+      }),
+    );
   });
 });

@@ -5,11 +5,11 @@ import { parseBearerChallenge } from "../../src/protocol/challenge";
 describe("parseBearerChallenge", () => {
   it("reads the RFC 6750 §3 examples", () => {
     expect(parseBearerChallenge('Bearer realm="example"')).toEqual({ realm: "example" });
-    expect(
-      parseBearerChallenge(
-        'Bearer realm="example", error="invalid_token", error_description="The access token expired"',
-      ),
-    ).toEqual({ realm: "example", error: "invalid_token", errorDescription: "The access token expired" });
+    expect(parseBearerChallenge('Bearer realm="example", error="invalid_token", error_description="The access token expired"')).toEqual({
+      realm: "example",
+      error: "invalid_token",
+      errorDescription: "The access token expired",
+    });
   });
 
   it("splits scope and reads error_uri", () => {
@@ -54,7 +54,7 @@ describe("parseBearerChallenge", () => {
   it("does not read a token68 as parameters", () => {
     expect(parseBearerChallenge("Bearer abc==")).toEqual({});
     expect(parseBearerChallenge("Negotiate abc=, Bearer error=x")).toEqual({ error: "x" });
-    expect(parseBearerChallenge('Basic realm=x, Bearer')).toEqual({});
+    expect(parseBearerChallenge("Basic realm=x, Bearer")).toEqual({});
   });
 
   it("ignores a Bearer challenge that repeats a parameter and takes the next one", () => {
@@ -72,7 +72,7 @@ describe("parseBearerChallenge", () => {
     expect(parseBearerChallenge("Bearerx error=a")).toBeNull();
   });
 
-  it.each(['Bearer scope=""', "Bearer scope=\"  \"", 'Bearer error="insufficient_scope", scope=""'])("%s: scope is an empty list, never a string", (header) => {
+  it.each(['Bearer scope=""', 'Bearer scope="  "', 'Bearer error="insufficient_scope", scope=""'])("%s: scope is an empty list, never a string", (header) => {
     const c = parseBearerChallenge(header)!;
     expect(c.scope).toEqual([]);
     expect(c.scope!.join(" ")).toBe("");
@@ -87,7 +87,10 @@ describe("parseBearerChallenge", () => {
 
   it("is total: random headers give null or a challenge, never an exception", () => {
     const piece = fc.constantFrom("Bearer", "bearer", "Basic", " ", ",", "=", '"', '""', "\\", "realm", "error", "scope", "a b", "__proto__", "\t", "x=", "é");
-    const header = fc.oneof(fc.string(), fc.array(piece, { maxLength: 30 }).map((a) => a.join("")));
+    const header = fc.oneof(
+      fc.string(),
+      fc.array(piece, { maxLength: 30 }).map((a) => a.join("")),
+    );
     fc.assert(
       fc.property(header, (h) => {
         const c = parseBearerChallenge(h);
@@ -107,8 +110,13 @@ describe("parseBearerChallenge: RFC 9728 and RFC 9470 parameters", () => {
       resourceMetadata: "https://resource.example.com/.well-known/oauth-protected-resource",
     });
     expect(
-      parseBearerChallenge('Bearer error="insufficient_user_authentication", error_description="A different authentication level is required", acr_values="myACR"'),
+      parseBearerChallenge(
+        'Bearer error="insufficient_user_authentication", error_description="A different authentication level is required", acr_values="myACR"',
+      ),
     ).toEqual({ error: "insufficient_user_authentication", errorDescription: "A different authentication level is required", acrValues: "myACR" });
-    expect(parseBearerChallenge('Bearer error="insufficient_user_authentication", max_age="5"')).toEqual({ error: "insufficient_user_authentication", maxAge: "5" });
+    expect(parseBearerChallenge('Bearer error="insufficient_user_authentication", max_age="5"')).toEqual({
+      error: "insufficient_user_authentication",
+      maxAge: "5",
+    });
   });
 });

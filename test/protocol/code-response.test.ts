@@ -88,10 +88,7 @@ describe("parseCodeResponse from the fragment (response_mode=fragment)", () => {
 });
 
 describe("parseCodeResponse: properties", () => {
-  const piece = fc.oneof(
-    fc.constantFrom("code", "state", "iss", "error", "__proto__", "constructor", "session_state", "tab"),
-    fc.string(),
-  );
+  const piece = fc.oneof(fc.constantFrom("code", "state", "iss", "error", "__proto__", "constructor", "session_state", "tab"), fc.string());
   const pair = fc.tuple(piece, fc.string()).map(([k, v]) => k + "=" + v);
   it("returns a response, null or an invalid_response AuthError, and a clean URL without code or state, for 10,000 random URLs", () => {
     fc.assert(

@@ -33,10 +33,17 @@ describe("parseJsonObject", () => {
 
   it("never throws, and never pollutes, on any JSON", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.json(), fc.string(), fc.jsonValue().map((v) => `{"__proto__":${JSON.stringify(v)},"a":{"__proto__":${JSON.stringify(v)}}}`)), (text) => {
-        parseJsonObject(text);
-        expect(Object.keys(Object.prototype)).toEqual([]);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.json(),
+          fc.string(),
+          fc.jsonValue().map((v) => `{"__proto__":${JSON.stringify(v)},"a":{"__proto__":${JSON.stringify(v)}}}`),
+        ),
+        (text) => {
+          parseJsonObject(text);
+          expect(Object.keys(Object.prototype)).toEqual([]);
+        },
+      ),
     );
   });
 });

@@ -18,7 +18,9 @@ describe("checkResponseIssuer (RFC 9207)", () => {
   ])("rejects %s, required or not, on success and error responses", (_, iss) => {
     for (const f of ["#access_token=a&token_type=Bearer&state=s&iss=", "#error=access_denied&state=s&iss="])
       for (const required of [false, true])
-        expect(() => checkResponseIssuer(params(f + iss), ISSUER, required)).toThrow(expect.objectContaining({ code: "issuer_mismatch", message: expect.stringContaining("iss ") }));
+        expect(() => checkResponseIssuer(params(f + iss), ISSUER, required)).toThrow(
+          expect.objectContaining({ code: "issuer_mismatch", message: expect.stringContaining("iss ") }),
+        );
   });
 
   it("accepts a response without iss when not required", () => {
@@ -27,12 +29,16 @@ describe("checkResponseIssuer (RFC 9207)", () => {
 
   it("rejects a response without iss when required", () => {
     for (const f of ["#access_token=a&token_type=Bearer&state=s", "#error=access_denied&state=s"])
-      expect(() => checkResponseIssuer(params(f), ISSUER, true)).toThrow(expect.objectContaining({ code: "issuer_mismatch", message: expect.stringContaining("iss missing") }));
+      expect(() => checkResponseIssuer(params(f), ISSUER, true)).toThrow(
+        expect.objectContaining({ code: "issuer_mismatch", message: expect.stringContaining("iss missing") }),
+      );
   });
 
   it("lets a response carrying an ID token leave iss out (its iss claim is checked instead)", () => {
     expect(() => checkResponseIssuer(params("#access_token=a&token_type=Bearer&id_token=x.y.z&state=s"), ISSUER, true)).not.toThrow();
-    expect(() => checkResponseIssuer(params("#id_token=x.y.z&state=s&iss=https%3A%2F%2Fevil.example"), ISSUER, true)).toThrow(expect.objectContaining({ code: "issuer_mismatch" }));
+    expect(() => checkResponseIssuer(params("#id_token=x.y.z&state=s&iss=https%3A%2F%2Fevil.example"), ISSUER, true)).toThrow(
+      expect.objectContaining({ code: "issuer_mismatch" }),
+    );
   });
 
   it("never accepts when the issuer is empty", () => {
@@ -40,6 +46,8 @@ describe("checkResponseIssuer (RFC 9207)", () => {
   });
 
   it("reads no iss through the prototype", () => {
-    expect(() => checkResponseIssuer(params("#error=x&state=s&__proto__=y"), ISSUER, true)).toThrow(expect.objectContaining({ code: "issuer_mismatch", message: expect.stringContaining("iss missing") }));
+    expect(() => checkResponseIssuer(params("#error=x&state=s&__proto__=y"), ISSUER, true)).toThrow(
+      expect.objectContaining({ code: "issuer_mismatch", message: expect.stringContaining("iss missing") }),
+    );
   });
 });

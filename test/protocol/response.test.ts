@@ -50,9 +50,7 @@ describe("parseAuthorizationResponse: success", () => {
   });
 
   it("splits scope, decodes + and percent-encoding, and camel-cases other lower-case parameters", () => {
-    const r = parseAuthorizationResponse(
-      "#access_token=a%2Bb%2Fc%3D&token_type=Bearer&state=s+1&scope=profile%20api%3Aread&session_state=abc&Odd=1&x-y=2",
-    )!;
+    const r = parseAuthorizationResponse("#access_token=a%2Bb%2Fc%3D&token_type=Bearer&state=s+1&scope=profile%20api%3Aread&session_state=abc&Odd=1&x-y=2")!;
     expect(r.accessToken).toBe("a+b/c=");
     expect(r.state).toBe("s 1");
     expect(r.scope).toEqual(["profile", "api:read"]);
@@ -196,8 +194,12 @@ describe("parseAuthorizationResponse: malformed responses → invalid_response",
     const vschars = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)).join("");
     const b64token = "AZaz09-._~+/==";
     const r = parseAuthorizationResponse(
-      "#access_token=" + encodeURIComponent(b64token) + "&state=" + encodeURIComponent(vschars) +
-        "&token_type=Bea-rer_.1&expires_in=123456789012345&scope=" + encodeURIComponent("!#[]~ a:b"),
+      "#access_token=" +
+        encodeURIComponent(b64token) +
+        "&state=" +
+        encodeURIComponent(vschars) +
+        "&token_type=Bea-rer_.1&expires_in=123456789012345&scope=" +
+        encodeURIComponent("!#[]~ a:b"),
     )!;
     expect(r.accessToken).toBe(b64token);
     expect(r.state).toBe(vschars);
@@ -246,15 +248,57 @@ describe("parseAuthorizationResponse: prototypes", () => {
 
 describe("parseAuthorizationResponse: property", () => {
   const piece = fc.constantFrom(
-    "access_token", "state", "token_type", "expires_in", "scope", "error", "error_description", "error_uri", "id_token",
-    "__proto__", "constructor", "prototype", "to_string", "has_own_property", "polluted", "__proto__[polluted]",
-    "=", "&", "&", "#", "?", "+", " ", "%", "%2", "%zz", "%25", "%E0%A4", "%C3%A9", "%00", "%22", "%5C", "%5B", "%5D",
-    "Bearer", "1", "3600", "-1", "x", "é", "\u{1F600}", "\uD800", ":", "/",
+    "access_token",
+    "state",
+    "token_type",
+    "expires_in",
+    "scope",
+    "error",
+    "error_description",
+    "error_uri",
+    "id_token",
+    "__proto__",
+    "constructor",
+    "prototype",
+    "to_string",
+    "has_own_property",
+    "polluted",
+    "__proto__[polluted]",
+    "=",
+    "&",
+    "&",
+    "#",
+    "?",
+    "+",
+    " ",
+    "%",
+    "%2",
+    "%zz",
+    "%25",
+    "%E0%A4",
+    "%C3%A9",
+    "%00",
+    "%22",
+    "%5C",
+    "%5B",
+    "%5D",
+    "Bearer",
+    "1",
+    "3600",
+    "-1",
+    "x",
+    "é",
+    "\u{1F600}",
+    "\uD800",
+    ":",
+    "/",
   );
   const fragment = fc.oneof(
     fc.string({ unit: "binary", maxLength: 60 }),
     fc.array(piece, { maxLength: 24 }).map((parts) => parts.join("")),
-    fc.tuple(fc.constantFrom("", "#", "https://app.example.com/cb#", "/cb?x#"), fc.array(piece, { maxLength: 24 })).map(([head, parts]) => head + parts.join("")),
+    fc
+      .tuple(fc.constantFrom("", "#", "https://app.example.com/cb#", "/cb?x#"), fc.array(piece, { maxLength: 24 }))
+      .map(([head, parts]) => head + parts.join("")),
   );
 
   it("random fragments give null or a response, or throw an invalid_response AuthError; never pollute", () => {
@@ -289,7 +333,13 @@ describe("splitQuery: an authorization response in the query", () => {
       errorUri: "https://id.example.com/e",
       state: "xyz",
       iss: "https://id.example.com",
-      params: { error: "access_denied", error_description: "The user said no", error_uri: "https://id.example.com/e", state: "xyz", iss: "https://id.example.com" },
+      params: {
+        error: "access_denied",
+        error_description: "The user said no",
+        error_uri: "https://id.example.com/e",
+        state: "xyz",
+        iss: "https://id.example.com",
+      },
     });
   });
 
@@ -331,7 +381,15 @@ describe("splitQuery: an authorization response in the query", () => {
   });
 
   it("finds no response in a query without one (the app's own, or none)", () => {
-    for (const url of [APP, `${APP}?`, `${APP}?tab=2`, `${APP}?error_description=x`, `${APP}?iss=x`, `${APP}#error=access_denied&state=s`, `${APP}#/r?error=a&state=s`]) {
+    for (const url of [
+      APP,
+      `${APP}?`,
+      `${APP}?tab=2`,
+      `${APP}?error_description=x`,
+      `${APP}?iss=x`,
+      `${APP}#error=access_denied&state=s`,
+      `${APP}#/r?error=a&state=s`,
+    ]) {
       const [response] = splitQuery(url);
       expect(parseAuthorizationResponse(response), url).toBeNull();
     }

@@ -5,7 +5,8 @@ import { parseTokenResponse } from "../../src/protocol/token-response";
 
 const JSON_TYPE = "application/json";
 // RFC 6749 §5.1's example, with a refresh token.
-const RFC = '{"access_token":"2YotnFZFEjr1zMsicMWpAA","token_type":"example","expires_in":3600,"refresh_token":"tGzv3JOkF0XG5Qx2TlKWIA","example_parameter":"example_value"}';
+const RFC =
+  '{"access_token":"2YotnFZFEjr1zMsicMWpAA","token_type":"example","expires_in":3600,"refresh_token":"tGzv3JOkF0XG5Qx2TlKWIA","example_parameter":"example_value"}';
 
 const fails = (status: number, type: string | null, body: string) => {
   try {
@@ -20,20 +21,32 @@ describe("parseTokenResponse: a success (RFC 6749 §5.1)", () => {
   it("reads RFC 6749 §5.1's example into the shape of an authorization response", () => {
     const r = parseTokenResponse(200, JSON_TYPE, RFC);
     expect(r).toMatchObject({ accessToken: "2YotnFZFEjr1zMsicMWpAA", tokenType: "example", expiresIn: 3600 });
-    expect({ ...r.params }).toEqual({ access_token: "2YotnFZFEjr1zMsicMWpAA", token_type: "example", expires_in: "3600", refresh_token: "tGzv3JOkF0XG5Qx2TlKWIA" });
+    expect({ ...r.params }).toEqual({
+      access_token: "2YotnFZFEjr1zMsicMWpAA",
+      token_type: "example",
+      expires_in: "3600",
+      refresh_token: "tGzv3JOkF0XG5Qx2TlKWIA",
+    });
     expect(r.scope).toBeUndefined();
   });
 
   it("splits the scope and keeps an id_token", () => {
-    const r = parseTokenResponse(200, "application/json; charset=utf-8", '{"access_token":"a","token_type":"bearer","scope":"openid profile","id_token":"h.p.s"}');
+    const r = parseTokenResponse(
+      200,
+      "application/json; charset=utf-8",
+      '{"access_token":"a","token_type":"bearer","scope":"openid profile","id_token":"h.p.s"}',
+    );
     expect(r.scope).toEqual(["openid", "profile"]);
     expect(r.params.id_token).toBe("h.p.s");
     expect(r.tokenType).toBe("bearer");
   });
 
-  it.each([["text/html"], ["text/plain"], ["application/jsonx"], ["application/x-json"], [null], [""]])("refuses Content-Type %s: token_content_type", (type) => {
-    expect(fails(200, type, RFC).code).toBe("token_content_type");
-  });
+  it.each([["text/html"], ["text/plain"], ["application/jsonx"], ["application/x-json"], [null], [""]])(
+    "refuses Content-Type %s: token_content_type",
+    (type) => {
+      expect(fails(200, type, RFC).code).toBe("token_content_type");
+    },
+  );
 
   it.each([["not json"], [""], ["[]"], ['"a"'], ["null"], ["1"]])("refuses a body that is not a JSON object (%j): token_not_json", (body) => {
     expect(fails(200, JSON_TYPE, body).code).toBe("token_not_json");
@@ -77,7 +90,13 @@ describe("parseTokenResponse: an error (RFC 6749 §5.2, and servers that bend it
     expect(isAuthError(e)).toBe(true);
   });
 
-  it.each([[401, "invalid_client"], [403, "invalid_code"], [400, "unsupported_grant_type"], [400, "invalid_scope"], [500, "server_error"]])("HTTP %i with error %s: that code", (status, error) => {
+  it.each([
+    [401, "invalid_client"],
+    [403, "invalid_code"],
+    [400, "unsupported_grant_type"],
+    [400, "invalid_scope"],
+    [500, "server_error"],
+  ])("HTTP %i with error %s: that code", (status, error) => {
     expect(fails(status, JSON_TYPE, JSON.stringify({ error })).code).toBe(error);
   });
 
@@ -122,7 +141,15 @@ describe("parseTokenResponse: properties", () => {
     fc.constantFrom("access_token", "token_type", "expires_in", "scope", "refresh_token", "id_token", "error", "__proto__", "constructor", "toString"),
     fc.string(),
   );
-  const value = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string()), fc.dictionary(fc.string(), fc.string()));
+  const value = fc.oneof(
+    fc.string(),
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.string()),
+    fc.dictionary(fc.string(), fc.string()),
+  );
   const body = fc.oneof(
     fc.dictionary(member, value).map((o) => JSON.stringify(o)),
     fc.string(),

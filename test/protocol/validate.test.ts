@@ -161,7 +161,12 @@ describe("tokenFromResponse with names planted on Object.prototype", () => {
     try {
       expect(failure("state=xyz")).toMatchObject({ code: "invalid_response", description: "incomplete" });
       // Through the client too: the login is consumed, no token is held.
-      const client = createClient({ authorizationEndpoint: "https://id.example.com/authorize", clientId: "spa", redirectUri: PAGE + "cb", storage: new MemoryStorage() });
+      const client = createClient({
+        authorizationEndpoint: "https://id.example.com/authorize",
+        clientId: "spa",
+        redirectUri: PAGE + "cb",
+        storage: new MemoryStorage(),
+      });
       const state = new URL(await client.authorizationUrl()).searchParams.get("state")!;
       await expect(client.handleRedirect(`${PAGE}cb#state=${state}`)).rejects.toMatchObject({ code: "invalid_response" });
       expect(client.getToken()).toBeNull();

@@ -171,7 +171,10 @@ describe("autoRenew: a Bearer 401 invalid_token from fetch()", () => {
   const replayed: [string, () => [RequestInfo | URL, RequestInit?]][] = [
     ["no body (URL)", () => [new URL(API + "/a")]],
     ["a Request without a body", () => [new Request(API + "/a")]],
-    ["a Request whose body init replaces with a string", () => [new Request(API + "/a", { method: "POST", body: stream(), duplex: "half" } as RequestInit), { body: "y" }]],
+    [
+      "a Request whose body init replaces with a string",
+      () => [new Request(API + "/a", { method: "POST", body: stream(), duplex: "half" } as RequestInit), { body: "y" }],
+    ],
     ["a string body", () => [API + "/a", { method: "POST", body: "y" }]],
     ["a URLSearchParams body", () => [API + "/a", { method: "POST", body: new URLSearchParams({ y: "1" }) }]],
     ["a Blob body", () => [API + "/a", { method: "POST", body: new Blob(["y"]) }]],

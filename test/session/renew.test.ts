@@ -4,7 +4,22 @@ import { renew } from "../../src/session/renew";
 import { FRAME_GRACE } from "../../src/session/await-response";
 import type { Client, ClientOptions } from "../../src/client/types";
 import { MemoryStorage, brokenStorage } from "../support/memory-storage";
-import { CALLBACK, ENDPOINT, ORIGIN, SILENT, flush, frames, framesLeft, granted, handoff, makeClient, nextFrame, post, stateIn, tokensOf } from "../support/session";
+import {
+  CALLBACK,
+  ENDPOINT,
+  ORIGIN,
+  SILENT,
+  flush,
+  frames,
+  framesLeft,
+  granted,
+  handoff,
+  makeClient,
+  nextFrame,
+  post,
+  stateIn,
+  tokensOf,
+} from "../support/session";
 
 let storage: MemoryStorage;
 const make = (extra: Partial<ClientOptions> = {}) => makeClient(storage, extra);

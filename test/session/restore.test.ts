@@ -59,12 +59,15 @@ describe("restore: the URL carries an authorization response", () => {
   it.each(["f", "p"])("in a frame or popup (%s. state) only hands the response over and resolves null", async (via) => {
     const client = make();
     const BC = vi.fn();
-    vi.stubGlobal("BroadcastChannel", class extends BroadcastChannel {
-      constructor(name: string) {
-        super(name);
-        BC(name);
-      }
-    });
+    vi.stubGlobal(
+      "BroadcastChannel",
+      class extends BroadcastChannel {
+        constructor(name: string) {
+          super(name);
+          BC(name);
+        }
+      },
+    );
     vi.stubGlobal("opener", null);
     const close = vi.fn();
     vi.stubGlobal("close", close);

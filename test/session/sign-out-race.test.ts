@@ -12,7 +12,21 @@ import { askTabs, syncTabs } from "../../src/session/tabs";
 import type { Client, ClientOptions } from "../../src/index";
 import { atHash, generateKey, sign, type TestKey } from "../support/jws";
 import { MemoryStorage } from "../support/memory-storage";
-import { CALLBACK, SILENT, fakePopup, flush, frames, freshClientId, granted, handoff, makeClient, nextFrame, post, stateIn, tokensOf } from "../support/session";
+import {
+  CALLBACK,
+  SILENT,
+  fakePopup,
+  flush,
+  frames,
+  freshClientId,
+  granted,
+  handoff,
+  makeClient,
+  nextFrame,
+  post,
+  stateIn,
+  tokensOf,
+} from "../support/session";
 import { signIn as implicitSignIn } from "../support/sign-in";
 
 const TOKEN = "https://id.example.com/token";
@@ -168,7 +182,12 @@ describe("a late answer never undoes a sign-out: OpenID Connect", () => {
     const fetchFn = (async (input: RequestInfo | URL) => {
       const url = String(input);
       if (url.endsWith("/.well-known/openid-configuration")) {
-        return json({ issuer: ISSUER, authorization_endpoint: ISSUER + "/authorize", jwks_uri: ISSUER + "/jwks", id_token_signing_alg_values_supported: ["ES256"] });
+        return json({
+          issuer: ISSUER,
+          authorization_endpoint: ISSUER + "/authorize",
+          jwks_uri: ISSUER + "/jwks",
+          id_token_signing_alg_values_supported: ["ES256"],
+        });
       }
       await keysHeld;
       return json({ keys: [key.jwk] });
@@ -179,9 +198,19 @@ describe("a late answer never undoes a sign-out: OpenID Connect", () => {
     const frame = await Promise.race([nextFrame(), renewal.then((e) => Promise.reject(e))]);
     const params = new URL(frame.src).searchParams;
     const now = Math.floor(Date.now() / 1000);
-    const idToken = await sign(key, { alg: "ES256", kid: "k1" }, {
-      iss: ISSUER, sub: "u1", aud: "spa", exp: now + 600, iat: now, nonce: params.get("nonce"), at_hash: await atHash("renewed-token"),
-    });
+    const idToken = await sign(
+      key,
+      { alg: "ES256", kid: "k1" },
+      {
+        iss: ISSUER,
+        sub: "u1",
+        aud: "spa",
+        exp: now + 600,
+        iat: now,
+        nonce: params.get("nonce"),
+        at_hash: await atHash("renewed-token"),
+      },
+    );
     post(handoff(granted(params.get("state")!) + "&id_token=" + idToken), frame.contentWindow);
     await flush();
     client.logout();

@@ -88,7 +88,8 @@ describe("syncTabs: logout", () => {
     const channel = raw();
     const answers = vi.fn();
     channel.onmessage = answers;
-    for (const m of [null, "logout", { tabs: "Logout" }, { tabs: "ask" }, { tabs: "ask", id: 1 }, { tabs: ["logout"] }, { implicitly: "logout" }]) channel.postMessage(m);
+    for (const m of [null, "logout", { tabs: "Logout" }, { tabs: "ask" }, { tabs: "ask", id: 1 }, { tabs: ["logout"] }, { implicitly: "logout" }])
+      channel.postMessage(m);
     await settle();
     expect(a.getToken()).not.toBeNull();
     expect(answers).not.toHaveBeenCalled();
@@ -216,7 +217,14 @@ describe("syncTabs with shareTokens, and askTabs", () => {
     sync(open, { shareTokens: true });
     const { internalsOf } = await import("../../src/client/internals");
     // A token as createOidcClient holds it.
-    const held = { accessToken: "at", tokenType: "Bearer" as const, scope: ["openid"], expiresAt: Date.now() + 60_000, idToken: "id.token.jwt", claims: { sub: "u" } };
+    const held = {
+      accessToken: "at",
+      tokenType: "Bearer" as const,
+      scope: ["openid"],
+      expiresAt: Date.now() + 60_000,
+      idToken: "id.token.jwt",
+      claims: { sub: "u" },
+    };
     internalsOf(open).tokens.set(held);
     const channel = raw();
     const answers: unknown[] = [];

@@ -5,15 +5,20 @@ import { webcrypto } from "node:crypto";
 const subtle = webcrypto.subtle as unknown as SubtleCrypto;
 
 /** base64url of bytes or of a string's UTF-8. */
-export const b64u = (data: Uint8Array | string): string =>
-  Buffer.from(typeof data == "string" ? new TextEncoder().encode(data) : data).toString("base64url");
+export const b64u = (data: Uint8Array | string): string => Buffer.from(typeof data == "string" ? new TextEncoder().encode(data) : data).toString("base64url");
 
 /** Encodes a JSON value (or raw text) as a base64url JWS part. */
 export const part = (value: unknown): string => b64u(typeof value == "string" ? value : JSON.stringify(value));
 
 const ALGS: Record<string, { gen: RsaHashedKeyGenParams | EcKeyGenParams; sign: AlgorithmIdentifier | EcdsaParams | RsaPssParams }> = {
-  RS256: { gen: { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }, sign: { name: "RSASSA-PKCS1-v1_5" } },
-  PS384: { gen: { name: "RSA-PSS", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-384" }, sign: { name: "RSA-PSS", saltLength: 48 } as RsaPssParams },
+  RS256: {
+    gen: { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
+    sign: { name: "RSASSA-PKCS1-v1_5" },
+  },
+  PS384: {
+    gen: { name: "RSA-PSS", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-384" },
+    sign: { name: "RSA-PSS", saltLength: 48 } as RsaPssParams,
+  },
   ES256: { gen: { name: "ECDSA", namedCurve: "P-256" }, sign: { name: "ECDSA", hash: "SHA-256" } as EcdsaParams },
   ES384: { gen: { name: "ECDSA", namedCurve: "P-384" }, sign: { name: "ECDSA", hash: "SHA-384" } as EcdsaParams },
   EdDSA: { gen: { name: "Ed25519" } as unknown as EcKeyGenParams, sign: { name: "Ed25519" } },

@@ -76,8 +76,7 @@ export const granted = (state: string, accessToken = "renewed-token", extra = "&
 export const handoff = (fragment: string, redirectUri = SILENT) => ({ implicitly: redirectUri + "#" + fragment });
 
 /** Delivers a `message` event to the page, as `postMessage` from `source` would. */
-export const post = (data: unknown, source: MessageEventSource | null, origin = ORIGIN) =>
-  dispatchEvent(new MessageEvent("message", { data, origin, source }));
+export const post = (data: unknown, source: MessageEventSource | null, origin = ORIGIN) => dispatchEvent(new MessageEvent("message", { data, origin, source }));
 
 /** A stand-in for the window that `window.open` returns. */
 export const fakePopup = () => {

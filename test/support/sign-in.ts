@@ -10,9 +10,7 @@ export const PAGE = "http://localhost:3000/";
  */
 export const signIn = async (client: Client, accessToken = "2YotnFZFEjr1zMsicMWpAA", fragment = "&expires_in=3600") => {
   const state = new URL(await client.authorizationUrl()).searchParams.get("state")!;
-  const result = await client.handleRedirect(
-    `${PAGE}cb#access_token=${accessToken}&token_type=Bearer${fragment}&state=${encodeURIComponent(state)}`,
-  );
+  const result = await client.handleRedirect(`${PAGE}cb#access_token=${accessToken}&token_type=Bearer${fragment}&state=${encodeURIComponent(state)}`);
   if (!result) throw new Error("no authorization response");
   return result.token;
 };

@@ -89,7 +89,12 @@ describe("implicit grant", () => {
 
   it("quirks: a lower-case token type (Glewlwyd) is accepted; bare challenges leave the app without one", async () => {
     const server = createFakeServer({ quirks: { lowercaseBearer: true, bareChallenges: true } });
-    const client = createClient({ authorizationEndpoint: server.endpoints.authorization, clientId: "app", resourceOrigins: [server.endpoints.issuer], fetch: server.fetch });
+    const client = createClient({
+      authorizationEndpoint: server.endpoints.authorization,
+      clientId: "app",
+      resourceOrigins: [server.endpoints.issuer],
+      fetch: server.fetch,
+    });
     await signIn(client, server);
     const unauthorized = vi.fn();
     client.on("unauthorized", unauthorized);
@@ -276,7 +281,9 @@ describe("the server is strict", () => {
   it("a repeated parameter, an unknown client, an unknown path", async () => {
     const server = createFakeServer({ clientId: "app" });
     await expect(server.authorize(server.endpoints.authorization + "?client_id=app&client_id=app")).rejects.toThrow(/repeated/);
-    await expect(server.authorize(server.endpoints.authorization + "?client_id=other&redirect_uri=" + encodeURIComponent(PAGE))).rejects.toThrow(/unknown client_id/);
+    await expect(server.authorize(server.endpoints.authorization + "?client_id=other&redirect_uri=" + encodeURIComponent(PAGE))).rejects.toThrow(
+      /unknown client_id/,
+    );
     expect((await server.fetch(server.endpoints.issuer + "/nothing")).status).toBe(404);
     await expect(server.fetch("https://elsewhere.example.test/")).rejects.toThrow(TypeError);
   });
@@ -297,11 +304,25 @@ describe("the server's own rules (each fails a test without it)", () => {
   const PKCE = { verifier: "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM" };
   const code = async (server: ReturnType<typeof createFakeServer>, extra: Record<string, string> = {}) => {
     const url = new URL(server.endpoints.authorization);
-    url.search = new URLSearchParams({ response_type: "code", client_id: "app", redirect_uri: PAGE, state: "s", code_challenge: PKCE.challenge, code_challenge_method: "S256", ...extra }).toString();
+    url.search = new URLSearchParams({
+      response_type: "code",
+      client_id: "app",
+      redirect_uri: PAGE,
+      state: "s",
+      code_challenge: PKCE.challenge,
+      code_challenge_method: "S256",
+      ...extra,
+    }).toString();
     return new URL(await server.authorize(url.href)).searchParams.get("code")!;
   };
   const exchange = (server: ReturnType<typeof createFakeServer>, form: Record<string, string>, headers: Record<string, string> = {}) =>
-    server.handle(new Request(server.endpoints.token, { method: "POST", headers, body: new URLSearchParams({ grant_type: "authorization_code", client_id: "app", redirect_uri: PAGE, code_verifier: PKCE.verifier, ...form }) }));
+    server.handle(
+      new Request(server.endpoints.token, {
+        method: "POST",
+        headers,
+        body: new URLSearchParams({ grant_type: "authorization_code", client_id: "app", redirect_uri: PAGE, code_verifier: PKCE.verifier, ...form }),
+      }),
+    );
 
   it("a code works once; used again, it revokes what it gave (RFC 6749 §4.1.2)", async () => {
     const server = createFakeServer();
@@ -345,10 +366,15 @@ describe("the server's own rules (each fails a test without it)", () => {
     const proof = seen.at(-1)!;
     const replay = await server.fetch(server.endpoints.userinfo, { headers: { Authorization: "DPoP " + token.accessToken, DPoP: proof } });
     expect(replay.headers.get("WWW-Authenticate")).toMatch(/invalid_dpop_proof.*jti used before/);
-    const elsewhere = await server.fetch(server.endpoints.issuer + "/userinfo?x", { method: "POST", headers: { Authorization: "DPoP " + token.accessToken, DPoP: proof } });
+    const elsewhere = await server.fetch(server.endpoints.issuer + "/userinfo?x", {
+      method: "POST",
+      headers: { Authorization: "DPoP " + token.accessToken, DPoP: proof },
+    });
     expect(elsewhere.headers.get("WWW-Authenticate")).toMatch(/htm is not POST/);
     const [h, p] = proof.split(".");
-    const forged = await server.fetch(server.endpoints.userinfo, { headers: { Authorization: "DPoP " + token.accessToken, DPoP: `${h}.${p}.${"A".repeat(86)}` } });
+    const forged = await server.fetch(server.endpoints.userinfo, {
+      headers: { Authorization: "DPoP " + token.accessToken, DPoP: `${h}.${p}.${"A".repeat(86)}` },
+    });
     expect(forged.headers.get("WWW-Authenticate")).toMatch(/bad signature/);
   });
 

@@ -12,22 +12,13 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 
 /** The installed version of a package in bench/peers/node_modules. */
-export const installedVersion = (pkg) =>
-  JSON.parse(readFileSync(new URL(`../node_modules/${pkg}/package.json`, import.meta.url), "utf8")).version;
+export const installedVersion = (pkg) => JSON.parse(readFileSync(new URL(`../node_modules/${pkg}/package.json`, import.meta.url), "utf8")).version;
 
 /** Loads a CommonJS or UMD build, as a bundler would. */
 export const load = (specifier) => require(specifier);
 
 /** The subjects, by module name in this folder, in the order of the table: implicitly first. */
-export const SUBJECTS = [
-  "implicitly",
-  "jso",
-  "hellojs",
-  "keycloak-js",
-  "oidc-client-ts",
-  "oauth4webapi",
-  "badgateway-oauth2-client",
-];
+export const SUBJECTS = ["implicitly", "jso", "hellojs", "keycloak-js", "oidc-client-ts", "oauth4webapi", "badgateway-oauth2-client"];
 
 /** Imports one subject's module and sets it up (which loads its library). */
 export const loadSubject = async (module) => {
