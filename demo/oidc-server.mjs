@@ -14,6 +14,14 @@ export const OIDC_ACCOUNTS = Object.freeze({
   demo: Object.freeze({ name: "Dana Demo", email: "dana.demo@example.com" }),
 });
 
+/**
+ * The sign-in levels (`acr`) the provider names with `resourceIndicators`: every sign-in is
+ * `password`, and one made at the login page for a request whose `acr_values` asked for `fresh`
+ * (with `prompt=login`, the way the demo's page steps up) is `fresh`. A real provider would ask
+ * for a second factor there; the demo's development login page has none.
+ */
+export const ACR = Object.freeze({ password: "urn:implicitly:demo:password", fresh: "urn:implicitly:demo:fresh" });
+
 /** The scopes the provider offers, and the claims each one releases. */
 const CLAIMS = { openid: ["sub"], profile: ["name"], email: ["email", "email_verified"], orders: [] };
 
@@ -144,7 +152,8 @@ export async function startOidcProvider({
     ],
     responseTypes: ["id_token token", ...(codeFlow ? CODE_FLOW.client.response_types.slice(1) : [])],
     ...(codeFlow && CODE_FLOW.provider),
-    scopes: Object.keys(CLAIMS),
+    // With resource indicators, also the scope of the demo's third API (its payments).
+    scopes: [...Object.keys(CLAIMS), ...(resourceIndicators ? ["payments"] : [])],
     claims: CLAIMS,
     // The ID token carries the claims of the granted scopes (name, email), so the SPA can show who
     // signed in from verified claims alone. (By default, with an access token in the response,
@@ -171,6 +180,17 @@ export async function startOidcProvider({
         },
       }),
     },
+    // With resource indicators: the sign-in levels, and each JWT access token carries its
+    // sign-in's `acr` (RFC 9068 §2.2.1), so an API can ask for a stronger one (RFC 9470).
+    ...(resourceIndicators && {
+      acrValues: Object.values(ACR),
+      async extraTokenClaims(ctx, token) {
+        // An access token keeps no `acr` of its own: it is its code's, refresh token's or session's.
+        const entities = ctx?.oidc?.entities ?? {};
+        const acr = token.acr ?? (entities.RefreshToken ?? entities.AuthorizationCode ?? ctx?.oidc?.session)?.acr;
+        return acr ? { acr } : undefined;
+      },
+    }),
     async findAccount(_ctx, id) {
       const known = Object.hasOwn(accounts, id) ? accounts[id] : undefined;
       return {
@@ -193,6 +213,19 @@ export async function startOidcProvider({
     if (code === "implicit-force-https" || code === "implicit-forbid-localhost") return;
     invalidate.call(this, message, code);
   };
+  if (resourceIndicators) {
+    // The development login page names no level: a sign-in made there is `fresh` when the request
+    // asked for it, `password` otherwise.
+    const finished = provider.interactionFinished.bind(provider);
+    provider.interactionFinished = async (req, res, result, options) => {
+      if (result?.login) {
+        const { params } = await provider.interactionDetails(req, res);
+        const asked = typeof params.acr_values === "string" ? params.acr_values.split(" ") : [];
+        result = { ...result, login: { ...result.login, acr: asked.includes(ACR.fresh) ? ACR.fresh : ACR.password } };
+      }
+      return finished(req, res, result, options);
+    };
+  }
   provider.use(offlinePages); // no web fonts: nothing beyond loopback
   handler = provider.callback();
 

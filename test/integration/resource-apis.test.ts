@@ -4,7 +4,7 @@
 // B; the third API advertises its RFC 9728 metadata in its 401 and asks a token of a weaker
 // sign-in for a stronger one (RFC 9470).
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startOidcProvider, type OidcProvider } from "../../demo/oidc-server.mjs";
+import { ACR, startOidcProvider, type OidcProvider } from "../../demo/oidc-server.mjs";
 import { METADATA_PATH, startResourceApi, type ResourceApi } from "../../demo/resource-api.mjs";
 import { codeFlow, createClient, parseBearerChallenge, resources } from "../../src/index";
 import { authorizeAtProvider, MemoryStorage } from "./browser-walk";
@@ -23,10 +23,10 @@ beforeAll(async () => {
   const common = { issuer: op.issuer, jwksUri: op.jwksUri, allowedOrigin: APP };
   a = await startResourceApi({ ...common, name: "profile", scope: "profile" });
   b = await startResourceApi({ ...common, name: "orders", scope: "orders" });
-  c = await startResourceApi({ ...common, name: "payments", scope: "email", metadata: true, acrValues: "urn:demo:strong" });
+  c = await startResourceApi({ ...common, name: "payments", scope: "payments", metadata: true, acrValues: ACR.fresh });
   indicators[a.origin + "/"] = ["profile"];
   indicators[b.origin + "/"] = ["orders"];
-  indicators[c.origin + "/"] = ["email"];
+  indicators[c.origin + "/"] = ["payments"];
   vi.stubGlobal("location", new URL(APP + "/"));
 });
 afterAll(async () => {
@@ -58,7 +58,7 @@ describe("the demo's resource APIs", () => {
     const tokenA = await tokenFor(a.origin + "/", "profile");
     const atA = await get(a, tokenA);
     expect(atA.status).toBe(200);
-    expect(await atA.json()).toMatchObject({ api: "profile", sub: "demo", aud: a.origin + "/", scope: "profile" });
+    expect(await atA.json()).toMatchObject({ api: "profile", sub: "demo", aud: a.origin + "/", scope: "profile", acr: ACR.password });
     const atB = await get(b, tokenA);
     expect(atB.status).toBe(401);
     expect(parseBearerChallenge(atB.headers.get("WWW-Authenticate")!)).toMatchObject({ error: "invalid_token" });
@@ -73,13 +73,13 @@ describe("the demo's resource APIs", () => {
     const challenge = parseBearerChallenge(refused.headers.get("WWW-Authenticate")!);
     expect(challenge).toMatchObject({ resourceMetadata: c.origin + METADATA_PATH });
     const metadata = await (await fetch(c.origin + METADATA_PATH)).json();
-    expect(metadata).toMatchObject({ resource: c.origin, authorization_servers: [op.issuer], scopes_supported: ["email"] });
+    expect(metadata).toMatchObject({ resource: c.origin, authorization_servers: [op.issuer], scopes_supported: ["payments"] });
     // The other APIs say nothing of metadata.
     expect(parseBearerChallenge((await get(a)).headers.get("WWW-Authenticate")!)).not.toHaveProperty("resourceMetadata");
 
-    const tokenC = await tokenFor(c.origin + "/", "email");
+    const tokenC = await tokenFor(c.origin + "/", "payments");
     const weak = await get(c, tokenC);
     expect(weak.status).toBe(401);
-    expect(parseBearerChallenge(weak.headers.get("WWW-Authenticate")!)).toMatchObject({ error: "insufficient_user_authentication", acrValues: "urn:demo:strong" });
+    expect(parseBearerChallenge(weak.headers.get("WWW-Authenticate")!)).toMatchObject({ error: "insufficient_user_authentication", acrValues: ACR.fresh });
   });
 });
