@@ -2,7 +2,7 @@
 // (demo/start.mjs) and by the integration and browser tests (on free ports).
 import crypto from "node:crypto";
 import { startApiServer } from "./api-server.mjs";
-import { ACR } from "./oidc-server.mjs";
+import { ACR } from "./lib.mjs";
 import { startResourceApi } from "./resource-api.mjs";
 import { startAuthServer } from "./auth-server.mjs";
 import { startSpaServer } from "./spa-server.mjs";

@@ -4,7 +4,7 @@
 // pages. Everything is held in memory, with signing keys made fresh on every start.
 import crypto from "node:crypto";
 import Provider, { errors, offlinePages } from "./oidc-provider-offline.mjs";
-import { listen } from "./lib.mjs";
+import { ACR, listen } from "./lib.mjs";
 
 /** The demo SPA's client identifier at the OpenID provider. */
 export const OIDC_CLIENT_ID = "implicitly-demo";
@@ -14,13 +14,10 @@ export const OIDC_ACCOUNTS = Object.freeze({
   demo: Object.freeze({ name: "Dana Demo", email: "dana.demo@example.com" }),
 });
 
-/**
- * The sign-in levels (`acr`) the provider names with `resourceIndicators`: every sign-in is
- * `password`, and one made at the login page for a request whose `acr_values` asked for `fresh`
- * (with `prompt=login`, the way the demo's page steps up) is `fresh`. A real provider would ask
- * for a second factor there; the demo's development login page has none.
- */
-export const ACR = Object.freeze({ password: "urn:implicitly:demo:password", fresh: "urn:implicitly:demo:fresh" });
+// The sign-in levels (`acr`) the provider names with `resourceIndicators` (in lib.mjs, so that
+// the demo's other servers can name them without loading oidc-provider).
+export { ACR };
+
 
 /** The scopes the provider offers, and the claims each one releases. */
 const CLAIMS = { openid: ["sub"], profile: ["name"], email: ["email", "email_verified"], orders: [] };
@@ -177,6 +174,9 @@ export async function startOidcProvider({
             if (!Object.hasOwn(resourceIndicators, indicator)) throw new errors.InvalidTarget();
             return { audience: indicator, scope: resourceIndicators[indicator].join(" "), accessTokenFormat: "jwt", accessTokenTTL: tokenLifetime };
           },
+          // The code of a request that named one resource gives a token for it, also when the
+          // token request names none (the SDK's code exchange, in a frame or at sign-in).
+          useGrantedResource: async () => true,
         },
       }),
     },
@@ -189,6 +189,27 @@ export async function startOidcProvider({
         const entities = ctx?.oidc?.entities ?? {};
         const acr = token.acr ?? (entities.RefreshToken ?? entities.AuthorizationCode ?? ctx?.oidc?.session)?.acr;
         return acr ? { acr } : undefined;
+      },
+    }),
+    // With resource indicators: the demo's APIs are the app's own, so a user who consented once
+    // is not asked again for each API's scopes (oidc-provider's "skip consent" recipe for
+    // first-party resources). A frame's request (`prompt=none`) can then get another API's token.
+    ...(resourceIndicators && {
+      async loadExistingGrant(ctx) {
+        const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
+        const grant = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
+        const resource = ctx.oidc.params?.resource;
+        if (grant && typeof resource === "string" && Object.hasOwn(resourceIndicators, resource)) {
+          const asked = String(ctx.oidc.params.scope ?? "").split(" ");
+          const scopes = resourceIndicators[resource].filter((scope) => asked.includes(scope));
+          if (scopes.length) {
+            // Its scopes for that API, and (as the provider also offers them) for the provider.
+            grant.addResourceScope(resource, scopes.join(" "));
+            grant.addOIDCScope(scopes.join(" "));
+            await grant.save();
+          }
+        }
+        return grant;
       },
     }),
     async findAccount(_ctx, id) {

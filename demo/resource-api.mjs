@@ -18,7 +18,7 @@ export const METADATA_PATH = "/.well-known/oauth-protected-resource";
  * @property {string} name - shown in its answers and log lines (e.g. `profile`)
  * @property {string} issuer - the authorization server whose tokens it takes (`iss`)
  * @property {string} jwksUri - where that server publishes its signing keys
- * @property {string} scope - the scope its one endpoint, `GET /api/data`, needs
+ * @property {string} scope - the scope its one endpoint, `GET /`, needs
  * @property {string | string[]} allowedOrigin - the SPA's origin(s): the only ones CORS lets in
  * @property {boolean} [metadata] - serve RFC 9728 metadata and name it (`resource_metadata`) in
  *   every `401` challenge
@@ -35,7 +35,7 @@ export const METADATA_PATH = "/.well-known/oauth-protected-resource";
  */
 
 /**
- * Starts one API: `GET /api/data` answers who called with which token (its audience, scope and
+ * Starts one API: `GET /` answers who called with which token (its audience, scope and
  * `acr`), and only for a token of this API's audience. A missing token gets `401` with a bare
  * `Bearer` challenge (plus `resource_metadata` with `metadata`), a token that is not a valid JWT
  * of the issuer for this audience `401 invalid_token`, one without the scope `403
@@ -58,10 +58,10 @@ export async function startResourceApi(options) {
   let origin = "";
   if (metadata) {
     app.get(METADATA_PATH, (_req, res) =>
-      res.json({ resource: origin, authorization_servers: [issuer], scopes_supported: [scope], bearer_methods_supported: ["header"], resource_name: `The ${name} API` }),
+      res.json({ resource: origin + "/", authorization_servers: [issuer], scopes_supported: [scope], bearer_methods_supported: ["header"], resource_name: `The ${name} API` }),
     );
   }
-  app.get("/api/data", async (req, res, next) => {
+  app.get("/", async (req, res, next) => {
     try {
       const match = BEARER.exec(req.headers.authorization ?? "");
       if (!req.headers.authorization) return challenge(res, 401, {});

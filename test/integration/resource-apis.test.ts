@@ -51,7 +51,7 @@ async function tokenFor(resource: string, scope: string) {
   return (await apis.tokenFor(resource)).accessToken;
 }
 
-const get = (api: ResourceApi, token?: string) => fetch(api.origin + "/api/data", token ? { headers: { Authorization: "Bearer " + token } } : {});
+const get = (api: ResourceApi, token?: string) => fetch(api.origin + "/", token ? { headers: { Authorization: "Bearer " + token } } : {});
 
 describe("the demo's resource APIs", () => {
   it("take a token of their own audience, and refuse another API's", async () => {
@@ -73,7 +73,7 @@ describe("the demo's resource APIs", () => {
     const challenge = parseBearerChallenge(refused.headers.get("WWW-Authenticate")!);
     expect(challenge).toMatchObject({ resourceMetadata: c.origin + METADATA_PATH });
     const metadata = await (await fetch(c.origin + METADATA_PATH)).json();
-    expect(metadata).toMatchObject({ resource: c.origin, authorization_servers: [op.issuer], scopes_supported: ["payments"] });
+    expect(metadata).toMatchObject({ resource: c.origin + "/", authorization_servers: [op.issuer], scopes_supported: ["payments"] });
     // The other APIs say nothing of metadata.
     expect(parseBearerChallenge((await get(a)).headers.get("WWW-Authenticate")!)).not.toHaveProperty("resourceMetadata");
 
