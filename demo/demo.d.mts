@@ -123,7 +123,9 @@ export interface SpaServer {
   /** Page key (`script-tag`, `esm`) → its URL, which is also its registered redirect URI. */
   pages: Record<"script-tag" | "esm" | "react", string>;
   /** Every registered redirect URI: the two pages and `silent` (silent.html, for a hidden iframe). */
-  redirectUris: Record<"script-tag" | "esm" | "react" | "resources" | "silent", string>;
+  redirectUris: Record<"script-tag" | "esm" | "react" | "silent", string>;
+  /** The resources mode's page (`resources.html`), a redirect URI in that mode only. */
+  resourcesPage: string;
   configure(config: SpaConfig): void;
   close(): Promise<void>;
 }

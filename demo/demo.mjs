@@ -94,7 +94,7 @@ export async function startDemo(options = {}) {
     closers.push(spa.close);
     // The demo's pages, and the pages of the apps registered with --app-origin: their root and
     // their copy of the silent page.
-    const redirectUris = [...Object.values(spa.redirectUris), ...appOrigins.flatMap((origin) => [origin + "/", origin + "/silent.html"])];
+    const redirectUris = [...Object.values(spa.redirectUris), ...(resources ? [spa.resourcesPage] : []), ...appOrigins.flatMap((origin) => [origin + "/", origin + "/silent.html"])];
     // The API's credentials at the introspection endpoint, new on every start.
     const credentials = { id: "implicitly-demo-api", secret: crypto.randomBytes(24).toString("base64url") };
     const auth = await startAuthServer({
@@ -168,7 +168,7 @@ export async function startDemo(options = {}) {
       ...(oidc ? { issuer: oidc.issuer } : { endSessionEndpoint: auth.endSessionEndpoint }),
       apiOrigin: api.origin,
       thirdPartyOrigin: thirdParty.origin,
-      redirectUris: spa.redirectUris,
+      redirectUris: resources ? { ...spa.redirectUris, resources: spa.resourcesPage } : spa.redirectUris,
       // The SDK's defaults (30 s, 60 s) at the default 120 s lifetime; scaled down for shorter
       // lifetimes, which would otherwise expire on arrival.
       clockSkew: Math.min(30, Math.floor(as.tokenLifetime / 4)),

@@ -20,7 +20,10 @@ export const PAGES = Object.freeze({ "script-tag": "/", esm: "/esm.html", react:
  * hidden iframe to the page, for silent renewal with `prompt=none`. It is the only page that may
  * be framed, by this origin only.
  */
-export const REDIRECT_PATHS = Object.freeze({ ...PAGES, resources: "/resources.html", silent: "/silent.html" });
+export const REDIRECT_PATHS = Object.freeze({ ...PAGES, silent: "/silent.html" });
+
+/** The resources mode's page (`--resources`): a redirect URI in that mode only. */
+export const RESOURCES_PATH = "/resources.html";
 
 // silent.html is the SDK's silent redirect page as it ships (dist/implicitly-silent.html, copied
 // unchanged from src/session/silent.html), with the demo's client id: one inline script, allowed
@@ -57,6 +60,7 @@ const SILENT_HASH = `'sha256-${createHash("sha256").update(SILENT_SCRIPT).digest
  * @property {string} origin
  * @property {Record<string, string>} pages - page key → its URL (also its redirect URI)
  * @property {Record<string, string>} redirectUris - every redirect URI to register: the pages and `silent.html`
+ * @property {string} resourcesPage - the resources mode's page, registered in that mode only
  * @property {(config: SpaConfig) => void} configure - sets what `/config.json` serves
  * @property {() => Promise<void>} close
  */
@@ -124,6 +128,7 @@ export async function startSpaServer({ port = 0, host = "127.0.0.1", log } = {})
     origin: listening.origin,
     pages: urls(PAGES),
     redirectUris: urls(REDIRECT_PATHS),
+    resourcesPage: listening.origin + RESOURCES_PATH,
     configure(value) {
       config = value;
     },

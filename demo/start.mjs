@@ -216,7 +216,7 @@ const yourApp = appOrigins.length
 // With --resources: the page and its three APIs.
 const resourcesMode = demo.resourceApis
   ? `
-  One token per API     ${spa.redirectUris.resources}
+  One token per API     ${spa.resourcesPage}
   Profile API           ${demo.resourceApis.profile.origin}   (resource indicator ${demo.resourceApis.profile.origin}/, scope profile)
   Orders API            ${demo.resourceApis.orders.origin}   (resource indicator ${demo.resourceApis.orders.origin}/, scope orders)
   Payments API          ${demo.resourceApis.payments.origin}   (RFC 9728 metadata; asks for acr ${ACR.fresh})

@@ -52,7 +52,7 @@ describe("the resources page in Chromium", () => {
     try {
       const page = await context.newPage();
       page.on("pageerror", (e) => errors.push(e));
-      await page.goto(demo.spa.redirectUris.resources);
+      await page.goto(demo.spa.resourcesPage);
       await page.locator("body[data-ready]").waitFor();
       await page.getByRole("button", { name: "Sign in", exact: true }).click();
       await signInAtProvider(page, demo.oidc!.issuer, demo.spa.origin);
