@@ -3,7 +3,16 @@ import type { IncomingMessage } from "node:http";
 import type { OidcProvider } from "./oidc-server.mjs";
 
 /** The ports `npm run demo` uses unless told otherwise. */
-export declare const DEFAULT_PORTS: Readonly<{ spa: number; auth: number; api: number; thirdParty: number; oidc: number; profileApi: number; ordersApi: number; paymentsApi: number }>;
+export declare const DEFAULT_PORTS: Readonly<{
+  spa: number;
+  auth: number;
+  api: number;
+  thirdParty: number;
+  oidc: number;
+  profileApi: number;
+  ordersApi: number;
+  paymentsApi: number;
+}>;
 
 /** The resources mode's APIs: their scope; the third advertises its metadata and asks for `acrValues`. */
 export declare const RESOURCE_APIS: Readonly<Record<"profile" | "orders" | "payments", Readonly<{ scope: string; metadata?: boolean; acrValues?: string }>>>;

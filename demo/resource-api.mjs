@@ -58,7 +58,13 @@ export async function startResourceApi(options) {
   let origin = "";
   if (metadata) {
     app.get(METADATA_PATH, (_req, res) =>
-      res.json({ resource: origin + "/", authorization_servers: [issuer], scopes_supported: [scope], bearer_methods_supported: ["header"], resource_name: `The ${name} API` }),
+      res.json({
+        resource: origin + "/",
+        authorization_servers: [issuer],
+        scopes_supported: [scope],
+        bearer_methods_supported: ["header"],
+        resource_name: `The ${name} API`,
+      }),
     );
   }
   app.get("/", async (req, res, next) => {
@@ -97,7 +103,13 @@ export async function startResourceApi(options) {
    */
   function challenge(res, status, params) {
     const all = { realm: `implicitly-demo-${name}`, ...params, ...(metadata && status === 401 ? { resource_metadata: origin + METADATA_PATH } : {}) };
-    res.set("WWW-Authenticate", "Bearer " + Object.entries(all).map(([k, v]) => `${k}="${v.replace(/["\\]/g, "\\$&")}"`).join(", "));
+    res.set(
+      "WWW-Authenticate",
+      "Bearer " +
+        Object.entries(all)
+          .map(([k, v]) => `${k}="${v.replace(/["\\]/g, "\\$&")}"`)
+          .join(", "),
+    );
     res.status(status).json(params);
   }
 
@@ -122,7 +134,11 @@ export async function startResourceApi(options) {
       const data = Buffer.from(h + "." + p);
       const signature = Buffer.from(sig, "base64url");
       const ok =
-        header.alg === "RS256" ? verify("sha256", data, key, signature) : header.alg === "ES256" ? verify("sha256", data, { key, dsaEncoding: "ieee-p1363" }, signature) : false;
+        header.alg === "RS256"
+          ? verify("sha256", data, key, signature)
+          : header.alg === "ES256"
+            ? verify("sha256", data, { key, dsaEncoding: "ieee-p1363" }, signature)
+            : false;
       if (!ok || claims.iss !== issuer || !(claims.exp > Date.now() / 1000)) return undefined;
       // The resource indicator is this origin, with or without its `/` path (as a parsed URL has it).
       const audiences = [claims.aud].flat();

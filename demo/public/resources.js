@@ -92,7 +92,9 @@ async function callPayments() {
     const refused = await apis.fetch(url);
     log(`apis.fetch("${url}") without a token: ${refused.status}, WWW-Authenticate names resource_metadata`);
     const found = await apis.discover(url, refused);
-    log(`apis.discover(): resource ${found.resource}, authorization server ${found.authorizationServers.join(" ")} (the app's), scopes ${found.scopesSupported.join(" ")}`);
+    log(
+      `apis.discover(): resource ${found.resource}, authorization server ${found.authorizationServers.join(" ")} (the app's), scopes ${found.scopesSupported.join(" ")}`,
+    );
     apis.add({ url: found.resource, resource: found.resource, scope: found.scopesSupported });
     added = found;
   }

@@ -22,7 +22,8 @@ beforeAll(async () => {
       provider: "oidc",
       flow: "code",
       resources: true,
-      onApiRequest: (req: IncomingMessage) => void (req.method != "OPTIONS" && arrived.push({ at: "http://" + req.headers.host, path: req.url ?? "", authorization: req.headers.authorization })),
+      onApiRequest: (req: IncomingMessage) =>
+        void (req.method != "OPTIONS" && arrived.push({ at: "http://" + req.headers.host, path: req.url ?? "", authorization: req.headers.authorization })),
     }),
     launchChromium(),
   ]);
@@ -33,12 +34,15 @@ afterAll(async () => {
 });
 
 /** The claims of a JWT access token (read here to check the servers' work, never on the page). */
-const claimsOf = (authorization: string | undefined) => JSON.parse(Buffer.from(authorization!.replace(/^Bearer /, "").split(".")[1], "base64url").toString("utf8"));
+const claimsOf = (authorization: string | undefined) =>
+  JSON.parse(Buffer.from(authorization!.replace(/^Bearer /, "").split(".")[1], "base64url").toString("utf8"));
 
 /** The cells of the page's token table: API → [hash, audience, scope, acr]. */
 const table = async (page: Page) =>
   Object.fromEntries(
-    await page.locator("#tokens tr").evaluateAll((rows) => rows.map((row) => [(row as HTMLElement).dataset.api, [...row.children].slice(1).map((cell) => cell.textContent)])),
+    await page
+      .locator("#tokens tr")
+      .evaluateAll((rows) => rows.map((row) => [(row as HTMLElement).dataset.api, [...row.children].slice(1).map((cell) => cell.textContent)])),
   );
 
 describe("the resources page in Chromium", () => {
