@@ -3,7 +3,19 @@ import type { IncomingMessage } from "node:http";
 import type { OidcProvider } from "./oidc-server.mjs";
 
 /** The ports `npm run demo` uses unless told otherwise. */
-export declare const DEFAULT_PORTS: Readonly<{ spa: number; auth: number; api: number; thirdParty: number; oidc: number }>;
+export declare const DEFAULT_PORTS: Readonly<{
+  spa: number;
+  auth: number;
+  api: number;
+  thirdParty: number;
+  oidc: number;
+  profileApi: number;
+  ordersApi: number;
+  paymentsApi: number;
+}>;
+
+/** The resources mode's APIs: their scope; the third advertises its metadata and asks for `acrValues`. */
+export declare const RESOURCE_APIS: Readonly<Record<"profile" | "orders" | "payments", Readonly<{ scope: string; metadata?: boolean; acrValues?: string }>>>;
 
 /** The demo user. */
 export declare const DEMO_USER: Readonly<{ username: string; password: string; name: string; email: string }>;
@@ -16,7 +28,7 @@ export declare const SCOPES: Readonly<Record<"profile" | "orders", string>>;
 
 export interface DemoOptions {
   /** Ports of each server; 0 (the default) picks a free one. */
-  ports?: Partial<Record<"spa" | "auth" | "api" | "thirdParty" | "oidc", number>>;
+  ports?: Partial<Record<keyof typeof DEFAULT_PORTS, number>>;
   /** A loopback address. @default "127.0.0.1" */
   host?: string;
   /** Access token lifetime in seconds. @default 120 */
@@ -58,6 +70,11 @@ export interface DemoOptions {
   appOrigins?: string[];
   /** With `dpop`: the pages keep the DPoP-bound session across reloads (`persistSession`). */
   persist?: boolean;
+  /**
+   * With `provider: "oidc"` and `flow: "code"` (no `dpop`): the resources mode (`resources.html`),
+   * oidc-provider with resource indicators and the three {@link RESOURCE_APIS} on their own origins.
+   */
+  resources?: boolean;
   /**
    * The loopback host of the authorization servers, default `host`: `localhost` (with the app on
    * `127.0.0.1`) puts them on another site than the app (cross-site mode).
@@ -106,6 +123,8 @@ export interface SpaConfig {
   dpop?: boolean;
   /** The pages call `persistSession`. */
   persist?: boolean;
+  /** The resources page's APIs: the two it knows, and the one it discovers. */
+  resources?: { apis: { name: string; url: string; scope: string }[]; discovered: { name: string; url: string } };
 }
 
 export interface SpaServer {
@@ -114,6 +133,8 @@ export interface SpaServer {
   pages: Record<"script-tag" | "esm" | "react", string>;
   /** Every registered redirect URI: the two pages and `silent` (silent.html, for a hidden iframe). */
   redirectUris: Record<"script-tag" | "esm" | "react" | "silent", string>;
+  /** The resources mode's page (`resources.html`), a redirect URI in that mode only. */
+  resourcesPage: string;
   configure(config: SpaConfig): void;
   close(): Promise<void>;
 }
@@ -165,6 +186,8 @@ export interface Demo {
   thirdParty: ThirdPartyServer;
   /** The OpenID provider, with `provider: "oidc"` only. */
   oidc?: OidcProvider;
+  /** With `resources`: each API's origin (also its resource indicator, with the `/` path). */
+  resourceApis?: Record<"profile" | "orders" | "payments", { origin: string; close(): Promise<void> }>;
   /** Stops all the servers. */
   close(): Promise<void>;
 }

@@ -2,6 +2,8 @@
 // (demo/start.mjs) and by the integration and browser tests (on free ports).
 import crypto from "node:crypto";
 import { startApiServer } from "./api-server.mjs";
+import { ACR } from "./lib.mjs";
+import { startResourceApi } from "./resource-api.mjs";
 import { startAuthServer } from "./auth-server.mjs";
 import { startSpaServer } from "./spa-server.mjs";
 import { startThirdPartyServer } from "./third-party-server.mjs";
@@ -9,7 +11,27 @@ import { startThirdPartyServer } from "./third-party-server.mjs";
 export { DEMO_CLIENT_ID, DEMO_USER, SCOPES } from "./auth-server.mjs";
 
 /** The ports `npm run demo` uses unless told otherwise. */
-export const DEFAULT_PORTS = Object.freeze({ spa: 8700, auth: 8701, api: 8702, thirdParty: 8703, oidc: 8704 });
+export const DEFAULT_PORTS = Object.freeze({
+  spa: 8700,
+  auth: 8701,
+  api: 8702,
+  thirdParty: 8703,
+  oidc: 8704,
+  profileApi: 8705,
+  ordersApi: 8706,
+  paymentsApi: 8707,
+});
+
+/**
+ * The APIs of the resources mode, each on its own origin (its resource indicator, RFC 8707): two
+ * the page knows, and a third it discovers from its `401` (RFC 9728), which asks for a stronger
+ * sign-in (RFC 9470).
+ */
+export const RESOURCE_APIS = Object.freeze({
+  profile: Object.freeze({ scope: "profile" }),
+  orders: Object.freeze({ scope: "orders" }),
+  payments: Object.freeze({ scope: "payments", metadata: true, acrValues: ACR.fresh }),
+});
 
 /**
  * @typedef {object} DemoOptions
@@ -35,6 +57,9 @@ export const DEFAULT_PORTS = Object.freeze({ spa: 8700, auth: 8701, api: 8702, t
  * @property {boolean} [dpopNonce] - with `dpop`: the provider asks every proof for a nonce of its own
  * @property {boolean} [persist] - with `dpop`: the pages keep the DPoP-bound session across reloads
  *   (`persistSession`)
+ * @property {boolean} [resources] - with `provider: "oidc"` and `flow: "code"` (no `dpop`): the
+ *   resources mode (`resources.html`): oidc-provider with resource indicators, and the three
+ *   {@link RESOURCE_APIS} on their own origins, each taking only JWTs of its own audience
  * @property {string} [authHost] - the loopback host of the authorization servers, default `host`;
  *   `localhost` with the default `host` puts them on another site than the app (cross-site mode)
  *
@@ -47,6 +72,7 @@ export const DEFAULT_PORTS = Object.freeze({ spa: 8700, auth: 8701, api: 8702, t
  * @property {import("./api-server.mjs").ApiServer} api
  * @property {import("./third-party-server.mjs").ThirdPartyServer} thirdParty
  * @property {import("./oidc-server.mjs").OidcProvider} [oidc] - with `provider: "oidc"` only
+ * @property {Record<keyof typeof RESOURCE_APIS, import("./resource-api.mjs").ResourceApi>} [resourceApis] - with `resources` only
  * @property {() => Promise<void>} close - stops all four servers
  */
 
@@ -77,12 +103,14 @@ export async function startDemo(options = {}) {
     dpopNonce = false,
     appOrigins = [],
     persist = false,
+    resources = false,
   } = options;
   const { authHost = host } = options;
   if (provider !== "oauth2" && provider !== "oidc") throw new Error(`provider: "${provider}" is neither "oauth2" nor "oidc"`);
   if (flow !== "implicit" && flow !== "code") throw new Error(`flow: "${flow}" is neither "implicit" nor "code"`);
   if (dpop && (provider !== "oidc" || flow !== "code")) throw new Error('dpop: needs provider "oidc" and flow "code"');
   if (persist && !dpop) throw new Error("persist: needs dpop");
+  if (resources && (provider !== "oidc" || flow !== "code" || dpop)) throw new Error('resources: needs provider "oidc" and flow "code", without dpop');
   /** @type {(() => Promise<void>)[]} */
   const closers = [];
   const close = () => Promise.all(closers.map((c) => c())).then(() => undefined);
@@ -91,7 +119,11 @@ export async function startDemo(options = {}) {
     closers.push(spa.close);
     // The demo's pages, and the pages of the apps registered with --app-origin: their root and
     // their copy of the silent page.
-    const redirectUris = [...Object.values(spa.redirectUris), ...appOrigins.flatMap((origin) => [origin + "/", origin + "/silent.html"])];
+    const redirectUris = [
+      ...Object.values(spa.redirectUris),
+      ...(resources ? [spa.resourcesPage] : []),
+      ...appOrigins.flatMap((origin) => [origin + "/", origin + "/silent.html"]),
+    ];
     // The API's credentials at the introspection endpoint, new on every start.
     const credentials = { id: "implicitly-demo-api", secret: crypto.randomBytes(24).toString("base64url") };
     const auth = await startAuthServer({
@@ -108,6 +140,8 @@ export async function startDemo(options = {}) {
     closers.push(auth.close);
     // With provider "oidc", the OpenID provider is the pages' authorization server and the API's
     // introspection endpoint; the demo's OAuth 2.0 server still runs, unused by the pages.
+    /** @type {Record<string, string[]>} */
+    const resourceIndicators = {};
     const oidc =
       provider === "oidc"
         ? await (
@@ -121,6 +155,9 @@ export async function startDemo(options = {}) {
             log,
             codeFlow: flow === "code",
             dpopNonce,
+            // Filled in once the resource APIs listen (their origins are their indicators): the
+            // provider reads it on every request.
+            ...(resources && { resourceIndicators }),
           })
         : undefined;
     if (oidc) closers.push(oidc.close);
@@ -137,6 +174,30 @@ export async function startDemo(options = {}) {
       log,
     });
     closers.push(api.close);
+    /** @type {Demo["resourceApis"]} */
+    let resourceApis;
+    if (resources && oidc) {
+      const started = {};
+      for (const [name, api] of Object.entries(RESOURCE_APIS)) {
+        const port = ports[/** @type {"profileApi"} */ (name + "Api")] ?? 0;
+        const server = await startResourceApi({
+          name,
+          ...api,
+          port,
+          host,
+          issuer: oidc.issuer,
+          jwksUri: oidc.jwksUri,
+          allowedOrigin: [spa.origin, ...appOrigins],
+          onRequest: onApiRequest,
+          log,
+        });
+        closers.push(server.close);
+        // Its indicator is its origin as a URL has it (with the `/` path).
+        resourceIndicators[server.origin + "/"] = [api.scope];
+        started[name] = server;
+      }
+      resourceApis = /** @type {NonNullable<Demo["resourceApis"]>} */ (started);
+    }
     const thirdParty = await startThirdPartyServer({ port: ports.thirdParty ?? 0, host, allowedOrigin: spa.origin, log });
     closers.push(thirdParty.close);
     spa.configure({
@@ -148,7 +209,7 @@ export async function startDemo(options = {}) {
       ...(oidc ? { issuer: oidc.issuer } : { endSessionEndpoint: auth.endSessionEndpoint }),
       apiOrigin: api.origin,
       thirdPartyOrigin: thirdParty.origin,
-      redirectUris: spa.redirectUris,
+      redirectUris: resources ? { ...spa.redirectUris, resources: spa.resourcesPage } : spa.redirectUris,
       // The SDK's defaults (30 s, 60 s) at the default 120 s lifetime; scaled down for shorter
       // lifetimes, which would otherwise expire on arrival.
       clockSkew: Math.min(30, Math.floor(as.tokenLifetime / 4)),
@@ -159,8 +220,21 @@ export async function startDemo(options = {}) {
       ...(dpop ? { dpop } : {}),
       // The DPoP-bound session kept across reloads: the pages call `persistSession`.
       ...(persist ? { persist } : {}),
+      // The resources page's APIs: which it knows, and which it discovers.
+      ...(resourceApis
+        ? {
+            resources: {
+              apis: /** @type {const} */ (["profile", "orders"]).map((name) => ({
+                name,
+                url: resourceApis[name].origin + "/",
+                scope: RESOURCE_APIS[name].scope,
+              })),
+              discovered: { name: "payments", url: resourceApis.payments.origin + "/" },
+            },
+          }
+        : {}),
     });
-    return { spa, auth, api, thirdParty, ...(oidc ? { oidc } : {}), close };
+    return { spa, auth, api, thirdParty, ...(oidc ? { oidc } : {}), ...(resourceApis ? { resourceApis } : {}), close };
   } catch (err) {
     await close();
     throw err;

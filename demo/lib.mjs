@@ -13,6 +13,14 @@ export const PUBLIC_DIR = path.join(HERE, "public") + path.sep;
 /** The SDK's build output, served to the demo pages. */
 export const DIST_DIR = path.join(HERE, "..", "dist") + path.sep;
 
+/**
+ * The sign-in levels (`acr`) the provider names with `resourceIndicators`: every sign-in is
+ * `password`, and one made at the login page for a request whose `acr_values` asked for `fresh`
+ * (with `prompt=login`, the way the demo's page steps up) is `fresh`. A real provider would ask
+ * for a second factor there; the demo's development login page has none.
+ */
+export const ACR = Object.freeze({ password: "urn:implicitly:demo:password", fresh: "urn:implicitly:demo:fresh" });
+
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1)$/;
 
 /** Thrown by {@link listen} when the port is taken; `label` names the server that wanted it. */

@@ -2,6 +2,12 @@
 /** The demo SPA's client identifier at the OpenID provider. */
 export declare const OIDC_CLIENT_ID: string;
 
+/**
+ * The sign-in levels (`acr`) the provider names with `resourceIndicators`: `fresh` for a sign-in made
+ * at the login page when the request's `acr_values` asked for it, `password` otherwise.
+ */
+export declare const ACR: Readonly<{ password: string; fresh: string }>;
+
 /** The demo accounts; the development login page accepts any login name and password. */
 export declare const OIDC_ACCOUNTS: Readonly<Record<string, Readonly<{ name: string; email: string }>>>;
 

@@ -4,7 +4,7 @@
 // pages. Everything is held in memory, with signing keys made fresh on every start.
 import crypto from "node:crypto";
 import Provider, { errors, offlinePages } from "./oidc-provider-offline.mjs";
-import { listen } from "./lib.mjs";
+import { ACR, listen } from "./lib.mjs";
 
 /** The demo SPA's client identifier at the OpenID provider. */
 export const OIDC_CLIENT_ID = "implicitly-demo";
@@ -13,6 +13,10 @@ export const OIDC_CLIENT_ID = "implicitly-demo";
 export const OIDC_ACCOUNTS = Object.freeze({
   demo: Object.freeze({ name: "Dana Demo", email: "dana.demo@example.com" }),
 });
+
+// The sign-in levels (`acr`) the provider names with `resourceIndicators` (in lib.mjs, so that
+// the demo's other servers can name them without loading oidc-provider).
+export { ACR };
 
 /** The scopes the provider offers, and the claims each one releases. */
 const CLAIMS = { openid: ["sub"], profile: ["name"], email: ["email", "email_verified"], orders: [] };
@@ -144,7 +148,8 @@ export async function startOidcProvider({
     ],
     responseTypes: ["id_token token", ...(codeFlow ? CODE_FLOW.client.response_types.slice(1) : [])],
     ...(codeFlow && CODE_FLOW.provider),
-    scopes: Object.keys(CLAIMS),
+    // With resource indicators, also the scope of the demo's third API (its payments).
+    scopes: [...Object.keys(CLAIMS), ...(resourceIndicators ? ["payments"] : [])],
     claims: CLAIMS,
     // The ID token carries the claims of the granted scopes (name, email), so the SPA can show who
     // signed in from verified claims alone. (By default, with an access token in the response,
@@ -174,9 +179,44 @@ export async function startOidcProvider({
             if (!Object.hasOwn(resourceIndicators, indicator)) throw new errors.InvalidTarget();
             return { audience: indicator, scope: resourceIndicators[indicator].join(" "), accessTokenFormat: "jwt", accessTokenTTL: tokenLifetime };
           },
+          // The code of a request that named one resource gives a token for it, also when the
+          // token request names none (the SDK's code exchange, in a frame or at sign-in).
+          useGrantedResource: async () => true,
         },
       }),
     },
+    // With resource indicators: the sign-in levels, and each JWT access token carries its
+    // sign-in's `acr` (RFC 9068 §2.2.1), so an API can ask for a stronger one (RFC 9470).
+    ...(resourceIndicators && {
+      acrValues: Object.values(ACR),
+      async extraTokenClaims(ctx, token) {
+        // An access token keeps no `acr` of its own: it is its code's, refresh token's or session's.
+        const entities = ctx?.oidc?.entities ?? {};
+        const acr = token.acr ?? (entities.RefreshToken ?? entities.AuthorizationCode ?? ctx?.oidc?.session)?.acr;
+        return acr ? { acr } : undefined;
+      },
+    }),
+    // With resource indicators: the demo's APIs are the app's own, so a user who consented once
+    // is not asked again for each API's scopes (oidc-provider's "skip consent" recipe for
+    // first-party resources). A frame's request (`prompt=none`) can then get another API's token.
+    ...(resourceIndicators && {
+      async loadExistingGrant(ctx) {
+        const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
+        const grant = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
+        const resource = ctx.oidc.params?.resource;
+        if (grant && typeof resource === "string" && Object.hasOwn(resourceIndicators, resource)) {
+          const asked = String(ctx.oidc.params.scope ?? "").split(" ");
+          const scopes = resourceIndicators[resource].filter((scope) => asked.includes(scope));
+          if (scopes.length) {
+            // Its scopes for that API, and (as the provider also offers them) for the provider.
+            grant.addResourceScope(resource, scopes.join(" "));
+            grant.addOIDCScope(scopes.join(" "));
+            await grant.save();
+          }
+        }
+        return grant;
+      },
+    }),
     async findAccount(_ctx, id) {
       const known = Object.hasOwn(accounts, id) ? accounts[id] : undefined;
       return {
@@ -199,6 +239,19 @@ export async function startOidcProvider({
     if (code === "implicit-force-https" || code === "implicit-forbid-localhost") return;
     invalidate.call(this, message, code);
   };
+  if (resourceIndicators) {
+    // The development login page names no level: a sign-in made there is `fresh` when the request
+    // asked for it, `password` otherwise.
+    const finished = provider.interactionFinished.bind(provider);
+    provider.interactionFinished = async (req, res, result, options) => {
+      if (result?.login) {
+        const { params } = await provider.interactionDetails(req, res);
+        const asked = typeof params.acr_values === "string" ? params.acr_values.split(" ") : [];
+        result = { ...result, login: { ...result.login, acr: asked.includes(ACR.fresh) ? ACR.fresh : ACR.password } };
+      }
+      return finished(req, res, result, options);
+    };
+  }
   provider.use(offlinePages); // no web fonts: nothing beyond loopback
   handler = provider.callback();
 

@@ -22,6 +22,9 @@ export const PAGES = Object.freeze({ "script-tag": "/", esm: "/esm.html", react:
  */
 export const REDIRECT_PATHS = Object.freeze({ ...PAGES, silent: "/silent.html" });
 
+/** The resources mode's page (`--resources`): a redirect URI in that mode only. */
+export const RESOURCES_PATH = "/resources.html";
+
 // silent.html is the SDK's silent redirect page as it ships (dist/implicitly-silent.html, copied
 // unchanged from src/session/silent.html), with the demo's client id: one inline script, allowed
 // by its hash, on that page only.
@@ -49,11 +52,15 @@ const SILENT_HASH = `'sha256-${createHash("sha256").update(SILENT_SCRIPT).digest
  * @property {string} [tokenEndpoint] - the code flow's token endpoint
  * @property {boolean} [dpop] - the pages pass `dpop` (DPoP-bound tokens)
  * @property {boolean} [persist] - the pages call `persistSession` (the session survives a reload)
+ * @property {{ apis: { name: string, url: string, scope: string }[], discovered: { name: string, url: string } }} [resources] -
+ *   the resources page's APIs (`npm run demo -- --resources`): the two it knows, and the one it
+ *   discovers from its `401`
  *
  * @typedef {object} SpaServer
  * @property {string} origin
  * @property {Record<string, string>} pages - page key → its URL (also its redirect URI)
  * @property {Record<string, string>} redirectUris - every redirect URI to register: the pages and `silent.html`
+ * @property {string} resourcesPage - the resources mode's page, registered in that mode only
  * @property {(config: SpaConfig) => void} configure - sets what `/config.json` serves
  * @property {() => Promise<void>} close
  */
@@ -74,7 +81,8 @@ export async function startSpaServer({ port = 0, host = "127.0.0.1", log } = {})
   app.disable("x-powered-by");
   app.use(logRequests("spa", log));
   app.use((req, res, next) => {
-    const connect = config ? [config.apiOrigin, config.thirdPartyOrigin, new URL(config.revocationEndpoint).origin].join(" ") : "";
+    const resourceApis = config?.resources ? [...config.resources.apis, config.resources.discovered].map((api) => new URL(api.url).origin) : [];
+    const connect = config ? [config.apiOrigin, config.thirdPartyOrigin, new URL(config.revocationEndpoint).origin, ...resourceApis].join(" ") : "";
     // The pages may frame the authorization server (silent renewal: a hidden iframe that it
     // redirects back to silent.html), and only silent.html may be framed, by this origin alone.
     const frames = config ? new URL(config.authorizationEndpoint).origin : "";
@@ -120,6 +128,7 @@ export async function startSpaServer({ port = 0, host = "127.0.0.1", log } = {})
     origin: listening.origin,
     pages: urls(PAGES),
     redirectUris: urls(REDIRECT_PATHS),
+    resourcesPage: listening.origin + RESOURCES_PATH,
     configure(value) {
       config = value;
     },

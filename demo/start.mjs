@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { DEMO_USER } from "./auth-server.mjs";
 import { DEFAULT_PORTS, startDemo } from "./demo.mjs";
-import { DIST_DIR } from "./lib.mjs";
+import { ACR, DIST_DIR } from "./lib.mjs";
 
 /** @type {Record<"spa" | "auth" | "api" | "thirdParty" | "oidc" | "tokenLifetime", [flag: string, env: string, fallback: number]>} */
 const SETTINGS = {
@@ -45,6 +45,9 @@ Options (each also settable by the environment variable shown):
                         lets URL call the API and the token endpoint, e.g. http://127.0.0.1:5173
   --persist             keep the session       IMPLICITLY_DEMO_PERSIST=1         (with --dpop)
                         the pages call \`persistSession\`: a reload refreshes, with no frame
+  --resources           one token per API      IMPLICITLY_DEMO_RESOURCES=1       (with --provider oidc --flow code)
+                        resources.html: three APIs on their own origins (ports ${DEFAULT_PORTS.profileApi}-${DEFAULT_PORTS.paymentsApi}),
+                        resource indicators, discovery (RFC 9728) and step-up (RFC 9470)
   --cross-site          two sites              IMPLICITLY_DEMO_CROSS_SITE=1
                         the authorization servers on localhost, the app on 127.0.0.1: the
                         frame of a reload gets no session cookie (docs/sessions.md)
@@ -73,6 +76,7 @@ try {
       dpop: { type: "boolean" },
       "app-origin": { type: "string", multiple: true },
       persist: { type: "boolean" },
+      resources: { type: "boolean" },
       "cross-site": { type: "boolean" },
       quiet: { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -113,6 +117,9 @@ const dpop = args.dpop ?? process.env.IMPLICITLY_DEMO_DPOP === "1";
 if (dpop && (provider !== "oidc" || flow !== "code")) fail("--dpop needs --provider oidc --flow code (oidc-provider has DPoP).");
 const persist = args.persist ?? process.env.IMPLICITLY_DEMO_PERSIST === "1";
 if (persist && !dpop) fail("--persist needs --dpop (only a DPoP-bound refresh token is kept).");
+const resources = args.resources ?? process.env.IMPLICITLY_DEMO_RESOURCES === "1";
+if (resources && (provider !== "oidc" || flow !== "code" || dpop))
+  fail("--resources needs --provider oidc --flow code, without --dpop (the APIs take Bearer JWTs).");
 const crossSite = args["cross-site"] ?? process.env.IMPLICITLY_DEMO_CROSS_SITE === "1";
 
 const appOrigins = (args["app-origin"] ?? [process.env.IMPLICITLY_DEMO_APP_ORIGINS ?? ""])
@@ -149,12 +156,20 @@ const PORT_HINTS = {
 let demo;
 try {
   demo = await startDemo({
-    ports: { spa: settings.spa, auth: settings.auth, api: settings.api, thirdParty: settings.thirdParty, oidc: settings.oidc },
+    ports: {
+      spa: settings.spa,
+      auth: settings.auth,
+      api: settings.api,
+      thirdParty: settings.thirdParty,
+      oidc: settings.oidc,
+      ...(resources && { profileApi: DEFAULT_PORTS.profileApi, ordersApi: DEFAULT_PORTS.ordersApi, paymentsApi: DEFAULT_PORTS.paymentsApi }),
+    },
     provider,
     flow,
     dpop,
     appOrigins,
     persist,
+    resources,
     ...(crossSite ? { authHost: "localhost" } : {}),
     tokenLifetime: settings.tokenLifetime,
     quirks,
@@ -185,7 +200,7 @@ const server = oidc
   ? `OpenID provider       ${oidc.issuer}   (oidc-provider, response_type=${responseType}, ${tokens}; tokens live ${oidc.tokenLifetime} s)`
   : `Authorization server  ${auth.origin}   (oauth2orize, response_type=${responseType}, ${tokens}; tokens live ${auth.tokenLifetime} s)`;
 const mode = `${oidc ? "OpenID Connect" : "OAuth 2.0"}, ${flow === "code" ? "authorization code flow with PKCE and refresh tokens" : oidc ? "implicit flow" : "implicit grant"}${dpop ? ", DPoP" : ""}`;
-const servers = oidc ? 5 : 4;
+const servers = (oidc ? 5 : 4) + (demo.resourceApis ? 3 : 0);
 // With --app-origin: what the newcomer's own app passes to createClient to use these servers.
 const as = oidc ?? auth;
 const yourApp = appOrigins.length
@@ -205,6 +220,15 @@ const yourApp = appOrigins.length
     ].join("\n    ")}${flow === "code" ? "" : "\n  (With --flow code, the code flow: the token endpoint lets your origin in too.)"}
 `
   : "";
+// With --resources: the page and its three APIs.
+const resourcesMode = demo.resourceApis
+  ? `
+  One token per API     ${spa.resourcesPage}
+  Profile API           ${demo.resourceApis.profile.origin}   (resource indicator ${demo.resourceApis.profile.origin}/, scope profile)
+  Orders API            ${demo.resourceApis.orders.origin}   (resource indicator ${demo.resourceApis.orders.origin}/, scope orders)
+  Payments API          ${demo.resourceApis.payments.origin}   (RFC 9728 metadata; asks for acr ${ACR.fresh})
+`
+  : "";
 console.log(`
 implicitly demo is running on loopback: ${mode}${quirkNames.length ? ", with the quirks " + quirkNames.join(", ") : ""}. ${servers} servers:
 
@@ -217,7 +241,7 @@ implicitly demo is running on loopback: ${mode}${quirkNames.length ? ", with the
   ${server}
   Protected API         ${api.origin}   (/api/profile needs scope profile, /api/orders scope orders)
   Third-party origin    ${thirdParty.origin}   (must never see the token)
-${yourApp}
+${resourcesMode}${yourApp}
 Press Ctrl-C to stop.
 `);
 

@@ -191,12 +191,12 @@ export const resources = (client: Client, options: ResourcesOptions): Resources 
       i.options.fetch,
       (token, response, challenge) => {
         // As the client's own token: a 401 refuses it, also one without a readable challenge of its
-        // scheme, unless its WWW-Authenticate names another scheme only.
+        // scheme, unless its WWW-Authenticate names another scheme only. A token of a sign-in too
+        // weak for the API (RFC 9470) goes too: only a new one, from the stronger sign-in the app
+        // asks for next, can pass there.
         const scheme = token.tokenType;
-        if (
-          response.status == 401 &&
-          (challenge ? challenge.error == "invalid_token" : new RegExp(scheme, "i").test(response.headers.get("WWW-Authenticate") || scheme))
-        ) {
+        const refused = challenge?.error == "invalid_token" || challenge?.error == "insufficient_user_authentication";
+        if (response.status == 401 && (challenge ? refused : new RegExp(scheme, "i").test(response.headers.get("WWW-Authenticate") || scheme))) {
           store.expire(token);
         }
         events.emit("unauthorized", { response, challenge, resource: indicator });

@@ -309,6 +309,23 @@ describe("resources: each token's own events, expiry and 401", () => {
     expect(sentTo(PROFILE)).toEqual(["Bearer at-3-" + aud(PROFILE), "Bearer at-4-" + aud(PROFILE)]);
   });
 
+  it("a 401 insufficient_user_authentication drops that API's token too: after a stronger sign-in, the next request gets a new one", async () => {
+    const client = make();
+    await signIn(client);
+    const apis = resources(client, { apis: APIS });
+    await apis.tokenFor(BILLING);
+    const events: unknown[] = [];
+    apis.on("unauthorized", (e) => events.push([e.resource, e.challenge?.error, e.challenge?.acrValues]));
+    api = () => new Response("", { status: 401, headers: { "WWW-Authenticate": 'Bearer error="insufficient_user_authentication", acr_values="urn:mfa"' } });
+    await apis.fetch(PROFILE + "/me");
+    expect(events).toEqual([[PROFILE, "insufficient_user_authentication", "urn:mfa"]]);
+    expect(apis.getToken(PROFILE)).toBeNull();
+    expect(apis.getToken(BILLING)).not.toBeNull();
+    api = () => new Response("ok");
+    await apis.fetch(PROFILE + "/me");
+    expect(sentTo(PROFILE)).toEqual(["Bearer at-3-" + aud(PROFILE), "Bearer at-4-" + aud(PROFILE)]);
+  });
+
   it("a 403 insufficient_scope keeps the token and names the resource and the scope asked", async () => {
     const client = make();
     await signIn(client);

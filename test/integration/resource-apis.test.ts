@@ -1,0 +1,85 @@
+// @vitest-environment node
+// The demo's resource APIs (resources mode) against the demo's OpenID provider with resource
+// indicators: each API takes only a JWT for its own audience, so API A's token is refused at API
+// B; the third API advertises its RFC 9728 metadata in its 401 and asks a token of a weaker
+// sign-in for a stronger one (RFC 9470).
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { ACR, startOidcProvider, type OidcProvider } from "../../demo/oidc-server.mjs";
+import { METADATA_PATH, startResourceApi, type ResourceApi } from "../../demo/resource-api.mjs";
+import { codeFlow, createClient, parseBearerChallenge, resources } from "../../src/index";
+import { authorizeAtProvider, MemoryStorage } from "./browser-walk";
+
+const REDIRECT = "http://127.0.0.1:5173/callback";
+const APP = "http://127.0.0.1:5173";
+
+let op: OidcProvider;
+let a: ResourceApi;
+let b: ResourceApi;
+let c: ResourceApi;
+// Filled in once the APIs listen: the provider reads it on every request.
+const indicators: Record<string, string[]> = {};
+beforeAll(async () => {
+  op = await startOidcProvider({ redirectUris: [REDIRECT], codeFlow: true, resourceIndicators: indicators });
+  const common = { issuer: op.issuer, jwksUri: op.jwksUri, allowedOrigin: APP };
+  a = await startResourceApi({ ...common, name: "profile", scope: "profile" });
+  b = await startResourceApi({ ...common, name: "orders", scope: "orders" });
+  c = await startResourceApi({ ...common, name: "payments", scope: "payments", metadata: true, acrValues: ACR.fresh });
+  indicators[a.origin + "/"] = ["profile"];
+  indicators[b.origin + "/"] = ["orders"];
+  indicators[c.origin + "/"] = ["payments"];
+  vi.stubGlobal("location", new URL(APP + "/"));
+});
+afterAll(async () => {
+  vi.unstubAllGlobals();
+  await Promise.all([op?.close(), a?.close(), b?.close(), c?.close()]);
+});
+
+/** Signs in naming `resource`, then gets that API's token from the refresh token. */
+async function tokenFor(resource: string, scope: string) {
+  const client = createClient({
+    authorizationEndpoint: op.authorizationEndpoint,
+    tokenEndpoint: op.tokenEndpoint,
+    clientId: op.clientId,
+    redirectUri: REDIRECT,
+    scope: `openid ${scope}`,
+    storage: new MemoryStorage(),
+    fetch,
+    flow: codeFlow,
+  });
+  await client.handleRedirect(await authorizeAtProvider(await client.authorizationUrl({ extraParams: { resource } }), REDIRECT));
+  const apis = resources(client, { apis: [{ url: resource, resource, scope: [scope] }] });
+  return (await apis.tokenFor(resource)).accessToken;
+}
+
+const get = (api: ResourceApi, token?: string) => fetch(api.origin + "/", token ? { headers: { Authorization: "Bearer " + token } } : {});
+
+describe("the demo's resource APIs", () => {
+  it("take a token of their own audience, and refuse another API's", async () => {
+    const tokenA = await tokenFor(a.origin + "/", "profile");
+    const atA = await get(a, tokenA);
+    expect(atA.status).toBe(200);
+    expect(await atA.json()).toMatchObject({ api: "profile", sub: "demo", aud: a.origin + "/", scope: "profile", acr: ACR.password });
+    const atB = await get(b, tokenA);
+    expect(atB.status).toBe(401);
+    expect(parseBearerChallenge(atB.headers.get("WWW-Authenticate")!)).toMatchObject({ error: "invalid_token" });
+    // Neither a bare token nor none gets anything.
+    expect((await get(b)).status).toBe(401);
+    expect((await get(b, "not.a.jwt")).status).toBe(401);
+  });
+
+  it("the third API names its metadata in its 401, and asks a token of a weaker sign-in for a stronger one", async () => {
+    const refused = await get(c);
+    expect(refused.status).toBe(401);
+    const challenge = parseBearerChallenge(refused.headers.get("WWW-Authenticate")!);
+    expect(challenge).toMatchObject({ resourceMetadata: c.origin + METADATA_PATH });
+    const metadata = await (await fetch(c.origin + METADATA_PATH)).json();
+    expect(metadata).toMatchObject({ resource: c.origin + "/", authorization_servers: [op.issuer], scopes_supported: ["payments"] });
+    // The other APIs say nothing of metadata.
+    expect(parseBearerChallenge((await get(a)).headers.get("WWW-Authenticate")!)).not.toHaveProperty("resourceMetadata");
+
+    const tokenC = await tokenFor(c.origin + "/", "payments");
+    const weak = await get(c, tokenC);
+    expect(weak.status).toBe(401);
+    expect(parseBearerChallenge(weak.headers.get("WWW-Authenticate")!)).toMatchObject({ error: "insufficient_user_authentication", acrValues: ACR.fresh });
+  });
+});
