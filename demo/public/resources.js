@@ -40,9 +40,8 @@ const client = sdk.createOidcClient({
 const apis = sdk.resources(client, {
   apis: known.map((api) => ({ url: api.url, resource: api.url, scope: [api.scope] })),
   renew: sdk.renew,
-  // The only authorization server a discovered API may send the user to: this app's. (Named here:
-  // the default, the client's `issuer`, is not seen through createOidcClient yet.)
-  authorizationServers: [config.issuer],
+  // The only authorization server a discovered API may send the user to is this app's: the
+  // default, the client's `issuer` (`authorizationServers: [...]` would name others).
 });
 
 /** What the payments API asked for: its resource and `acr_values` (RFC 9470), once it did. */

@@ -42,6 +42,13 @@ export interface Internals {
    */
   metadata?(): Promise<Readonly<Record<string, unknown>>>;
   /**
+   * The authorization server's issuer identifier, for features that must know which server this
+   * client signs in with (the only one a discovered resource may send the user to). Set by
+   * {@link createOidcClient}, which keeps its `issuer` out of the core options; a plain client's
+   * features read their own `issuer` option.
+   */
+  issuer?: string;
+  /**
    * The refresh token held in memory, when a grant gave one (the code flow); for revocation only.
    * Read it before {@link Client.logout}, which forgets it.
    */

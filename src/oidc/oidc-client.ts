@@ -163,6 +163,7 @@ export const createOidcClient = (options: OidcClientOptions): OidcClient => {
       },
     ));
   i.metadata = async () => (await meta()).metadata;
+  i.issuer = issuer;
   // Discovery is needed only for what was not configured.
   const discovers = !authorizationEndpoint || (idToken && !jwksUri);
   let keys: KeySet | undefined;

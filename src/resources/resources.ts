@@ -43,7 +43,8 @@ export interface ResourcesOptions {
   /**
    * The issuer identifiers of the authorization servers this app signs in with:
    * {@link Resources.discover} accepts an API only when its metadata names one of them, so that an
-   * API never chooses where the user's credentials go. @default the client's `issuer`, when it has one
+   * API never chooses where the user's credentials go. @default the client's issuer, when it has one
+   * (`createOidcClient`'s `issuer`, or the code flow's `issuer` option)
    */
   authorizationServers?: readonly string[];
 }
@@ -164,7 +165,8 @@ export const resources = (client: Client, options: ResourcesOptions): Resources 
   const {
     apis,
     renew,
-    authorizationServers = [featureOptions<{ issuer: unknown }>(i).issuer].filter(Boolean),
+    // The OpenID client's issuer, else the code flow's `issuer` option.
+    authorizationServers = [i.issuer ?? featureOptions<{ issuer: unknown }>(i).issuer].filter(Boolean),
   } = {
     __proto__: null,
     ...options,

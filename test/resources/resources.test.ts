@@ -5,6 +5,7 @@
 // configuration's checks.
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createClient } from "../../src/client/client";
+import { createOidcClient } from "../../src/compose/create-oidc-client";
 import { internalsOf } from "../../src/client/internals";
 import { codeFlow } from "../../src/code/code-flow";
 import { renew } from "../../src/session/renew";
@@ -490,6 +491,25 @@ describe("resources: discovery from the API (RFC 9728)", () => {
     // The app's own list.
     const listed = resources(make(), { apis: APIS, authorizationServers: [ISSUER] });
     await expect(listed.discover(MCP + "/mcp", challenge())).resolves.toMatchObject({ resource: MCP + "/mcp" });
+  });
+
+  it("trusts an OpenID client's own issuer by default (createOidcClient keeps it out of the core options)", async () => {
+    const oidc = createOidcClient({
+      issuer: ISSUER,
+      authorizationEndpoint: ENDPOINT,
+      jwksUri: ISSUER + "/jwks",
+      tokenEndpoint: TOKEN,
+      clientId: "spa",
+      redirectUri: CALLBACK,
+      storage,
+      fetch: fetchFn as typeof fetch,
+      flow: codeFlow,
+    });
+    const apis = resources(oidc, { apis: APIS });
+    await expect(apis.discover(MCP + "/mcp", challenge())).resolves.toMatchObject({ resource: MCP + "/mcp", authorizationServers: [ISSUER] });
+    // Only that issuer: another one the API names is still refused.
+    metadata.authorization_servers = ["https://evil.example.com"];
+    await expect(apis.discover(MCP + "/mcp", challenge())).rejects.toMatchObject({ code: "untrusted_authorization_server" });
   });
 
   it("refuses a challenge without resource_metadata, or with one that is not https:, fetching nothing", async () => {
