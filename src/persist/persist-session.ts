@@ -61,8 +61,8 @@ const checkStored = (value: unknown): StoredSession => {
  * {@link restore} or {@link Client.handleRedirect}:
  * - a new grant whose token is DPoP-bound (a code exchange, at sign-in or in a frame or popup) is
  *   stored with the key; a token that is not DPoP-bound is never stored;
- * - every refresh ({@link renew}, and so {@link restore} after a reload and {@link autoRenew})
- *   reads the stored session first, inside an exclusive Web Lock that the tabs of this origin
+ * - every refresh ({@link renew}, and so {@link restore} after a reload and {@link autoRenew}; and
+ *   a token for another API that {@link resources} gets with the refresh token) reads the stored session first, inside an exclusive Web Lock that the tabs of this origin
  *   share, and writes the rotated refresh token back before the lock is released: tabs refresh
  *   one at a time, and a tab that waited uses the rotated token, never the old one (servers that
  *   detect reuse revoke the whole grant);
@@ -104,8 +104,19 @@ export const persistSession = (client: Client, opts: PersistOptions = {}): (() =
   const store = openSessionStore(factory, database);
   // Per client and server, as the pending logins.
   const id = o.clientId + " " + o.authorizationEndpoint;
-  const exclusive = <T>(task: () => Promise<T>): Promise<T> =>
+  const lock = <T>(task: () => Promise<T>): Promise<T> =>
     locks ? (locks.request("implicitly-refresh:" + id, { mode: "exclusive" }, task) as Promise<T>) : task();
+  // Every use of the refresh token (this token's refresh, or a token for another API), one at a
+  // time in this tab too: each reads the store after the one before wrote to it, also without Web Locks.
+  let turn: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = turn.then(
+      () => lock(task),
+      () => lock(task),
+    );
+    turn = run.catch(() => undefined);
+    return run;
+  };
 
   // The refresh token this tab last read from or wrote to the store: when the store no longer
   // has it, the session was signed out (or replaced) elsewhere.
@@ -146,15 +157,16 @@ export const persistSession = (client: Client, opts: PersistOptions = {}): (() =
     return new AuthError("login_required", why);
   };
 
-  const inner = hooks.refresh;
-  const refresh = async (opts: Parameters<typeof inner>[0]): Promise<Token> => {
+  // `use` is one use of the refresh token: the grant's own refresh stage, or a token for another
+  // API (`refreshFor`, RFC 8707), which rotates the refresh token just the same.
+  const refresh = async (use: () => Promise<Token>): Promise<Token> => {
     let stored: StoredSession | undefined;
     let raw: unknown;
     try {
       raw = await store.read(id);
     } catch {
       // No IndexedDB: the session in memory, as without persistence.
-      return inner(opts);
+      return use();
     }
     if (raw !== undefined) {
       try {
@@ -173,7 +185,7 @@ export const persistSession = (client: Client, opts: PersistOptions = {}): (() =
     refreshing = true;
     let token: Token;
     try {
-      token = await inner(opts);
+      token = await use();
     } catch (e) {
       // Refused: the code flow forgot the token, and so does the store (unless replaced meanwhile).
       if (stored && !grant.get()) {
@@ -206,17 +218,25 @@ export const persistSession = (client: Client, opts: PersistOptions = {}): (() =
   // One refresh at a time in this tab (callers share it), and one at a time among the tabs.
   let flight: Promise<Token> | undefined;
   // Around the grant's own refresh stage (the pipeline's refresh), which `refresh` above calls.
-  const leave = wrapStage(hooks, "persistSession", "refresh", () => (opts) => {
+  const leave = wrapStage(hooks, "persistSession", "refresh", (inner) => (opts) => {
     if (!flight) {
-      flight = exclusive(() => refresh(opts));
+      flight = exclusive(() => refresh(() => inner(opts)));
       const land = () => (flight = undefined);
       flight.then(land, land);
     }
     return flight;
   });
+  // Tokens for other APIs (resources) come from the same refresh token: the same lock, the same
+  // stored session read first and the rotated one written back; else the store would keep a
+  // refresh token that was used already, and the next refresh would send it again (reuse).
+  const refreshFor = i.refreshFor;
+  const persistedFor =
+    refreshFor && ((params: Parameters<typeof refreshFor>[0], scope: readonly string[]) => exclusive(() => refresh(() => refreshFor(params, scope))));
+  if (persistedFor) i.refreshFor = persistedFor;
   return () => {
     offToken();
     offLogout();
     leave();
+    if (refreshFor && i.refreshFor === persistedFor) i.refreshFor = refreshFor;
   };
 };

@@ -224,6 +224,65 @@ describe("persistSession: a reload", () => {
   });
 });
 
+describe("persistSession: tokens for other APIs (resources)", () => {
+  const BILLING = "https://billing.example.com";
+  const forBilling = (client: Client) => internalsOf(client).refreshFor!({ resource: BILLING }, ["invoices"]);
+  const refreshTokensSent = () => calls.map((call) => call.body.get("refresh_token"));
+
+  it("rotate the stored refresh token too: the next refresh, in a reload, sends the rotated one", async () => {
+    const first = tab();
+    await signIn(first);
+    await settle();
+    await forBilling(first); // rt-1 → rt-2
+    expect(calls[1]!.body.get("resource")).toBe(BILLING);
+    expect(await stored()).toMatchObject([{ refreshToken: "rt-2" }]);
+    await internalsOf(first).hooks.refresh!({});
+    await internalsOf(tab()).hooks.refresh!({});
+    expect(refreshTokensSent()).toEqual([null, "rt-1", "rt-2", "rt-3"]);
+  });
+
+  it("come from the stored session after a reload, before any refresh of the tab's own token", async () => {
+    await signIn(tab());
+    await settle();
+    const token = await forBilling(tab());
+    expect(token.tokenType).toBe("DPoP");
+    expect(refreshTokensSent()).toEqual([null, "rt-1"]);
+    expect(await stored()).toMatchObject([{ refreshToken: "rt-2" }]);
+  });
+
+  it("take turns with other refreshes, in this tab and in others: each refresh token is sent once", async () => {
+    const first = tab();
+    await signIn(first);
+    await settle();
+    const other = tab();
+    await Promise.all([forBilling(first), internalsOf(other).hooks.refresh!({}), internalsOf(first).hooks.refresh!({}), forBilling(other)]);
+    expect(refreshTokensSent()).toEqual([null, "rt-1", "rt-2", "rt-3", "rt-4"]);
+    expect(await stored()).toMatchObject([{ refreshToken: "rt-5" }]);
+  });
+
+  it("take turns in one tab without Web Locks too", async () => {
+    const first = createClient({
+      authorizationEndpoint: ENDPOINT,
+      tokenEndpoint: TOKEN,
+      clientId: "spa",
+      redirectUri: CALLBACK,
+      scope: ["profile"],
+      storage,
+      fetch: fetchFn as typeof fetch,
+      flow: codeFlow,
+      dpop,
+    });
+    // The page's navigator has no Web Locks (as jsdom's): the tab keeps its own turns.
+    expect(globalThis.navigator.locks).toBeUndefined();
+    persistSession(first, { indexedDB: idb });
+    await signIn(first);
+    await settle();
+    await Promise.all([forBilling(first), internalsOf(first).hooks.refresh!({}), forBilling(first)]);
+    expect(refreshTokensSent()).toEqual([null, "rt-1", "rt-2", "rt-3"]);
+    expect(await stored()).toMatchObject([{ refreshToken: "rt-4" }]);
+  });
+});
+
 describe("persistSession: many tabs", () => {
   it("tabs refreshing at once take turns: each refresh token is sent exactly once, the last one stays", async () => {
     await signIn(tab());
