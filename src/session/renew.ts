@@ -1,13 +1,14 @@
 import { awaitResponse } from "./await-response";
-import { featureOptions, internalsOf } from "../client/internals";
+import { featureOptions, internals, internalsOf } from "../client/internals";
 import { inPage } from "../browser/page";
 import { checkUrl, invalidConfig } from "../client/options";
 import type { SessionOptions } from "./options";
 import type { Client, LoginOptions } from "../client/types";
 import type { Token } from "../protocol/types";
 
-// The renewal in flight, per client: concurrent calls share one frame.
-const flights = new WeakMap<Client, Promise<Token>>();
+// The renewal in flight, per client, with the era it began in: concurrent calls share one frame,
+// but a call after a logout never joins a renewal from before it (that one ends `login_required`).
+const flights = new WeakMap<Client, { era: number; flight: Promise<Token> }>();
 
 // A renewal that asks for a token of another audience (RFC 8707 `resource`, own member only).
 const forResource = (opts: LoginOptions) => !!opts.extraParams && Object.prototype.hasOwnProperty.call(opts.extraParams, "resource");
@@ -58,7 +59,7 @@ const silently = async (client: Client, given: LoginOptions): Promise<Token> => 
  * call {@link Client.handleRedirect}, which hands the response to this page; this page validates
  * it exactly as a redirect, holds the token and emits `token`.
  *
- * Calls made while a renewal runs share it (one frame; their options are ignored). The frame is
+ * Calls made while a renewal runs share it (one frame; their options are ignored), except after a {@link Client.logout}: a call then starts its own. The frame is
  * removed in every outcome, in the task after the promise settles. A response is accepted only
  * from that frame's window, from the redirect URI's origin, and with the state of that request.
  *
@@ -96,12 +97,16 @@ export const renew = <T extends Token>(client: Client<T>, opts: LoginOptions = {
   // A token for another audience neither shares the client's own renewal nor is shared with it:
   // each caller gets the token it asked for.
   if (forResource(opts)) return silently(client, opts) as Promise<T>;
-  let flight = flights.get(client);
-  if (!flight) {
-    flights.set(client, (flight = silently(client, opts)));
-    const land = () => flights.delete(client);
+  // Not a client: `silently` rejects invalid_config (a promise, as every outcome of renew()).
+  const era = internals.get(client)?.tokens.era();
+  let running = flights.get(client);
+  if (!running || running.era !== era) {
+    const flight = silently(client, opts);
+    flights.set(client, (running = { era, flight }));
+    const mine = running;
+    const land = () => flights.get(client) === mine && flights.delete(client);
     flight.then(land, land);
   }
   // The client made this token, so it is of the client's token type (an OpenID client's has the ID token).
-  return flight as Promise<T>;
+  return running.flight as Promise<T>;
 };

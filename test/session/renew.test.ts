@@ -288,6 +288,25 @@ describe("renew", () => {
     d.catch(() => undefined);
   });
 
+  it("never joins a renewal begun before a logout: a call after it starts its own frame, which gives the token", async () => {
+    const client = make();
+    const before = renew(client);
+    before.catch(() => undefined);
+    const first = await nextFrame();
+    client.logout();
+    const after = renew(client);
+    expect(after).not.toBe(before);
+    // The older frame is still there (its answer is awaited, and refused): the new one is next to it.
+    const second = await vi.waitFor(() => frames()[1] ?? Promise.reject(new Error("no second frame")), { timeout: 2000, interval: 5 });
+    expect(second).not.toBe(first);
+    expect(renew(client)).toBe(after);
+    post(handoff(granted(stateIn(second.src))), second.contentWindow);
+    expect((await after).accessToken).toBe(client.getToken()!.accessToken);
+    // The older one's answer sets nothing after the logout.
+    post(handoff(granted(stateIn(first.src))), first.contentWindow);
+    await expect(before).rejects.toMatchObject({ code: "login_required" });
+  });
+
   it("keeps flights of different clients apart", async () => {
     const one = make();
     const two = make({ clientId: "other" });
