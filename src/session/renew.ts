@@ -59,8 +59,8 @@ const silently = async (client: Client, given: LoginOptions): Promise<Token> => 
  * call {@link Client.handleRedirect}, which hands the response to this page; this page validates
  * it exactly as a redirect, holds the token and emits `token`.
  *
- * Calls made while a renewal runs share it (one frame; their options are ignored), except after a {@link Client.logout}: a call then starts its own. The frame is
- * removed in every outcome, in the task after the promise settles. A response is accepted only
+ * Calls made while a renewal runs share it (one frame; their options are ignored), except after
+ * a {@link Client.logout}: a call then starts its own. The frame is removed in every outcome, in the task after the promise settles. A response is accepted only
  * from that frame's window, from the redirect URI's origin, and with the state of that request.
  *
  * It fails fast when the server shows a page instead of answering: once the frame has loaded a
