@@ -60,8 +60,9 @@ const silently = async (client: Client, given: LoginOptions): Promise<Token> => 
  * it exactly as a redirect, holds the token and emits `token`.
  *
  * Calls made while a renewal runs share it (one frame; their options are ignored), except after
- * a {@link Client.logout}: a call then starts its own. The frame is removed in every outcome, in the task after the promise settles. A response is accepted only
- * from that frame's window, from the redirect URI's origin, and with the state of that request.
+ * a {@link Client.logout}: a call then starts its own. The frame is removed in every outcome, in
+ * the task after the promise settles. A response is accepted only from that frame's window, from
+ * the redirect URI's origin, and with the state of that request.
  *
  * It fails fast when the server shows a page instead of answering: once the frame has loaded a
  * page that is not the redirect page (the server's error page for an unregistered redirect URI
