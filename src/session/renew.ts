@@ -8,7 +8,7 @@ import type { Token } from "../protocol/types";
 
 // The renewal in flight, per client, with the era it began in: concurrent calls share one frame,
 // but a call after a logout never joins a renewal from before it (that one ends `login_required`).
-const flights = new WeakMap<Client, { era: number; flight: Promise<Token> }>();
+const flights = new WeakMap<Client, { era: number | undefined; flight: Promise<Token> }>();
 
 // A renewal that asks for a token of another audience (RFC 8707 `resource`, own member only).
 const forResource = (opts: LoginOptions) => !!opts.extraParams && Object.prototype.hasOwnProperty.call(opts.extraParams, "resource");
@@ -100,14 +100,12 @@ export const renew = <T extends Token>(client: Client<T>, opts: LoginOptions = {
   if (forResource(opts)) return silently(client, opts) as Promise<T>;
   // Not a client: `silently` rejects invalid_config (a promise, as every outcome of renew()).
   const era = internals.get(client)?.tokens.era();
-  let running = flights.get(client);
-  if (!running || running.era !== era) {
-    const flight = silently(client, opts);
-    flights.set(client, (running = { era, flight }));
-    const mine = running;
-    const land = () => flights.get(client) === mine && flights.delete(client);
-    flight.then(land, land);
-  }
+  const running = flights.get(client);
+  if (running && running.era === era) return running.flight as Promise<T>;
+  const mine = { era, flight: silently(client, opts) };
+  flights.set(client, mine);
+  const land = () => flights.get(client) === mine && flights.delete(client);
+  mine.flight.then(land, land);
   // The client made this token, so it is of the client's token type (an OpenID client's has the ID token).
-  return running.flight as Promise<T>;
+  return mine.flight as Promise<T>;
 };
