@@ -15,7 +15,7 @@ import { listen } from "../../demo/lib.mjs";
 import { median } from "../lib/measure.mjs";
 import { machine, machineLine, writeSection } from "../lib/report.mjs";
 import { markdownTable } from "../lib/table.mjs";
-import { ARGS, EXECUTABLE, requireChromium } from "../lib/chromium.mjs";
+import { ARGS, EXECUTABLE, requireChromium } from "../../scripts/chromium.mjs";
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 const ROUNDS = Number(process.env.BENCH_BROWSER_ROUNDS ?? 100);

@@ -13,7 +13,7 @@ import { startDemo } from "../../demo/demo.mjs";
 import { median } from "../lib/measure.mjs";
 import { machine, machineLine, writeSection } from "../lib/report.mjs";
 import { markdownTable } from "../lib/table.mjs";
-import { ARGS, EXECUTABLE, requireChromium } from "../lib/chromium.mjs";
+import { ARGS, EXECUTABLE, requireChromium } from "../../scripts/chromium.mjs";
 
 const ROUNDS = Number(process.env.BENCH_SESSIONS_ROUNDS ?? 30);
 const WARM_UP = Math.min(3, ROUNDS);

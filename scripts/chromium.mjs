@@ -1,11 +1,11 @@
-// Debian's Chromium for the browser benchmarks, with the flags of the browser tests
-// (test/e2e/chromium.ts): loopback only, nothing in the background.
+// Debian's Chromium, as the browser tests (test/e2e/chromium.ts) and the browser benchmarks
+// (bench/browser) launch it: one list of flags for both, loopback only, nothing in the background.
 import { existsSync } from "node:fs";
 
 /** The Chromium binary: `CHROMIUM_PATH`, else Debian's. */
 export const EXECUTABLE = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-/** The flags every benchmark launches Chromium with. */
+/** The flags every browser test and benchmark launches Chromium with. */
 export const ARGS = [
   "--headless",
   "--no-sandbox",
@@ -15,6 +15,7 @@ export const ARGS = [
   "--disable-background-networking",
   "--disable-component-update",
   "--disable-sync",
+  // Loopback only: the tests must not depend on, or talk to, anything outside this machine.
   "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ];
 
