@@ -41,7 +41,8 @@ export function createProofCheck() {
       const key = createPublicKey({ key: { kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y }, format: "jwk" });
       if (!verify("sha256", Buffer.from(h + "." + p), { key, dsaEncoding: "ieee-p1363" }, Buffer.from(sig, "base64url"))) return undefined;
       const now = Date.now();
-      if (claims.htm !== method || claims.htu !== url || typeof claims.jti !== "string" || !(Math.abs(now / 1000 - claims.iat) < PROOF_WINDOW)) return undefined;
+      if (claims.htm !== method || claims.htu !== url || typeof claims.jti !== "string" || !(Math.abs(now / 1000 - claims.iat) < PROOF_WINDOW))
+        return undefined;
       if (claims.ath !== sha256(token)) return undefined;
       // Once: a proof seen before is a replay. Only jtis still inside the window are kept (an older
       // proof fails its iat anyway).

@@ -84,7 +84,8 @@ export async function startResourceApi(options) {
       const header = req.headers.authorization;
       if (!header) return challenge(res, 401, {});
       // With DPoP, a token sent as Bearer is refused as a token this API does not take (RFC 9449 §7.2).
-      if (dpop && /^Bearer(\s|$)/i.test(header)) return challenge(res, 401, { error: "invalid_token", error_description: "This API takes DPoP-bound tokens only" });
+      if (dpop && /^Bearer(\s|$)/i.test(header))
+        return challenge(res, 401, { error: "invalid_token", error_description: "This API takes DPoP-bound tokens only" });
       const match = (dpop ? DPOP : BEARER).exec(header);
       if (!match) return challenge(res, 400, { error: "invalid_request", error_description: `Malformed ${scheme} credentials` });
       // The proof before the token: a request whose proof fails tells nothing about its token.
@@ -93,7 +94,8 @@ export async function startResourceApi(options) {
       const claims = await checkToken(match[1]);
       if (!claims) return challenge(res, 401, { error: "invalid_token", error_description: `Not a valid token for ${origin}` });
       // The binding (RFC 9449 §6.1): the token names the key that signed the proof.
-      if (dpop && claims.cnf?.jkt !== jkt) return challenge(res, 401, { error: "invalid_token", error_description: "The token is not bound to the proof's key" });
+      if (dpop && claims.cnf?.jkt !== jkt)
+        return challenge(res, 401, { error: "invalid_token", error_description: "The token is not bound to the proof's key" });
       const granted = typeof claims.scope === "string" ? claims.scope.split(" ") : [];
       if (!granted.includes(scope)) return challenge(res, 403, { error: "insufficient_scope", error_description: `This needs the ${scope} scope`, scope });
       if (acrValues && !acrValues.split(" ").includes(claims.acr)) {
@@ -122,7 +124,12 @@ export async function startResourceApi(options) {
    * @param {Record<string, string>} params
    */
   function challenge(res, status, params) {
-    const all = { realm: `implicitly-demo-${name}`, ...(dpop && { algs: "ES256" }), ...params, ...(metadata && status === 401 ? { resource_metadata: origin + METADATA_PATH } : {}) };
+    const all = {
+      realm: `implicitly-demo-${name}`,
+      ...(dpop && { algs: "ES256" }),
+      ...params,
+      ...(metadata && status === 401 ? { resource_metadata: origin + METADATA_PATH } : {}),
+    };
     res.set(
       "WWW-Authenticate",
       scheme +

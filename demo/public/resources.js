@@ -152,7 +152,9 @@ on("step-up", async () => {
     // (With `--dpop`, no resource: the grant keeps every API.)
     extraParams: { acr_values: wanted.acrValues, prompt: "login", ...(grantApis ? {} : { resource: wanted.resource }) },
   });
-  log(`loginWithPopup(client, { acr_values: "${wanted.acrValues}", prompt: "login"${grantApis ? "" : ", resource"} }): signed in again, ID token acr ${client.getUser()?.acr}`);
+  log(
+    `loginWithPopup(client, { acr_values: "${wanted.acrValues}", prompt: "login"${grantApis ? "" : ", resource"} }): signed in again, ID token acr ${client.getUser()?.acr}`,
+  );
   stepUp = undefined;
 });
 
