@@ -129,7 +129,7 @@ export interface SpaConfig {
   resources?: {
     apis: { name: string; url: string; scope: string }[];
     discovered: { name: string; url: string };
-    /** The provider grants every API whose scope a sign-in asks for when it names no resource (with `dpop`). */
+    /** The provider grants each API whose scope a sign-in that names no resource asks for (with `dpop`). */
     grantApis?: boolean;
   };
 }

@@ -60,8 +60,8 @@ export const RESOURCE_APIS = Object.freeze({
  * @property {boolean} [resources] - with `provider: "oidc"` and `flow: "code"`: the resources mode
  *   (`resources.html`): oidc-provider with resource indicators, and the three {@link RESOURCE_APIS}
  *   on their own origins, each taking only JWTs of its own audience. With `dpop` too: DPoP-bound
- *   JWTs only, and a sign-in that names no resource is granted every API whose scope it asks for
- *   (the provider's `grantApis`), so each API's token comes from the refresh token, with no frame
+ *   JWTs only, and a sign-in that names no resource but the scopes of several APIs is granted each
+ *   of them (the provider's `grantApis`), so their tokens come from the refresh token, with no frame
  * @property {string} [authHost] - the loopback host of the authorization servers, default `host`;
  *   `localhost` with the default `host` puts them on another site than the app (cross-site mode)
  *

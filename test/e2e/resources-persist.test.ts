@@ -9,6 +9,7 @@ import type { IncomingMessage } from "node:http";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
 import { startDemo, type Demo } from "../../demo/demo.mjs";
+import { ACR } from "../../demo/oidc-server.mjs";
 import { launchChromiumProfile } from "./chromium";
 import { signInAtProvider } from "./demo-browser";
 
@@ -38,18 +39,26 @@ afterEach(async () => {
   expect(pageErrors.splice(0)).toEqual([]);
 });
 
-/** The demo cross-site in its resources mode with DPoP and persistSession, and what its servers see. */
-const start = async () => {
+/** The demo (cross-site unless told) in its resources mode with DPoP and persistSession, and what its servers see. */
+const start = async ({ crossSite = true } = {}) => {
   const arrived: ApiRequest[] = [];
   const onApiRequest = (req: IncomingMessage) => {
     if (req.method != "OPTIONS" && req.url == "/") {
       arrived.push({ at: "http://" + req.headers.host, authorization: req.headers.authorization, proof: typeof req.headers.dpop == "string" });
     }
   };
-  demo = await startDemo({ provider: "oidc", flow: "code", resources: true, dpop: true, persist: true, authHost: "localhost", onApiRequest });
+  demo = await startDemo({
+    provider: "oidc",
+    flow: "code",
+    resources: true,
+    dpop: true,
+    persist: true,
+    ...(crossSite && { authHost: "localhost" }),
+    onApiRequest,
+  });
   const d = demo;
   const oidc = d.oidc!;
-  expect(new URL(oidc.issuer).hostname).toBe("localhost");
+  expect(new URL(oidc.issuer).hostname).toBe(crossSite ? "localhost" : "127.0.0.1");
   expect(new URL(d.spa.origin).hostname).toBe("127.0.0.1");
   // The provider's own record of each token request: what it was asked, and what it refused.
   const grants: Grant[] = [];
@@ -208,6 +217,48 @@ describe("resources with persistSession, cross-site, third-party cookies blocked
     await second.getByRole("button", { name: "Call the profile API" }).click();
     await second.locator('#tokens tr[data-api="profile"]').waitFor();
     expect(grants.filter((g) => g.error)).toEqual([]);
+    sentOnce(grants);
+  });
+
+  it("same site: the discovered API's token from the frame, its DPoP challenge asks for a stronger sign-in, and the step-up grants every API", async () => {
+    const { d, c, arrived, grants, authorizations } = await start({ crossSite: false });
+    const { profile, orders, payments } = d.resourceApis!;
+    const page = await c.newPage();
+    await signInAndCallProfile(page, d);
+    // Unknown to the sign-in: discovered from its 401 (a DPoP challenge naming resource_metadata),
+    // its refresh refused (its scope is not in the grant: invalid_scope, which keeps the grant),
+    // its token from the frame with its resource.
+    await page.getByRole("button", { name: "Call the payments API" }).click();
+    await page.locator("#status", { hasText: "asks for a stronger sign-in" }).waitFor();
+    const log = await page.locator("#log").innerText();
+    expect(log).toContain("apis.discover(): resource " + payments.origin + "/");
+    expect(log).toContain("insufficient_user_authentication (acr_values=" + ACR.fresh + ")");
+    const toPayments = arrived.filter((r) => r.at == payments.origin);
+    expect(toPayments[0]!.authorization).toBeUndefined();
+    expect(claimsOf(toPayments[1]!.authorization)).toMatchObject({ aud: payments.origin + "/", acr: ACR.password, cnf: { jkt: expect.any(String) } });
+    expect(authorizations.at(-1)!.searchParams.get("resource")).toBe(payments.origin + "/");
+    expect(grants.filter((g) => g.error).map((g) => [g.resource, g.error])).toEqual([[payments.origin + "/", "invalid_scope"]]);
+
+    // Step-up in a popup, naming no API: its grant holds all three, so the payments API's token
+    // (of the stronger sign-in) comes from the refresh token.
+    const [popup] = await Promise.all([c.waitForEvent("page"), page.getByRole("button", { name: "Sign in again, stronger" }).click()]);
+    await popup.waitForURL((url) => url.origin === d.oidc!.issuer);
+    await popup.getByPlaceholder("Enter any login").fill("demo");
+    await popup.getByPlaceholder("and password").fill("any password");
+    await popup.getByRole("button", { name: "Sign-in" }).click();
+    const consent = popup.getByRole("button", { name: "Continue" });
+    await Promise.race([popup.waitForEvent("close"), consent.click().catch(() => undefined)]);
+    if (!popup.isClosed()) await popup.waitForEvent("close");
+    await page.locator("#log li", { hasText: "loginWithPopup" }).waitFor();
+    expect(authorizations.at(-1)!.searchParams.has("resource")).toBe(false);
+    const before = grants.length;
+    await page.getByRole("button", { name: "Call the payments API" }).click();
+    await page.locator('#tokens tr[data-api="payments"]').waitFor();
+    expect(grants.slice(before).map((g) => [g.grantType, g.resource, g.error])).toEqual([["refresh_token", payments.origin + "/", undefined]]);
+    const last = arrived.filter((r) => r.at == payments.origin).at(-1)!;
+    expect(claimsOf(last.authorization)).toMatchObject({ aud: payments.origin + "/", acr: ACR.fresh });
+    expect(arrived.filter((r) => r.at != payments.origin).map((r) => r.authorization)).not.toContain(last.authorization);
+    expect(arrived.filter((r) => r.at == profile.origin || r.at == orders.origin)).toHaveLength(1);
     sentOnce(grants);
   });
 });
