@@ -221,13 +221,14 @@ const yourApp = appOrigins.length
     ].join("\n    ")}${flow === "code" ? "" : "\n  (With --flow code, the code flow: the token endpoint lets your origin in too.)"}
 `
   : "";
-// With --resources: the page and its three APIs.
+// With --resources: the page and its three APIs (with --dpop, DPoP-bound JWTs only).
+const bound = dpop ? ", DPoP-bound JWTs only" : "";
 const resourcesMode = demo.resourceApis
   ? `
   One token per API     ${spa.resourcesPage}
-  Profile API           ${demo.resourceApis.profile.origin}   (resource indicator ${demo.resourceApis.profile.origin}/, scope profile)
-  Orders API            ${demo.resourceApis.orders.origin}   (resource indicator ${demo.resourceApis.orders.origin}/, scope orders)
-  Payments API          ${demo.resourceApis.payments.origin}   (RFC 9728 metadata; asks for acr ${ACR.fresh})
+  Profile API           ${demo.resourceApis.profile.origin}   (resource indicator ${demo.resourceApis.profile.origin}/, scope profile${bound})
+  Orders API            ${demo.resourceApis.orders.origin}   (resource indicator ${demo.resourceApis.orders.origin}/, scope orders${bound})
+  Payments API          ${demo.resourceApis.payments.origin}   (RFC 9728 metadata; asks for acr ${ACR.fresh}${bound})
 `
   : "";
 console.log(`
