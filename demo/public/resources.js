@@ -170,9 +170,9 @@ if (grantApis) {
 const returning = new URLSearchParams(location.search).has("state");
 const load = config.persist ? "restore(client)" : "client.handleRedirect()";
 try {
-  const token = await (config.persist ? sdk.restore(client) : client.handleRedirect());
-  if (token && returning) log(`${load}: signed in, the sign-in named ${grantApis ? "no API (every API granted)" : known[0].url}`);
-  else if (token) log(`${load}: signed in without a login page`);
+  const signedIn = await (config.persist ? sdk.restore(client) : client.handleRedirect());
+  if (signedIn && returning) log(`${load}: signed in, the sign-in named ${grantApis ? "no API (the APIs it asks scopes of are granted)" : known[0].url}`);
+  else if (signedIn) log(`${load}: signed in without a login page`);
 } catch (/** @type {any} */ error) {
   log(`${load}: ${error.code}: ${error.message}`);
 }
