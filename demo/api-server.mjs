@@ -1,8 +1,8 @@
 // The demo's protected API (an OAuth 2.0 resource server). It checks each Bearer token with the
 // authorization server's introspection endpoint (RFC 7662) on every request, so a revoked token
 // stops working at once, and answers errors as RFC 6750 §3 says.
-import { createHash, createPublicKey, verify } from "node:crypto";
 import express from "express";
+import { createProofCheck, DPOP } from "./dpop-proof.mjs";
 import { cors, listen, logRequests } from "./lib.mjs";
 import { DEMO_USER } from "./auth-server.mjs";
 
@@ -17,35 +17,6 @@ const ORDERS = {
 
 // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
-// RFC 9449 §7.1: the same token syntax under the DPoP scheme.
-const DPOP = /^DPoP +([A-Za-z0-9\-._~+/]+=*) *$/i;
-const b64 = (buffer) => Buffer.from(buffer).toString("base64url");
-const sha256 = (text) => b64(createHash("sha256").update(text).digest());
-
-/**
- * Checks a DPoP proof (RFC 9449 §4.3) for this request and token: `typ`, `ES256`, a public EC
- * P-256 `jwk`, the signature, `htm`, `htu`, `iat` within a minute, a `jti`, and `ath`.
- * @returns {string | undefined} the JWK thumbprint (RFC 7638), or undefined when the proof fails
- */
-function checkProof(proof, method, url, token) {
-  try {
-    const [h, p, sig, extra] = String(proof).split(".");
-    if (extra !== undefined || !sig) return undefined;
-    const header = JSON.parse(Buffer.from(h, "base64url").toString("utf8"));
-    const claims = JSON.parse(Buffer.from(p, "base64url").toString("utf8"));
-    const { jwk } = header;
-    if (header.typ !== "dpop+jwt" || header.alg !== "ES256" || jwk?.kty !== "EC" || jwk.crv !== "P-256" || "d" in jwk) return undefined;
-    const key = createPublicKey({ key: { kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y }, format: "jwk" });
-    if (!verify("sha256", Buffer.from(h + "." + p), { key, dsaEncoding: "ieee-p1363" }, Buffer.from(sig, "base64url"))) return undefined;
-    const now = Date.now() / 1000;
-    if (claims.htm !== method || claims.htu !== url || typeof claims.jti !== "string" || !(Math.abs(now - claims.iat) < 60)) return undefined;
-    if (claims.ath !== sha256(token)) return undefined;
-    return sha256(JSON.stringify({ crv: "P-256", kty: "EC", x: jwk.x, y: jwk.y }));
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * @typedef {object} ApiServerOptions
  * @property {boolean} [dpop] - also accept DPoP-bound tokens (RFC 9449): `Authorization: DPoP`, the proof checked here, the binding (`cnf.jkt`) by introspection; a bound token sent as Bearer is refused
@@ -98,6 +69,8 @@ export async function startApiServer(options) {
     onRequest,
     log,
   } = options;
+  // Its own record of the proofs it took: each once.
+  const checkProof = createProofCheck();
   const basic = "Basic " + Buffer.from(`${encodeURIComponent(credentials.id)}:${encodeURIComponent(credentials.secret)}`).toString("base64");
 
   const app = express();

@@ -71,8 +71,10 @@ export interface DemoOptions {
   /** With `dpop`: the pages keep the DPoP-bound session across reloads (`persistSession`). */
   persist?: boolean;
   /**
-   * With `provider: "oidc"` and `flow: "code"` (no `dpop`): the resources mode (`resources.html`),
-   * oidc-provider with resource indicators and the three {@link RESOURCE_APIS} on their own origins.
+   * With `provider: "oidc"` and `flow: "code"`: the resources mode (`resources.html`), oidc-provider
+   * with resource indicators and the three {@link RESOURCE_APIS} on their own origins. With `dpop`
+   * too, the APIs take DPoP-bound JWTs only, and a sign-in that names no resource is granted every
+   * API whose scope it asks for (each API's token then comes from the refresh token, with no frame).
    */
   resources?: boolean;
   /**
@@ -124,7 +126,12 @@ export interface SpaConfig {
   /** The pages call `persistSession`. */
   persist?: boolean;
   /** The resources page's APIs: the two it knows, and the one it discovers. */
-  resources?: { apis: { name: string; url: string; scope: string }[]; discovered: { name: string; url: string } };
+  resources?: {
+    apis: { name: string; url: string; scope: string }[];
+    discovered: { name: string; url: string };
+    /** The provider grants each API whose scope a sign-in that names no resource asks for (with `dpop`). */
+    grantApis?: boolean;
+  };
 }
 
 export interface SpaServer {

@@ -57,9 +57,11 @@ export const RESOURCE_APIS = Object.freeze({
  * @property {boolean} [dpopNonce] - with `dpop`: the provider asks every proof for a nonce of its own
  * @property {boolean} [persist] - with `dpop`: the pages keep the DPoP-bound session across reloads
  *   (`persistSession`)
- * @property {boolean} [resources] - with `provider: "oidc"` and `flow: "code"` (no `dpop`): the
- *   resources mode (`resources.html`): oidc-provider with resource indicators, and the three
- *   {@link RESOURCE_APIS} on their own origins, each taking only JWTs of its own audience
+ * @property {boolean} [resources] - with `provider: "oidc"` and `flow: "code"`: the resources mode
+ *   (`resources.html`): oidc-provider with resource indicators, and the three {@link RESOURCE_APIS}
+ *   on their own origins, each taking only JWTs of its own audience. With `dpop` too: DPoP-bound
+ *   JWTs only, and a sign-in that names no resource but the scopes of several APIs is granted each
+ *   of them (the provider's `grantApis`), so their tokens come from the refresh token, with no frame
  * @property {string} [authHost] - the loopback host of the authorization servers, default `host`;
  *   `localhost` with the default `host` puts them on another site than the app (cross-site mode)
  *
@@ -110,7 +112,7 @@ export async function startDemo(options = {}) {
   if (flow !== "implicit" && flow !== "code") throw new Error(`flow: "${flow}" is neither "implicit" nor "code"`);
   if (dpop && (provider !== "oidc" || flow !== "code")) throw new Error('dpop: needs provider "oidc" and flow "code"');
   if (persist && !dpop) throw new Error("persist: needs dpop");
-  if (resources && (provider !== "oidc" || flow !== "code" || dpop)) throw new Error('resources: needs provider "oidc" and flow "code", without dpop');
+  if (resources && (provider !== "oidc" || flow !== "code")) throw new Error('resources: needs provider "oidc" and flow "code"');
   /** @type {(() => Promise<void>)[]} */
   const closers = [];
   const close = () => Promise.all(closers.map((c) => c())).then(() => undefined);
@@ -158,6 +160,10 @@ export async function startDemo(options = {}) {
             // Filled in once the resource APIs listen (their origins are their indicators): the
             // provider reads it on every request.
             ...(resources && { resourceIndicators }),
+            // With DPoP (and so persistSession), the page signs in naming no resource and gets
+            // every API's token from the refresh token: a frame (the other way) has no session
+            // cookie when the browser blocks third-party cookies.
+            grantApis: resources && dpop,
           })
         : undefined;
     if (oidc) closers.push(oidc.close);
@@ -187,6 +193,7 @@ export async function startDemo(options = {}) {
           host,
           issuer: oidc.issuer,
           jwksUri: oidc.jwksUri,
+          dpop,
           allowedOrigin: [spa.origin, ...appOrigins],
           onRequest: onApiRequest,
           log,
@@ -230,6 +237,7 @@ export async function startDemo(options = {}) {
                 scope: RESOURCE_APIS[name].scope,
               })),
               discovered: { name: "payments", url: resourceApis.payments.origin + "/" },
+              ...(dpop && { grantApis: true }),
             },
           }
         : {}),

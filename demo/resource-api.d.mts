@@ -18,6 +18,11 @@ export interface ResourceApiOptions {
   metadata?: boolean;
   /** Space-separated: a token whose `acr` is none of them gets `401 insufficient_user_authentication` (RFC 9470). */
   acrValues?: string;
+  /**
+   * Take DPoP-bound tokens only (RFC 9449): `Authorization: DPoP`, a valid proof (`jti` once) whose
+   * key's thumbprint is the token's `cnf.jkt`; `WWW-Authenticate: DPoP` challenges.
+   */
+  dpop?: boolean;
   /** @default 0 (a free port) */
   port?: number;
   /** A loopback address. @default "127.0.0.1" */

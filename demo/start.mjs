@@ -47,7 +47,9 @@ Options (each also settable by the environment variable shown):
                         the pages call \`persistSession\`: a reload refreshes, with no frame
   --resources           one token per API      IMPLICITLY_DEMO_RESOURCES=1       (with --provider oidc --flow code)
                         resources.html: three APIs on their own origins (ports ${DEFAULT_PORTS.profileApi}-${DEFAULT_PORTS.paymentsApi}),
-                        resource indicators, discovery (RFC 9728) and step-up (RFC 9470)
+                        resource indicators, discovery (RFC 9728) and step-up (RFC 9470);
+                        with --dpop the APIs take DPoP-bound JWTs only and each API's token comes
+                        from the refresh token (no frame); with --persist too, across a reload
   --cross-site          two sites              IMPLICITLY_DEMO_CROSS_SITE=1
                         the authorization servers on localhost, the app on 127.0.0.1: the
                         frame of a reload gets no session cookie (docs/sessions.md)
@@ -118,8 +120,7 @@ if (dpop && (provider !== "oidc" || flow !== "code")) fail("--dpop needs --provi
 const persist = args.persist ?? process.env.IMPLICITLY_DEMO_PERSIST === "1";
 if (persist && !dpop) fail("--persist needs --dpop (only a DPoP-bound refresh token is kept).");
 const resources = args.resources ?? process.env.IMPLICITLY_DEMO_RESOURCES === "1";
-if (resources && (provider !== "oidc" || flow !== "code" || dpop))
-  fail("--resources needs --provider oidc --flow code, without --dpop (the APIs take Bearer JWTs).");
+if (resources && (provider !== "oidc" || flow !== "code")) fail("--resources needs --provider oidc --flow code.");
 const crossSite = args["cross-site"] ?? process.env.IMPLICITLY_DEMO_CROSS_SITE === "1";
 
 const appOrigins = (args["app-origin"] ?? [process.env.IMPLICITLY_DEMO_APP_ORIGINS ?? ""])
@@ -220,13 +221,14 @@ const yourApp = appOrigins.length
     ].join("\n    ")}${flow === "code" ? "" : "\n  (With --flow code, the code flow: the token endpoint lets your origin in too.)"}
 `
   : "";
-// With --resources: the page and its three APIs.
+// With --resources: the page and its three APIs (with --dpop, DPoP-bound JWTs only).
+const bound = dpop ? ", DPoP-bound JWTs only" : "";
 const resourcesMode = demo.resourceApis
   ? `
   One token per API     ${spa.resourcesPage}
-  Profile API           ${demo.resourceApis.profile.origin}   (resource indicator ${demo.resourceApis.profile.origin}/, scope profile)
-  Orders API            ${demo.resourceApis.orders.origin}   (resource indicator ${demo.resourceApis.orders.origin}/, scope orders)
-  Payments API          ${demo.resourceApis.payments.origin}   (RFC 9728 metadata; asks for acr ${ACR.fresh})
+  Profile API           ${demo.resourceApis.profile.origin}   (resource indicator ${demo.resourceApis.profile.origin}/, scope profile${bound})
+  Orders API            ${demo.resourceApis.orders.origin}   (resource indicator ${demo.resourceApis.orders.origin}/, scope orders${bound})
+  Payments API          ${demo.resourceApis.payments.origin}   (RFC 9728 metadata; asks for acr ${ACR.fresh}${bound})
 `
   : "";
 console.log(`

@@ -1,6 +1,7 @@
 // The resources page (`npm run demo -- --provider oidc --flow code --resources`): one sign-in, a
 // token per API (RFC 8707), each API on its own origin; a third API found from its 401 (RFC 9728)
 // that asks for a stronger sign-in (RFC 9470). Every step is one SDK call, named in the log.
+// With `--dpop` the tokens are DPoP-bound, and with `--persist` the session survives a reload.
 import * as sdk from "/dist/implicitly.mjs";
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -20,8 +21,8 @@ async function fingerprint(/** @type {string} */ token) {
 
 const response = await fetch("/config.json");
 const config = await response.json();
-/** @type {{ apis: { name: string, url: string, scope: string }[], discovered: { name: string, url: string } }} */
-const { apis: known, discovered } = config.resources;
+/** @type {{ apis: { name: string, url: string, scope: string }[], discovered: { name: string, url: string }, grantApis?: boolean }} */
+const { apis: known, discovered, grantApis = false } = config.resources;
 
 // One client, the code flow: the grant covers the scopes of the APIs the page knows.
 const client = sdk.createOidcClient({
@@ -34,7 +35,12 @@ const client = sdk.createOidcClient({
   tokenEndpoint: config.tokenEndpoint,
   clockSkew: config.clockSkew,
   expiringNotice: config.expiringNotice,
+  // With `--dpop`: every token (the client's and each API's) bound to one key of this page.
+  ...(config.dpop && { dpop: sdk.dpop }),
 });
+// With `--persist`: the DPoP-bound refresh token and its key kept in IndexedDB, before anything
+// else uses the client. The APIs' tokens come from that refresh token too.
+if (config.persist) sdk.persistSession(client);
 // One token per API: each API's URL is its resource indicator. Tokens the refresh token cannot
 // give come from the hidden frame (`renew`), with that API's `resource`.
 const apis = sdk.resources(client, {
@@ -123,7 +129,11 @@ function on(/** @type {string} */ id, /** @type {() => Promise<unknown>} */ acti
 
 // The sign-in names the first API: oidc-provider gives a token only for a resource the sign-in
 // request named (one per request). Its token is the client's own; each API's is got apart.
-on("sign-in", () => client.login({ extraParams: { resource: known[0].url } }));
+// With `--dpop`, it names none: the demo's provider then grants every API whose scope it asks
+// for, and each API's token comes from the refresh token (no frame, which a browser blocking
+// third-party cookies cannot use).
+const signInParams = grantApis ? {} : { resource: known[0].url };
+on("sign-in", () => client.login({ extraParams: signInParams }));
 on("sign-out", async () => {
   await client.logout();
   stepUp = undefined;
@@ -139,17 +149,32 @@ on("step-up", async () => {
   const wanted = /** @type {NonNullable<typeof stepUp>} */ (stepUp);
   await sdk.loginWithPopup(client, {
     scope: ["openid", ...known.map((api) => api.scope), ...(added?.scopesSupported ?? [])],
-    extraParams: { acr_values: wanted.acrValues, prompt: "login", resource: wanted.resource },
+    // (With `--dpop`, no resource: the grant keeps every API.)
+    extraParams: { acr_values: wanted.acrValues, prompt: "login", ...(grantApis ? {} : { resource: wanted.resource }) },
   });
-  log(`loginWithPopup(client, { acr_values: "${wanted.acrValues}", prompt: "login", resource }): signed in again, ID token acr ${client.getUser()?.acr}`);
+  log(
+    `loginWithPopup(client, { acr_values: "${wanted.acrValues}", prompt: "login"${grantApis ? "" : ", resource"} }): signed in again, ID token acr ${client.getUser()?.acr}`,
+  );
   stepUp = undefined;
 });
 
+if (grantApis) {
+  $("mode").append(` · DPoP-bound tokens (dpop)${config.persist ? " · persistSession" : ""}`);
+  $("sign-in-hint").textContent =
+    "The sign-in names no API: the demo's provider grants every API whose scope it asks for. Each API's token then comes from the refresh token, " +
+    "with its own resource, and no frame" +
+    (config.persist ? "; after a reload, from the refresh token kept in IndexedDB (persistSession)." : ".");
+}
+
+// Every load: the answer of a sign-in; with --persist, else the stored session (restore()).
+const returning = new URLSearchParams(location.search).has("state");
+const load = config.persist ? "restore(client)" : "client.handleRedirect()";
 try {
-  const back = await client.handleRedirect();
-  if (back) log("client.handleRedirect(): signed in, the sign-in named " + known[0].url);
+  const signedIn = await (config.persist ? sdk.restore(client) : client.handleRedirect());
+  if (signedIn && returning) log(`${load}: signed in, the sign-in named ${grantApis ? "no API (the APIs it asks scopes of are granted)" : known[0].url}`);
+  else if (signedIn) log(`${load}: signed in without a login page`);
 } catch (/** @type {any} */ error) {
-  log(`client.handleRedirect(): ${error.code}: ${error.message}`);
+  log(`${load}: ${error.code}: ${error.message}`);
 }
 render();
 document.body.dataset.ready = "";
