@@ -1,4 +1,4 @@
-export { buildAuthorizationUrl } from "./protocol/authorize";
+export { buildAuthorizationUrl, type AuthorizationParams } from "./protocol/authorize";
 export { parseBearerChallenge } from "./protocol/challenge";
 export { createClient } from "./compose/create-client";
 export { codeFlow } from "./code/code-flow";

@@ -1,4 +1,4 @@
-import { buildAuthorizationUrl } from "../protocol/authorize";
+import { buildAuthorizationUrl, type AuthorizationParams } from "../protocol/authorize";
 import { AuthError } from "../protocol/errors";
 import { createEmitter } from "../browser/events";
 import { createFetch } from "../browser/fetch";
@@ -75,7 +75,7 @@ export const createClient = (options: ClientOptions): Client => {
     // A frame's or popup's state says so, for its redirect page to hand the response over.
     const state = handoffMark(via) + randomString();
     const login: PendingLogin = { created: Date.now(), redirectUri, scope, appState: opts.appState };
-    const params: Record<string, string | undefined> = {
+    const params: AuthorizationParams = {
       ...o.extraParams,
       ...checkParams("extraParams", opts.extraParams),
       response_type: "token",

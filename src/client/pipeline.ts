@@ -2,6 +2,7 @@ import { AuthError } from "../protocol/errors";
 import type { PendingLogin } from "../browser/pending";
 import type { Authorize } from "../browser/fetch";
 import type { AuthorizationResponse } from "../protocol/response";
+import type { AuthorizationParams } from "../protocol/authorize";
 import type { Token } from "../protocol/types";
 import type { Client, LoginOptions } from "./types";
 
@@ -30,7 +31,7 @@ export interface Stages {
    * Chained. Builds the authorization request: may add to `params` and `login` (before the login
    * is stored) and to `data`; may return another endpoint (the last one given wins).
    */
-  request(params: Record<string, string | undefined>, login: PendingLogin, data: FeatureData): Promise<string | void> | string | void;
+  request(params: AuthorizationParams, login: PendingLogin, data: FeatureData): Promise<string | void> | string | void;
   /**
    * Owned. Reads the authorization response of a redirect URL: the fragment by default, else an
    * error response from the query (some servers send errors there).
@@ -87,7 +88,7 @@ export type FeatureStages = Partial<Stages> & {
 /** The stages as the client runs them: chained ones as lists (in their order), owned ones as their owner set them. */
 export type Hooks = Partial<Omit<Stages, "parse" | "request" | "check" | "complete" | "accept" | "hold">> &
   Pick<Stages, "parse"> & {
-    request: ((params: Record<string, string | undefined>, login: PendingLogin) => Promise<string | void> | string | void)[];
+    request: ((params: AuthorizationParams, login: PendingLogin) => Promise<string | void> | string | void)[];
     check: ((response: AuthorizationResponse, login: PendingLogin) => Promise<void> | void)[];
     complete?(response: AuthorizationResponse, login: PendingLogin): Promise<void> | void;
     accept: ((token: Token, response: AuthorizationResponse, login: PendingLogin) => Promise<Token> | Token)[];

@@ -1,6 +1,21 @@
 /**
+ * The parameters of an authorization request. A list repeats its parameter, once per value: RFC
+ * 8707 §2 lets `resource` name several resources. The members the client itself sets are single
+ * strings.
+ */
+export interface AuthorizationParams {
+  [name: string]: string | readonly string[] | undefined;
+  response_type?: string | undefined;
+  client_id?: string | undefined;
+  redirect_uri?: string | undefined;
+  scope?: string | undefined;
+  state?: string | undefined;
+}
+
+/**
  * Builds an authorization request URL. The endpoint's own query is kept (RFC 6749 §3.1) and every
- * parameter is form-encoded; a parameter the endpoint already carries is replaced, never repeated.
+ * parameter is form-encoded; a parameter the endpoint already carries is replaced, never repeated,
+ * and a list of values repeats its parameter once per value (RFC 8707 `resource`).
  * `undefined` values are left out, and so is anything but `params`' own members (a name some code
  * set on `Object.prototype` is no parameter).
  *
@@ -16,9 +31,13 @@
  * ```
  * @see RFC 6749 §4.2.1
  */
-export const buildAuthorizationUrl = (endpoint: string, params: Readonly<Record<string, string | undefined>>): string => {
+export const buildAuthorizationUrl = (endpoint: string, params: Readonly<AuthorizationParams>): string => {
   const url = new URL(endpoint);
   const query = url.searchParams;
-  for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, value);
+  for (const [name, value] of Object.entries(params)) {
+    if (value === undefined) continue;
+    query.delete(name);
+    for (const one of typeof value == "string" ? [value] : value) query.append(name, one);
+  }
   return url.href;
 };

@@ -47,6 +47,17 @@ export interface ResourcesOptions {
    * (`createOidcClient`'s `issuer`, or the code flow's `issuer` option)
    */
   authorizationServers?: readonly string[];
+  /**
+   * Name every API's resource indicator in the client's own sign-ins (`login()`, `loginWithPopup()`,
+   * and the hidden frame's renewal of the client's own token): one `resource` parameter per API
+   * (RFC 8707 §2.1 lets it repeat), so that the grant covers them all and each API's token comes
+   * from the refresh token. Servers such as oidc-provider give a token for a resource only when the
+   * sign-in named it. A sign-in that names a `resource` of its own (`extraParams`) is left as it
+   * is, and the APIs' scopes are not added: ask for them in `scope`. (The client's own token then
+   * comes from a grant of several resources; the server chooses its audience, e.g. its userinfo
+   * endpoint.) Also for APIs added later with {@link Resources.add}. @default false
+   */
+  nameAtSignIn?: boolean;
 }
 
 /** A token of one API: a {@link Token} that names its resource indicator. */
@@ -167,6 +178,7 @@ export const resources = (client: Client, options: ResourcesOptions): Resources 
     renew,
     // The OpenID client's issuer, else the code flow's `issuer` option.
     authorizationServers = [i.issuer ?? featureOptions<{ issuer: unknown }>(i).issuer].filter(Boolean),
+    nameAtSignIn = false,
   } = {
     __proto__: null,
     ...options,
@@ -175,6 +187,7 @@ export const resources = (client: Client, options: ResourcesOptions): Resources 
   if (!Array.isArray(apis) || !apis.length) throw invalidConfig("apis", apis, "is not a list of at least one API");
   if (renew !== undefined && typeof renew != "function") throw invalidConfig("renew", renew, "is not the renew function");
   if (!Array.isArray(authorizationServers)) throw invalidConfig("authorizationServers", authorizationServers, "is not a list of issuer identifiers");
+  if (typeof nameAtSignIn != "boolean") throw invalidConfig("nameAtSignIn", nameAtSignIn, "is not true or false");
   const trusted = authorizationServers.map((issuer, at) => checkUrl(`authorizationServers[${at}]`, issuer));
   const events = createEmitter<ResourceEvents>("token expiring expired unauthorized");
   const list: Api[] = [];
@@ -229,6 +242,8 @@ export const resources = (client: Client, options: ResourcesOptions): Resources 
   joinPipeline(i.hooks, "resources", {
     request: (params, _login, data) => {
       if (asking.has(params.resource)) data.resource = params.resource;
+      // The client's own sign-in, naming no resource: every API's, when the app asked for that.
+      else if (nameAtSignIn && params.resource === undefined) params.resource = list.map((api) => api.resource);
     },
     hold: (token, _login, data) => {
       const api = byResource(data.resource);

@@ -51,6 +51,24 @@ async function tokenFor(resource: string, scope: string) {
   return (await apis.tokenFor(resource)).accessToken;
 }
 
+/** Signs in once with nameAtSignIn (every API's `resource` in the request), then gets each API's token from the refresh token. */
+async function tokensFromOneSignIn(apis: ResourceApi[], scope: string[]) {
+  const client = createClient({
+    authorizationEndpoint: op.authorizationEndpoint,
+    tokenEndpoint: op.tokenEndpoint,
+    clientId: op.clientId,
+    redirectUri: REDIRECT,
+    scope: ["openid", ...scope],
+    storage: new MemoryStorage(),
+    fetch,
+    flow: codeFlow,
+  });
+  const list = resources(client, { apis: apis.map((api, at) => ({ url: api.origin + "/", resource: api.origin + "/", scope: [scope[at]!] })), nameAtSignIn: true });
+  const url = await client.authorizationUrl();
+  await client.handleRedirect(await authorizeAtProvider(url, REDIRECT));
+  return { asked: new URL(url).searchParams.getAll("resource"), tokens: await Promise.all(apis.map(async (api) => (await list.tokenFor(api.origin + "/")).accessToken)) };
+}
+
 const get = (api: ResourceApi, token?: string) => fetch(api.origin + "/", token ? { headers: { Authorization: "Bearer " + token } } : {});
 
 describe("the demo's resource APIs", () => {
@@ -65,6 +83,16 @@ describe("the demo's resource APIs", () => {
     // Neither a bare token nor none gets anything.
     expect((await get(b)).status).toBe(401);
     expect((await get(b, "not.a.jwt")).status).toBe(401);
+  });
+
+  it("one sign-in that names both APIs (nameAtSignIn) gives each its own token from the refresh token, as oidc-provider requires", async () => {
+    const { asked, tokens } = await tokensFromOneSignIn([a, b], ["profile", "orders"]);
+    expect(asked).toEqual([a.origin + "/", b.origin + "/"]);
+    const [forA, forB] = tokens as [string, string];
+    expect((await get(a, forA)).status).toBe(200);
+    expect((await get(b, forB)).status).toBe(200);
+    expect((await get(b, forA)).status).toBe(401);
+    expect((await get(a, forB)).status).toBe(401);
   });
 
   it("the third API names its metadata in its 401, and asks a token of a weaker sign-in for a stronger one", async () => {

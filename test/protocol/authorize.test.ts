@@ -42,6 +42,18 @@ describe("buildAuthorizationUrl", () => {
     expect(new URL(url).searchParams.get("keep")).toBe("1");
   });
 
+  it("repeats a parameter given as a list, once per value in order, in place of the endpoint's (RFC 8707 resource)", () => {
+    const url = buildAuthorizationUrl(ENDPOINT + "?resource=urn%3Aold&keep=1", { client_id: "spa", resource: ["https://a.example.com/", "urn:b c"] });
+    expect(pairs(url)).toEqual([
+      ["keep", "1"],
+      ["client_id", "spa"],
+      ["resource", "https://a.example.com/"],
+      ["resource", "urn:b c"],
+    ]);
+    // An empty list sends none.
+    expect(new URL(buildAuthorizationUrl(ENDPOINT, { resource: [] })).searchParams.has("resource")).toBe(false);
+  });
+
   it("leaves undefined values out, keeping the endpoint's value of that name", () => {
     const url = buildAuthorizationUrl(ENDPOINT + "?scope=openid", { client_id: "spa", scope: undefined, state: undefined });
     expect(pairs(url)).toEqual([

@@ -121,6 +121,7 @@ describe("resources: configuration", () => {
     invalid({ apis: [{ url: PROFILE }, { url: PROFILE + "/" }] }, "apis[1]");
     invalid({ apis: [{ url: PROFILE }, { url: BILLING, resource: PROFILE }] }, "apis[1]");
     invalid({ apis: [{ url: PROFILE }], renew: "yes" }, "renew");
+    invalid({ apis: [{ url: PROFILE }], nameAtSignIn: "yes" }, "nameAtSignIn");
   });
 
   it("refuses a second call for the same client, and a client not made by createClient", () => {
@@ -437,6 +438,36 @@ describe("resources: from the hidden frame, with resource in the request (implic
     expect(client.getToken()).toBe(result!.token);
     expect(apis.getToken(PROFILE)).toBeNull();
     expect(internalsOf(client).refreshToken!()).toBe("rt-1");
+  });
+});
+
+describe("resources: nameAtSignIn, one grant for every API (RFC 8707 §2.1)", () => {
+  const resourcesIn = (url: string) => new URL(url).searchParams.getAll("resource");
+
+  it("the client's own sign-ins name every API's resource, one parameter each, also an API added later", async () => {
+    const client = make();
+    const apis = resources(client, { apis: APIS, nameAtSignIn: true });
+    expect(resourcesIn(await client.authorizationUrl())).toEqual([PROFILE, BILLING]);
+    apis.add({ url: "https://mcp.example.com/mcp" });
+    expect(resourcesIn(await client.authorizationUrl())).toEqual([PROFILE, BILLING, "https://mcp.example.com/mcp"]);
+    // The frame's renewal of the client's own token too (the same grant, kept whole).
+    const own = renew(client);
+    own.catch(() => undefined);
+    expect(resourcesIn((await nextFrame()).src)).toEqual([PROFILE, BILLING, "https://mcp.example.com/mcp"]);
+  });
+
+  it("an API's own frame names only that API; a sign-in that names a resource of its own is left as it is", async () => {
+    const implicit = createClient({ authorizationEndpoint: ENDPOINT, clientId: "spa", redirectUri: CALLBACK, silentRedirectUri: SILENT, storage });
+    const apis = resources(implicit, { apis: APIS, renew, nameAtSignIn: true });
+    apis.tokenFor(BILLING).catch(() => undefined);
+    expect(resourcesIn((await nextFrame()).src)).toEqual([BILLING]);
+    expect(resourcesIn(await implicit.authorizationUrl({ extraParams: { resource: "https://other.example.com" } }))).toEqual(["https://other.example.com"]);
+  });
+
+  it("off by default: a sign-in names no resource", async () => {
+    const client = make();
+    resources(client, { apis: APIS });
+    expect(resourcesIn(await client.authorizationUrl())).toEqual([]);
   });
 });
 
