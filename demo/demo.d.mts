@@ -129,8 +129,8 @@ export interface SpaConfig {
   resources?: {
     apis: { name: string; url: string; scope: string }[];
     discovered: { name: string; url: string };
-    /** The provider grants each API whose scope a sign-in that names no resource asks for (with `dpop`). */
-    grantApis?: boolean;
+    /** The page's sign-ins name every API it knows (`resources({ nameAtSignIn })`, with `dpop`). */
+    nameAtSignIn?: boolean;
   };
 }
 

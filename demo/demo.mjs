@@ -60,8 +60,8 @@ export const RESOURCE_APIS = Object.freeze({
  * @property {boolean} [resources] - with `provider: "oidc"` and `flow: "code"`: the resources mode
  *   (`resources.html`): oidc-provider with resource indicators, and the three {@link RESOURCE_APIS}
  *   on their own origins, each taking only JWTs of its own audience. With `dpop` too: DPoP-bound
- *   JWTs only, and a sign-in that names no resource but the scopes of several APIs is granted each
- *   of them (the provider's `grantApis`), so their tokens come from the refresh token, with no frame
+ *   JWTs only, and the page's sign-in names every API it knows (`resources({ nameAtSignIn })`, a
+ *   repeated `resource`), so their tokens come from the refresh token, with no frame
  * @property {string} [authHost] - the loopback host of the authorization servers, default `host`;
  *   `localhost` with the default `host` puts them on another site than the app (cross-site mode)
  *
@@ -160,10 +160,6 @@ export async function startDemo(options = {}) {
             // Filled in once the resource APIs listen (their origins are their indicators): the
             // provider reads it on every request.
             ...(resources && { resourceIndicators }),
-            // With DPoP (and so persistSession), the page signs in naming no resource and gets
-            // every API's token from the refresh token: a frame (the other way) has no session
-            // cookie when the browser blocks third-party cookies.
-            grantApis: resources && dpop,
           })
         : undefined;
     if (oidc) closers.push(oidc.close);
@@ -237,7 +233,10 @@ export async function startDemo(options = {}) {
                 scope: RESOURCE_APIS[name].scope,
               })),
               discovered: { name: "payments", url: resourceApis.payments.origin + "/" },
-              ...(dpop && { grantApis: true }),
+              // With DPoP (and so persistSession), the sign-in names every API, so that each API's
+              // token comes from the refresh token: a frame (the other way) has no session cookie
+              // when the browser blocks third-party cookies.
+              ...(dpop && { nameAtSignIn: true }),
             },
           }
         : {}),

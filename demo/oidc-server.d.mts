@@ -36,12 +36,6 @@ export interface OidcProviderOptions {
   dpopNonce?: boolean;
   /** APIs as resource indicators (RFC 8707), each with its scopes: JWT access tokens for that audience; others refused (`invalid_target`). */
   resourceIndicators?: Readonly<Record<string, string[]>>;
-  /**
-   * With `resourceIndicators`: a sign-in that names no `resource` but asks for the scopes of several
-   * APIs is granted each of them, and its client's own token is for userinfo; each API's token
-   * comes from the refresh token with `resource`. @default false
-   */
-  grantApis?: boolean;
 }
 
 export interface OidcProvider {

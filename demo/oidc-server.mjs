@@ -65,11 +65,6 @@ export const CODE_FLOW = Object.freeze({
  *   (RFC 8707), each with the scopes it knows: a token asked for with `resource` is a JWT for
  *   that audience only, with those of its scopes that were granted; any other `resource` is
  *   refused (`invalid_target`)
- * @property {boolean} [grantApis] - with `resourceIndicators`: a sign-in that names no `resource`
- *   but asks for the scopes of several APIs is granted each of them (as if it had named each, RFC
- *   8707 §2.1), its client's own token being for the userinfo endpoint (one token has one
- *   audience): each API's token then comes from the refresh token, with `resource` (§2.2), with no
- *   frame (which a browser blocking third-party cookies cannot use)
  * @property {boolean} [dpopNonce] - DPoP (RFC 9449, on by default in oidc-provider) with server
  *   nonces required: every proof, at the token and userinfo endpoints, must carry a `DPoP-Nonce`
  *   the provider gave (a `use_dpop_nonce` error first); the header is exposed to the SPA (CORS)
@@ -107,7 +102,6 @@ export async function startOidcProvider({
   codeFlow = false,
   dpopNonce = false,
   resourceIndicators,
-  grantApis = false,
 }) {
   if (!Array.isArray(redirectUris) || redirectUris.length === 0) throw new Error("oidc provider: redirectUris is required");
   // The issuer holds the port, which is known only once listening: the handler is set after.
@@ -187,16 +181,9 @@ export async function startOidcProvider({
           },
           // The code of a request that named one resource gives a token for it, also when the
           // token request names none (the SDK's code exchange, in a frame or at sign-in). A code
-          // of several (`grantApis`) gives the client's own token, for userinfo.
+          // of several (a repeated `resource`, RFC 8707 §2.1) gives the client's own token, for
+          // userinfo (one token, one audience); each API's comes from the refresh token (§2.2).
           useGrantedResource: async (_ctx, code) => !Array.isArray(code.resource),
-          // With `grantApis`, a sign-in that names no resource but asks for the scopes of several
-          // of the app's APIs: each of them. Several at a token request: refused, as by default.
-          async defaultResource(ctx, _client, oneOf) {
-            if (oneOf || !grantApis) return oneOf;
-            const asked = String(ctx.oidc.params.scope ?? "").split(" ");
-            const apis = Object.keys(resourceIndicators).filter((api) => resourceIndicators[api].some((scope) => asked.includes(scope)));
-            return apis.length > 1 ? apis : undefined;
-          },
         },
       }),
     },

@@ -21,8 +21,8 @@ async function fingerprint(/** @type {string} */ token) {
 
 const response = await fetch("/config.json");
 const config = await response.json();
-/** @type {{ apis: { name: string, url: string, scope: string }[], discovered: { name: string, url: string }, grantApis?: boolean }} */
-const { apis: known, discovered, grantApis = false } = config.resources;
+/** @type {{ apis: { name: string, url: string, scope: string }[], discovered: { name: string, url: string }, nameAtSignIn?: boolean }} */
+const { apis: known, discovered, nameAtSignIn = false } = config.resources;
 
 // One client, the code flow: the grant covers the scopes of the APIs the page knows.
 const client = sdk.createOidcClient({
@@ -46,6 +46,8 @@ if (config.persist) sdk.persistSession(client);
 const apis = sdk.resources(client, {
   apis: known.map((api) => ({ url: api.url, resource: api.url, scope: [api.scope] })),
   renew: sdk.renew,
+  // With `--dpop`: the client's own sign-ins name every API (also one added after discovery).
+  nameAtSignIn,
   // The only authorization server a discovered API may send the user to is this app's: the
   // default, the client's `issuer` (`authorizationServers: [...]` would name others).
 });
@@ -127,12 +129,12 @@ function on(/** @type {string} */ id, /** @type {() => Promise<unknown>} */ acti
   );
 }
 
-// The sign-in names the first API: oidc-provider gives a token only for a resource the sign-in
-// request named (one per request). Its token is the client's own; each API's is got apart.
-// With `--dpop`, it names none: the demo's provider then grants every API whose scope it asks
-// for, and each API's token comes from the refresh token (no frame, which a browser blocking
-// third-party cookies cannot use).
-const signInParams = grantApis ? {} : { resource: known[0].url };
+// oidc-provider gives a token for a resource only when the sign-in named it. Here the sign-in
+// names the first API, and its token is the client's own; each other API's is got apart (the
+// frame). With `--dpop`, `nameAtSignIn` names every API (a repeated `resource`): each API's token
+// then comes from the refresh token (no frame, which a browser blocking third-party cookies
+// cannot use), and the client's own token is for userinfo.
+const signInParams = nameAtSignIn ? {} : { resource: known[0].url };
 on("sign-in", () => client.login({ extraParams: signInParams }));
 on("sign-out", async () => {
   await client.logout();
@@ -149,19 +151,19 @@ on("step-up", async () => {
   const wanted = /** @type {NonNullable<typeof stepUp>} */ (stepUp);
   await sdk.loginWithPopup(client, {
     scope: ["openid", ...known.map((api) => api.scope), ...(added?.scopesSupported ?? [])],
-    // (With `--dpop`, no resource: the grant keeps every API.)
-    extraParams: { acr_values: wanted.acrValues, prompt: "login", ...(grantApis ? {} : { resource: wanted.resource }) },
+    // (With `--dpop`, nameAtSignIn names every API, the discovered one too: the grant keeps them all.)
+    extraParams: { acr_values: wanted.acrValues, prompt: "login", ...(nameAtSignIn ? {} : { resource: wanted.resource }) },
   });
   log(
-    `loginWithPopup(client, { acr_values: "${wanted.acrValues}", prompt: "login"${grantApis ? "" : ", resource"} }): signed in again, ID token acr ${client.getUser()?.acr}`,
+    `loginWithPopup(client, { acr_values: "${wanted.acrValues}", prompt: "login"${nameAtSignIn ? "" : ", resource"} }): signed in again, ID token acr ${client.getUser()?.acr}`,
   );
   stepUp = undefined;
 });
 
-if (grantApis) {
+if (nameAtSignIn) {
   $("mode").append(` · DPoP-bound tokens (dpop)${config.persist ? " · persistSession" : ""}`);
   $("sign-in-hint").textContent =
-    "The sign-in names no API: the demo's provider grants every API whose scope it asks for. Each API's token then comes from the refresh token, " +
+    "The sign-in names every API (resources({ nameAtSignIn: true }): one resource parameter each). Each API's token then comes from the refresh token, " +
     "with its own resource, and no frame" +
     (config.persist ? "; after a reload, from the refresh token kept in IndexedDB (persistSession)." : ".");
 }
@@ -171,7 +173,7 @@ const returning = new URLSearchParams(location.search).has("state");
 const load = config.persist ? "restore(client)" : "client.handleRedirect()";
 try {
   const signedIn = await (config.persist ? sdk.restore(client) : client.handleRedirect());
-  if (signedIn && returning) log(`${load}: signed in, the sign-in named ${grantApis ? "no API (the APIs it asks scopes of are granted)" : known[0].url}`);
+  if (signedIn && returning) log(`${load}: signed in, the sign-in named ${nameAtSignIn ? "every API" : known[0].url}`);
   else if (signedIn) log(`${load}: signed in without a login page`);
 } catch (/** @type {any} */ error) {
   log(`${load}: ${error.code}: ${error.message}`);

@@ -136,11 +136,12 @@ describe("resources with persistSession, cross-site, third-party cookies blocked
     const page = await c.newPage();
     await signInAndCallProfile(page, d);
     // The first load's restore() found no stored session and tried the frame, which the provider
-    // answered login_required (no cookie). The sign-in names no API (the provider grants both), and
-    // API A's token came from the refresh token with its resource.
-    expect(authorizations.map((u) => [u.searchParams.get("prompt"), u.searchParams.has("resource")])).toEqual([
-      ["none", false],
-      [null, false],
+    // answered login_required (no cookie). Both name every API (nameAtSignIn: one grant for all),
+    // and API A's token came from the refresh token with its resource.
+    const both = [profile.origin + "/", orders.origin + "/"];
+    expect(authorizations.map((u) => [u.searchParams.get("prompt"), u.searchParams.getAll("resource")])).toEqual([
+      ["none", both],
+      [null, both],
     ]);
     expect(grants.map((g) => [g.grantType, g.resource])).toEqual([
       ["authorization_code", undefined],
@@ -239,8 +240,8 @@ describe("resources with persistSession, cross-site, third-party cookies blocked
     expect(authorizations.at(-1)!.searchParams.get("resource")).toBe(payments.origin + "/");
     expect(grants.filter((g) => g.error).map((g) => [g.resource, g.error])).toEqual([[payments.origin + "/", "invalid_scope"]]);
 
-    // Step-up in a popup, naming no API: its grant holds all three, so the payments API's token
-    // (of the stronger sign-in) comes from the refresh token.
+    // Step-up in a popup, naming every API, the discovered one too: its grant holds all three, so
+    // the payments API's token (of the stronger sign-in) comes from the refresh token.
     const [popup] = await Promise.all([c.waitForEvent("page"), page.getByRole("button", { name: "Sign in again, stronger" }).click()]);
     await popup.waitForURL((url) => url.origin === d.oidc!.issuer);
     await popup.getByPlaceholder("Enter any login").fill("demo");
@@ -250,7 +251,7 @@ describe("resources with persistSession, cross-site, third-party cookies blocked
     await Promise.race([popup.waitForEvent("close"), consent.click().catch(() => undefined)]);
     if (!popup.isClosed()) await popup.waitForEvent("close");
     await page.locator("#log li", { hasText: "loginWithPopup" }).waitFor();
-    expect(authorizations.at(-1)!.searchParams.has("resource")).toBe(false);
+    expect(authorizations.at(-1)!.searchParams.getAll("resource")).toEqual([profile.origin + "/", orders.origin + "/", payments.origin + "/"]);
     const before = grants.length;
     await page.getByRole("button", { name: "Call the payments API" }).click();
     await page.locator('#tokens tr[data-api="payments"]').waitFor();

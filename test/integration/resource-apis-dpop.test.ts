@@ -1,7 +1,7 @@
 // @vitest-environment node
 // The demo's resource APIs with `dpop` (the resources mode with --dpop) against the demo's OpenID
-// provider with resource indicators and `grantApis`: one sign-in that names no API is granted
-// each API whose scope it asks for, each API's token comes from the refresh token (with `resource`)
+// provider with resource indicators: one sign-in that names every API (`nameAtSignIn`, a repeated
+// `resource`), each API's token from the refresh token (with `resource`)
 // and is a DPoP-bound JWT (`cnf.jkt`), and each API takes it only as `Authorization: DPoP` with a
 // valid proof of the bound key (RFC 9449 §4.3, §7): the method and URL, `iat` within the window,
 // `ath`, each `jti` once. Its refusals are `WWW-Authenticate: DPoP` challenges.
@@ -21,7 +21,7 @@ let b: ResourceApi;
 let c: ResourceApi;
 const indicators: Record<string, string[]> = {};
 beforeAll(async () => {
-  op = await startOidcProvider({ redirectUris: [REDIRECT], codeFlow: true, resourceIndicators: indicators, grantApis: true });
+  op = await startOidcProvider({ redirectUris: [REDIRECT], codeFlow: true, resourceIndicators: indicators });
   const common = { issuer: op.issuer, jwksUri: op.jwksUri, allowedOrigin: APP, dpop: true };
   a = await startResourceApi({ ...common, name: "profile", scope: "profile" });
   b = await startResourceApi({ ...common, name: "orders", scope: "orders" });
@@ -39,7 +39,7 @@ afterAll(async () => {
 /** What the SDK sent to the APIs: each request's Authorization and DPoP headers. */
 type Sent = { url: string; authorization: string | null; proof: string | null };
 
-/** Signs in once (naming no API), with the code flow and, unless `bearer`, DPoP. */
+/** Signs in once (naming every API), with the code flow and, unless `bearer`, DPoP. */
 async function signIn(bearer = false) {
   const sent: Sent[] = [];
   const client = createOidcClient({
@@ -56,12 +56,13 @@ async function signIn(bearer = false) {
     flow: codeFlow,
     ...(bearer ? {} : { dpop }),
   });
-  const url = await client.authorizationUrl();
-  expect(new URL(url).searchParams.has("resource")).toBe(false);
-  await client.handleRedirect(await authorizeAtProvider(url, REDIRECT));
   const apis = resources(client, {
     apis: [a, b, c].map((api) => ({ url: api.origin + "/", resource: api.origin + "/", scope: [api === a ? "profile" : api === b ? "orders" : "payments"] })),
+    nameAtSignIn: true,
   });
+  const url = await client.authorizationUrl();
+  expect(new URL(url).searchParams.getAll("resource")).toEqual([a, b, c].map((api) => api.origin + "/"));
+  await client.handleRedirect(await authorizeAtProvider(url, REDIRECT));
   return { client, apis, sent };
 }
 

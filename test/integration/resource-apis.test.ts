@@ -63,10 +63,16 @@ async function tokensFromOneSignIn(apis: ResourceApi[], scope: string[]) {
     fetch,
     flow: codeFlow,
   });
-  const list = resources(client, { apis: apis.map((api, at) => ({ url: api.origin + "/", resource: api.origin + "/", scope: [scope[at]!] })), nameAtSignIn: true });
+  const list = resources(client, {
+    apis: apis.map((api, at) => ({ url: api.origin + "/", resource: api.origin + "/", scope: [scope[at]!] })),
+    nameAtSignIn: true,
+  });
   const url = await client.authorizationUrl();
   await client.handleRedirect(await authorizeAtProvider(url, REDIRECT));
-  return { asked: new URL(url).searchParams.getAll("resource"), tokens: await Promise.all(apis.map(async (api) => (await list.tokenFor(api.origin + "/")).accessToken)) };
+  return {
+    asked: new URL(url).searchParams.getAll("resource"),
+    tokens: await Promise.all(apis.map(async (api) => (await list.tokenFor(api.origin + "/")).accessToken)),
+  };
 }
 
 const get = (api: ResourceApi, token?: string) => fetch(api.origin + "/", token ? { headers: { Authorization: "Bearer " + token } } : {});
