@@ -37,7 +37,7 @@ export const buildAuthorizationUrl = (endpoint: string, params: Readonly<Authori
   for (const [name, value] of Object.entries(params)) {
     if (value === undefined) continue;
     query.delete(name);
-    for (const one of typeof value == "string" ? [value] : value) query.append(name, one);
+    for (const one of [value].flat()) query.append(name, one);
   }
   return url.href;
 };
