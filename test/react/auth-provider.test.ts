@@ -1,8 +1,9 @@
 import { act, cleanup, render, screen } from "@testing-library/react";
-import { StrictMode, createElement as h, useState, type ReactNode } from "react";
+import { StrictMode, createElement as h, useState, version, type ReactNode } from "react";
+import { version as domVersion } from "react-dom";
 import { hydrateRoot } from "react-dom/client";
-import { renderToString } from "react-dom/server";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { renderToString, version as serverVersion } from "react-dom/server";
+import { afterEach, beforeEach, describe, expect, inject, it, vi } from "vitest";
 import { AuthProvider, SignedIn, useAuth } from "../../src/react";
 import { loginWithPopup } from "../../src/session/popup";
 import { restore } from "../../src/session/restore";
@@ -47,6 +48,20 @@ beforeEach(() => {
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
+});
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The major version of React that the test project (vitest.config.mjs) runs these tests on. */
+    react: string;
+  }
+}
+
+// These tests run on React 19 (project dom) and 18 (project react-18): a project whose aliases
+// failed would run the other version, and pass.
+it("runs on the React version of its project, with react-dom of the same version", () => {
+  expect(version.split(".")[0]).toBe(inject("react"));
+  expect([domVersion, serverVersion]).toEqual([version, version]);
 });
 
 describe("AuthProvider: the start-up", () => {
@@ -134,7 +149,15 @@ describe("AuthProvider: the start-up", () => {
 
   it("useAuth outside an AuthProvider throws invalid_config", () => {
     vi.spyOn(console, "error").mockImplementation(() => undefined);
-    expect(() => render(h(Probe))).toThrow(expect.objectContaining({ name: "AuthError", code: "invalid_config" }));
+    // React 18's development build also dispatches what a render threw to the page's error
+    // listeners (it replays the render in a fake event); expected here, so jsdom need not print it.
+    const expected = (event: ErrorEvent) => event.preventDefault();
+    addEventListener("error", expected);
+    try {
+      expect(() => render(h(Probe))).toThrow(expect.objectContaining({ name: "AuthError", code: "invalid_config" }));
+    } finally {
+      removeEventListener("error", expected);
+    }
   });
 });
 
