@@ -4,11 +4,17 @@
  * strings.
  */
 export interface AuthorizationParams {
+  /** Any parameter: one value, or a list that repeats it; `undefined` leaves it out. */
   [name: string]: string | readonly string[] | undefined;
+  /** `token`, `code` or an OpenID Connect response type (RFC 6749 §3.1.1). */
   response_type?: string | undefined;
+  /** The client identifier (RFC 6749 §2.2). */
   client_id?: string | undefined;
+  /** Where the response goes (RFC 6749 §3.1.2). */
   redirect_uri?: string | undefined;
+  /** Space-separated scope tokens (RFC 6749 §3.3). */
   scope?: string | undefined;
+  /** The one-time value that ties the response to this request (RFC 6749 §10.12). */
   state?: string | undefined;
 }
 
