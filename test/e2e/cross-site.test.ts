@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startDemo, type Demo } from "../../demo/demo.mjs";
 import type { Client } from "../../src/index";
 import { launchChromiumProfile } from "./chromium";
-import { signInAtProvider } from "./demo-browser";
+import { signInAtProvider, storedSessions } from "./demo-browser";
 
 type DemoWindow = Window & { demoClient: Client; Implicitly: typeof import("../../src/index") };
 
@@ -54,26 +54,6 @@ const open = async (page: Page, url: string) => {
 };
 const statusOf = async (page: Page) => (await page.getByRole("status").innerText()).trim();
 const accessToken = (page: Page) => page.evaluate(() => (window as unknown as DemoWindow).demoClient.getToken()?.accessToken ?? null);
-
-/** What the page's IndexedDB holds: per stored session, the type of each member and whether its key is extractable. */
-const storedSessions = (page: Page) =>
-  page.evaluate(async () => {
-    // Never create the database by looking at it.
-    if (!(await indexedDB.databases()).some((d) => d.name === "implicitly")) return [];
-    return new Promise<unknown[]>((resolve, reject) => {
-      const open = indexedDB.open("implicitly");
-      open.onerror = () => reject(open.error);
-      open.onsuccess = () => {
-        const db = open.result;
-        if (!db.objectStoreNames.contains("sessions")) return resolve([]);
-        const all = db.transaction("sessions").objectStore("sessions").getAll();
-        all.onsuccess = () => {
-          db.close();
-          resolve(all.result.map((s) => ({ members: Object.keys(s).sort(), extractable: s.key.privateKey.extractable })));
-        };
-      };
-    });
-  });
 
 const signIn = async (page: Page, d: Demo, issuer: string) => {
   await open(page, d.spa.pages["script-tag"]);

@@ -72,3 +72,39 @@ export async function signInAtProvider(page: Page, issuer: string, appOrigin: st
   await page.waitForURL((url) => url.origin === appOrigin);
   await page.locator("body[data-ready]").waitFor();
 }
+
+/** What the page's IndexedDB holds: per stored session, its members and whether its key is extractable. */
+export const storedSessions = (page: Page) =>
+  page.evaluate(async () => {
+    // Never create the database by looking at it.
+    if (!(await indexedDB.databases()).some((d) => d.name === "implicitly")) return [];
+    return new Promise<unknown[]>((resolve, reject) => {
+      const open = indexedDB.open("implicitly");
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const db = open.result;
+        if (!db.objectStoreNames.contains("sessions")) return resolve([]);
+        const all = db.transaction("sessions").objectStore("sessions").getAll();
+        all.onsuccess = () => {
+          db.close();
+          resolve(all.result.map((s) => ({ members: Object.keys(s).sort(), extractable: s.key.privateKey.extractable })));
+        };
+      };
+    });
+  });
+
+/**
+ * Signs in again in `popup` (a step-up at the OpenID provider's development login page, opened by
+ * the page), consenting when asked, and waits until the popup has closed.
+ * @param issuer - the provider's origin
+ */
+export async function signInAgainInPopup(popup: Page, issuer: string): Promise<void> {
+  await popup.waitForURL((url) => url.origin === issuer);
+  await popup.getByPlaceholder("Enter any login").fill("demo");
+  await popup.getByPlaceholder("and password").fill("any password");
+  await popup.getByRole("button", { name: "Sign-in" }).click();
+  // A grant that holds what is asked needs no consent: then the popup closes at once.
+  const consent = popup.getByRole("button", { name: "Continue" });
+  await Promise.race([popup.waitForEvent("close"), consent.click().catch(() => undefined)]);
+  if (!popup.isClosed()) await popup.waitForEvent("close");
+}

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDemo, type Demo } from "../../demo/demo.mjs";
 import { ACR } from "../../demo/oidc-server.mjs";
 import { launchChromium } from "./chromium";
-import { signInAtProvider } from "./demo-browser";
+import { signInAgainInPopup, signInAtProvider } from "./demo-browser";
 
 let demo: Demo;
 let browser: Browser;
@@ -99,12 +99,7 @@ describe("the resources page in Chromium", () => {
       const [popup] = await Promise.all([context.waitForEvent("page"), page.getByRole("button", { name: "Sign in again, stronger" }).click()]);
       await popup.waitForURL((url) => url.origin === demo.oidc!.issuer);
       expect(new URL(popup.url()).pathname).not.toBe("/auth"); // at the login page: prompt=login
-      await popup.getByPlaceholder("Enter any login").fill("demo");
-      await popup.getByPlaceholder("and password").fill("any password");
-      await popup.getByRole("button", { name: "Sign-in" }).click();
-      const consent = popup.getByRole("button", { name: "Continue" });
-      await Promise.race([popup.waitForEvent("close"), consent.click().catch(() => undefined)]);
-      if (!popup.isClosed()) await popup.waitForEvent("close");
+      await signInAgainInPopup(popup, demo.oidc!.issuer);
       await page.locator("#log li", { hasText: "loginWithPopup" }).waitFor();
       await page.getByRole("button", { name: "Call the payments API" }).click();
       await page.locator('#tokens tr[data-api="payments"]').waitFor();

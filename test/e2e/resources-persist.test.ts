@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startDemo, type Demo } from "../../demo/demo.mjs";
 import { ACR } from "../../demo/oidc-server.mjs";
 import { launchChromiumProfile } from "./chromium";
-import { signInAtProvider } from "./demo-browser";
+import { signInAgainInPopup, signInAtProvider, storedSessions } from "./demo-browser";
 
 const BLOCK_THIRD_PARTY_COOKIES = { profile: { cookie_controls_mode: 1 } };
 
@@ -90,25 +90,6 @@ const claimsOf = (authorization: string | undefined) => {
   expect(scheme).toBe("DPoP");
   return JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8"));
 };
-
-/** What the page's IndexedDB holds: per stored session, its members and whether its key is extractable. */
-const storedSessions = (page: Page) =>
-  page.evaluate(async () => {
-    if (!(await indexedDB.databases()).some((d) => d.name === "implicitly")) return [];
-    return new Promise<unknown[]>((resolve, reject) => {
-      const open = indexedDB.open("implicitly");
-      open.onerror = () => reject(open.error);
-      open.onsuccess = () => {
-        const db = open.result;
-        if (!db.objectStoreNames.contains("sessions")) return resolve([]);
-        const all = db.transaction("sessions").objectStore("sessions").getAll();
-        all.onsuccess = () => {
-          db.close();
-          resolve(all.result.map((s) => ({ members: Object.keys(s).sort(), extractable: s.key.privateKey.extractable })));
-        };
-      };
-    });
-  });
 
 /** Signs in on the resources page and calls the profile API (API A). */
 const signInAndCallProfile = async (page: Page, d: Demo) => {
@@ -243,13 +224,7 @@ describe("resources with persistSession, cross-site, third-party cookies blocked
     // Step-up in a popup, naming every API, the discovered one too: its grant holds all three, so
     // the payments API's token (of the stronger sign-in) comes from the refresh token.
     const [popup] = await Promise.all([c.waitForEvent("page"), page.getByRole("button", { name: "Sign in again, stronger" }).click()]);
-    await popup.waitForURL((url) => url.origin === d.oidc!.issuer);
-    await popup.getByPlaceholder("Enter any login").fill("demo");
-    await popup.getByPlaceholder("and password").fill("any password");
-    await popup.getByRole("button", { name: "Sign-in" }).click();
-    const consent = popup.getByRole("button", { name: "Continue" });
-    await Promise.race([popup.waitForEvent("close"), consent.click().catch(() => undefined)]);
-    if (!popup.isClosed()) await popup.waitForEvent("close");
+    await signInAgainInPopup(popup, d.oidc!.issuer);
     await page.locator("#log li", { hasText: "loginWithPopup" }).waitFor();
     expect(authorizations.at(-1)!.searchParams.getAll("resource")).toEqual([profile.origin + "/", orders.origin + "/", payments.origin + "/"]);
     const before = grants.length;
