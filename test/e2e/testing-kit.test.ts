@@ -55,6 +55,9 @@ const open = async (server: FakeServer, path = "/") => {
   return page;
 };
 const signIn = async (page: Page) => {
+  // The page before the sign-in is at the same clean URL and ready too: unmarked, so that only the
+  // page that comes back can pass the waits below (else they may pass before the click navigates).
+  await page.evaluate(() => delete document.body.dataset.ready);
   await page.getByRole("button", { name: "Sign in" }).click();
   // Back at the app, the code gone from the address bar.
   await page.waitForURL((url) => url.origin == APP && !url.search);
