@@ -62,8 +62,9 @@ const checkStored = (value: unknown): StoredSession => {
  * - a new grant whose token is DPoP-bound (a code exchange, at sign-in or in a frame or popup) is
  *   stored with the key; a token that is not DPoP-bound is never stored;
  * - every refresh ({@link renew}, and so {@link restore} after a reload and {@link autoRenew}; and
- *   a token for another API that {@link resources} gets with the refresh token) reads the stored session first, inside an exclusive Web Lock that the tabs of this origin
- *   share, and writes the rotated refresh token back before the lock is released: tabs refresh
+ *   a token for another API that {@link resources} gets with the refresh token) reads the stored
+ *   session first, inside an exclusive Web Lock that the tabs of this origin share, and writes
+ *   the rotated refresh token back before the lock is released: tabs refresh
  *   one at a time, and a tab that waited uses the rotated token, never the old one (servers that
  *   detect reuse revoke the whole grant);
  * - {@link Client.logout} (and so {@link signOut}, and a logout that {@link syncTabs} brings)

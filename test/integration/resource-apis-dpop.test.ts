@@ -7,8 +7,9 @@
 // `ath`, each `jti` once. Its refusals are `WWW-Authenticate: DPoP` challenges.
 import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { ACR, startOidcProvider, type OidcProvider } from "../../demo/oidc-server.mjs";
-import { METADATA_PATH, startResourceApi, type ResourceApi } from "../../demo/resource-api.mjs";
+import { ACR, type OidcProvider } from "../../demo/oidc-server.mjs";
+import { METADATA_PATH, type ResourceApi } from "../../demo/resource-api.mjs";
+import { startResourceApis, type ResourceApis } from "./resource-apis-setup";
 import { codeFlow, createOidcClient, dpop, parseBearerChallenge, resources, type Resources } from "../../src/index";
 import { authorizeAtProvider, MemoryStorage } from "./browser-walk";
 
@@ -19,21 +20,15 @@ let op: OidcProvider;
 let a: ResourceApi;
 let b: ResourceApi;
 let c: ResourceApi;
-const indicators: Record<string, string[]> = {};
+let servers: ResourceApis | undefined;
 beforeAll(async () => {
-  op = await startOidcProvider({ redirectUris: [REDIRECT], codeFlow: true, resourceIndicators: indicators });
-  const common = { issuer: op.issuer, jwksUri: op.jwksUri, allowedOrigin: APP, dpop: true };
-  a = await startResourceApi({ ...common, name: "profile", scope: "profile" });
-  b = await startResourceApi({ ...common, name: "orders", scope: "orders" });
-  c = await startResourceApi({ ...common, name: "payments", scope: "payments", metadata: true, acrValues: ACR.fresh });
-  indicators[a.origin + "/"] = ["profile"];
-  indicators[b.origin + "/"] = ["orders"];
-  indicators[c.origin + "/"] = ["payments"];
+  servers = await startResourceApis(REDIRECT, APP, true);
+  ({ op, a, b, c } = servers);
   vi.stubGlobal("location", new URL(APP + "/"));
 });
 afterAll(async () => {
   vi.unstubAllGlobals();
-  await Promise.all([op?.close(), a?.close(), b?.close(), c?.close()]);
+  await servers?.close();
 });
 
 /** What the SDK sent to the APIs: each request's Authorization and DPoP headers. */

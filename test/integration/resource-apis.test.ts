@@ -4,8 +4,9 @@
 // B; the third API advertises its RFC 9728 metadata in its 401 and asks a token of a weaker
 // sign-in for a stronger one (RFC 9470).
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { ACR, startOidcProvider, type OidcProvider } from "../../demo/oidc-server.mjs";
-import { METADATA_PATH, startResourceApi, type ResourceApi } from "../../demo/resource-api.mjs";
+import { ACR, type OidcProvider } from "../../demo/oidc-server.mjs";
+import { METADATA_PATH, type ResourceApi } from "../../demo/resource-api.mjs";
+import { startResourceApis, type ResourceApis } from "./resource-apis-setup";
 import { codeFlow, createClient, parseBearerChallenge, resources } from "../../src/index";
 import { authorizeAtProvider, MemoryStorage } from "./browser-walk";
 
@@ -16,22 +17,15 @@ let op: OidcProvider;
 let a: ResourceApi;
 let b: ResourceApi;
 let c: ResourceApi;
-// Filled in once the APIs listen: the provider reads it on every request.
-const indicators: Record<string, string[]> = {};
+let servers: ResourceApis | undefined;
 beforeAll(async () => {
-  op = await startOidcProvider({ redirectUris: [REDIRECT], codeFlow: true, resourceIndicators: indicators });
-  const common = { issuer: op.issuer, jwksUri: op.jwksUri, allowedOrigin: APP };
-  a = await startResourceApi({ ...common, name: "profile", scope: "profile" });
-  b = await startResourceApi({ ...common, name: "orders", scope: "orders" });
-  c = await startResourceApi({ ...common, name: "payments", scope: "payments", metadata: true, acrValues: ACR.fresh });
-  indicators[a.origin + "/"] = ["profile"];
-  indicators[b.origin + "/"] = ["orders"];
-  indicators[c.origin + "/"] = ["payments"];
+  servers = await startResourceApis(REDIRECT, APP);
+  ({ op, a, b, c } = servers);
   vi.stubGlobal("location", new URL(APP + "/"));
 });
 afterAll(async () => {
   vi.unstubAllGlobals();
-  await Promise.all([op?.close(), a?.close(), b?.close(), c?.close()]);
+  await servers?.close();
 });
 
 /** Signs in naming `resource`, then gets that API's token from the refresh token. */

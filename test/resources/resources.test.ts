@@ -71,6 +71,18 @@ const make = (extra: Partial<ClientOptions> = {}): Client =>
     ...extra,
   });
 
+/** A client of the implicit grant: no refresh token, so an API's token comes from the frame. */
+const makeImplicit = (): Client =>
+  createClient({
+    authorizationEndpoint: ENDPOINT,
+    clientId: "spa",
+    redirectUri: CALLBACK,
+    silentRedirectUri: SILENT,
+    scope: ["profile:read", "invoices"],
+    storage,
+    fetch: fetchFn as typeof fetch,
+  });
+
 const APIS = [
   { url: PROFILE, scope: ["profile:read"] },
   { url: BILLING + "/v1", resource: BILLING, scope: "invoices" },
@@ -364,15 +376,7 @@ describe("resources: each token's own events, expiry and 401", () => {
 describe("resources: from the hidden frame, with resource in the request (implicit grant, or a refused refresh)", () => {
   it("the frame asks for the API's resource and scope; its token is the API's, never the client's own", async () => {
     // The implicit grant: no refresh token, so the frame.
-    const client = createClient({
-      authorizationEndpoint: ENDPOINT,
-      clientId: "spa",
-      redirectUri: CALLBACK,
-      silentRedirectUri: SILENT,
-      scope: ["profile:read", "invoices"],
-      storage,
-      fetch: fetchFn as typeof fetch,
-    });
+    const client = makeImplicit();
     const own: Token[] = [];
     client.on("token", (t) => own.push(t));
     const apis = resources(client, { apis: APIS, renew });
@@ -457,7 +461,7 @@ describe("resources: nameAtSignIn, one grant for every API (RFC 8707 §2.1)", ()
   });
 
   it("an API's own frame names only that API; a sign-in that names a resource of its own is left as it is", async () => {
-    const implicit = createClient({ authorizationEndpoint: ENDPOINT, clientId: "spa", redirectUri: CALLBACK, silentRedirectUri: SILENT, storage });
+    const implicit = makeImplicit();
     const apis = resources(implicit, { apis: APIS, renew, nameAtSignIn: true });
     apis.tokenFor(BILLING).catch(() => undefined);
     expect(resourcesIn((await nextFrame()).src)).toEqual([BILLING]);
@@ -573,15 +577,7 @@ describe("resources: discovery from the API (RFC 9728)", () => {
 
 describe("resources: the frame and the client's own renewal", () => {
   it("a renewal of the client's own token and an API's frame at once: two frames, each caller gets the token it asked for", async () => {
-    const client = createClient({
-      authorizationEndpoint: ENDPOINT,
-      clientId: "spa",
-      redirectUri: CALLBACK,
-      silentRedirectUri: SILENT,
-      scope: ["profile:read", "invoices"],
-      storage,
-      fetch: fetchFn as typeof fetch,
-    });
+    const client = makeImplicit();
     const apis = resources(client, { apis: APIS, renew });
     const forApi = apis.tokenFor(BILLING);
     const own = renew(client);
